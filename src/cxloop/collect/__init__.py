@@ -1,0 +1,1 @@
+"""Collect: file imports, the event collector, surveys and the tracking plan."""

@@ -1,0 +1,107 @@
+"""The one settings class, built once at the edge (CLI, app factory) and passed down.
+
+Values come, highest first, from keyword arguments, ``CXLOOP_*`` environment variables and the
+project's ``cxloop.toml``. Library functions never read the environment themselves.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from cxloop.errors import ConfigError
+
+PROJECT_FILE = "cxloop.toml"
+DEFAULT_WAREHOUSE_FILE = "cxloop.duckdb"
+
+
+class _TomlSource(PydanticBaseSettingsSource):
+    """Reads ``[cxloop]`` (or the top level) of the project's ``cxloop.toml``."""
+
+    def __init__(self, settings_cls: type[BaseSettings], path: Path) -> None:
+        super().__init__(settings_cls)
+        self.path = path
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        if not self.path.is_file():
+            return {}
+        try:
+            data = tomllib.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"{self.path}: cannot read settings: {exc}") from exc
+        section = data.get("cxloop", data)
+        return {k: v for k, v in section.items() if k in self.settings_cls.model_fields}
+
+
+class Settings(BaseSettings):
+    """Settings of one cxloop project.
+
+    Examples
+    --------
+    >>> s = Settings.load(project="/tmp/acme")
+    >>> s.warehouse_url.endswith("cxloop.duckdb")
+    True
+    """
+
+    model_config = SettingsConfigDict(env_prefix="CXLOOP_", extra="ignore")
+
+    project: Path = Field(default=Path("."), description="Project directory.")
+    warehouse: str | None = Field(
+        default=None,
+        description="Warehouse URL (duckdb:///path, postgres://…, pyspark). "
+        "Default: duckdb:///<project>/cxloop.duckdb.",
+    )
+    company_name: str = Field(default="My company", description="Shown on pages and digests.")
+    default_language: str = Field(default="en", description="UI and analysis default: en, es, zh.")
+    timezone: str = Field(default="UTC", description="Time zone for dates without one.")
+    import_batch_rows: int = Field(
+        default=1_000_000, gt=0, description="Rows per batch when importing files."
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        project = Path(
+            init_settings.init_kwargs.get("project")  # type: ignore[attr-defined]
+            or os.environ.get("CXLOOP_PROJECT")
+            or "."
+        )
+        return (init_settings, env_settings, _TomlSource(settings_cls, project / PROJECT_FILE))
+
+    @classmethod
+    def load(cls, project: str | Path | None = None, **overrides: Any) -> Settings:
+        """Build settings for a project directory (default ``$CXLOOP_PROJECT`` or ``.``)."""
+        kwargs = {k: v for k, v in overrides.items() if v is not None}
+        if project is not None:
+            kwargs["project"] = Path(project)
+        try:
+            return cls(**kwargs)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise ConfigError(f"setting {where!r}: {first['msg']}") from exc
+
+    @property
+    def warehouse_url(self) -> str:
+        """The warehouse URL, defaulting to the project's DuckDB file."""
+        if self.warehouse:
+            return self.warehouse
+        return f"duckdb:///{(self.project / DEFAULT_WAREHOUSE_FILE).resolve()}"

@@ -1,0 +1,1 @@
+"""Plain models of the nouns cxloop works with, one module per noun."""

@@ -1,0 +1,21 @@
+"""Backend specifics, one module per engine; chosen by the warehouse URL's scheme."""
+
+from __future__ import annotations
+
+from cxloop.errors import ConfigError
+from cxloop.storage.backends.base import Backend
+
+
+def backend_for_url(url: str, *, read_only: bool = False) -> Backend:
+    """Connect to the warehouse that ``url`` names."""
+    scheme = url.split(":", 1)[0].lower()
+    if scheme == "duckdb":
+        from cxloop.storage.backends.duckdb import DuckDBBackend
+
+        return DuckDBBackend.connect(url, read_only=read_only)
+    raise ConfigError(
+        f"warehouse URL {url!r}: unsupported scheme {scheme!r} (expected duckdb:///PATH)"
+    )
+
+
+__all__ = ["Backend", "backend_for_url"]

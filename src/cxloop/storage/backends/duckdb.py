@@ -1,0 +1,108 @@
+"""The embedded default: one DuckDB file, opened read-write by one process at a time."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+import ibis
+import ibis.expr.datatypes as dt
+import pyarrow as pa
+
+from cxloop.errors import WarehouseBusyError, WarehouseError
+from cxloop.storage.backends.base import Backend
+
+
+def quote(identifier: str) -> str:
+    """Quote an SQL identifier for DuckDB."""
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def path_from_url(url: str) -> str:
+    """``duckdb:///abs/file.duckdb`` → ``/abs/file.duckdb``; ``duckdb://`` → in memory."""
+    rest = url[len("duckdb:") :]
+    rest = rest[2:] if rest.startswith("//") else rest
+    if rest in ("", "/", ":memory:", "/:memory:"):
+        return ":memory:"
+    return rest
+
+
+class DuckDBBackend(Backend):
+    """A DuckDB database file (or ``duckdb:///:memory:``)."""
+
+    def __init__(self, url: str, con: ibis.BaseBackend) -> None:
+        self.url = url
+        self.ibis = con
+        self.raw: duckdb.DuckDBPyConnection = con.con  # type: ignore[attr-defined]
+
+    @classmethod
+    def connect(cls, url: str, *, read_only: bool = False) -> DuckDBBackend:
+        path = path_from_url(url)
+        if path != ":memory:":
+            parent = Path(path).parent
+            if not parent.is_dir():
+                raise WarehouseError(f"warehouse {url!r}: folder {parent} does not exist")
+        try:
+            con = ibis.duckdb.connect(database=path, read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise WarehouseBusyError(
+                    f"warehouse {path} is in use by another process (is `cxloop serve` "
+                    "running?); stop it or send the data through its HTTP API"
+                ) from exc
+            raise WarehouseError(f"cannot open warehouse {path}: {exc}") from exc
+        except duckdb.Error as exc:
+            raise WarehouseError(f"cannot open warehouse {path}: {exc}") from exc
+        return cls(url, con)
+
+    def list_tables(self) -> list[str]:
+        return list(self.ibis.list_tables())
+
+    def create_table(self, name: str, schema: ibis.Schema) -> None:
+        self.ibis.create_table(name, schema=schema)
+
+    def add_column(self, table: str, column: str, type: dt.DataType) -> None:
+        sql_type = type.to_sql(dialect="duckdb") if hasattr(type, "to_sql") else str(type)
+        self.raw.execute(f"ALTER TABLE {quote(table)} ADD COLUMN {quote(column)} {sql_type}")
+
+    def begin(self) -> None:
+        self.raw.begin()
+
+    def commit(self) -> None:
+        self.raw.commit()
+
+    def rollback(self) -> None:
+        self.raw.rollback()
+
+    def append_new(self, table: str, data: pa.Table, key: str) -> int:
+        if data.num_rows == 0:
+            return 0
+        name = "__cxloop_batch"
+        self.raw.register(name, data)
+        try:
+            cols = ", ".join(quote(c) for c in data.column_names)
+            row = self.raw.execute(
+                f"INSERT INTO {quote(table)} ({cols}) "
+                f"SELECT DISTINCT ON (b.{quote(key)}) b.* FROM {name} AS b "
+                f"ANTI JOIN {quote(table)} AS t ON b.{quote(key)} = t.{quote(key)}"
+            ).fetchone()
+        finally:
+            self.raw.unregister(name)
+        return int(row[0]) if row else 0
+
+    def delete_where_in(self, table: str, column: str, values: list[str]) -> int:
+        if not values:
+            return 0
+        row = self.raw.execute(
+            f"DELETE FROM {quote(table)} WHERE {quote(column)} IN (SELECT unnest(?))",
+            [values],
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def count(self, table: str) -> int:
+        row = self.raw.execute(f"SELECT count(*) FROM {quote(table)}").fetchone()
+        return int(row[0]) if row else 0
+
+    def close(self) -> None:
+        self.raw.close()

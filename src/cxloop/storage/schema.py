@@ -1,0 +1,214 @@
+"""The canonical tables and the versioned migrations that create and grow them.
+
+Table names are the contract with every other stage; columns may grow through new migrations,
+never by editing an applied one. Types are Ibis types so that every backend can hold them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ibis
+import ibis.expr.datatypes as dt
+
+STR, INT, FLOAT, BOOL, DATE, TS, JSON = (
+    dt.string,
+    dt.int64,
+    dt.float64,
+    dt.boolean,
+    dt.date,
+    dt.Timestamp(timezone="UTC"),
+    dt.string,  # JSON documents are stored as text: every backend can hold and parse it
+)
+
+
+@dataclass(frozen=True)
+class CreateTable:
+    """Create a table with a schema; ``key`` names the column that identifies a row."""
+
+    name: str
+    columns: tuple[tuple[str, dt.DataType], ...]
+    key: str
+
+    @property
+    def schema(self) -> ibis.Schema:
+        return ibis.schema(dict(self.columns))
+
+
+@dataclass(frozen=True)
+class AddColumn:
+    """Add a nullable column to an existing table."""
+
+    table: str
+    column: str
+    type: dt.DataType
+
+
+Operation = CreateTable | AddColumn
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    operations: tuple[Operation, ...]
+
+
+def _t(name: str, key: str, *columns: tuple[str, dt.DataType]) -> CreateTable:
+    return CreateTable(name, columns, key)
+
+
+_IMPORTED = ("imported_at", TS)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "canonical tables of the loop",
+        (
+            _t(
+                "source_records", "record_id",
+                ("record_id", STR), ("source", STR), ("source_id", STR),
+                ("first_name", STR), ("last_name", STR), ("name", STR), ("email", STR),
+                ("phone", STR), ("birth_date", DATE), ("address", STR), ("city", STR),
+                ("postcode", STR), ("country", STR), ("language", STR), ("created_at", TS),
+                ("attributes", JSON), _IMPORTED,
+            ),
+            _t(
+                "identities", "record_id",
+                ("record_id", STR), ("source", STR), ("source_id", STR), ("customer_id", STR),
+                ("match_probability", FLOAT), ("method", STR), ("resolved_at", TS),
+            ),
+            _t(
+                "customers", "customer_id",
+                ("customer_id", STR), ("name", STR), ("email", STR), ("phone", STR),
+                ("language", STR), ("country", STR), ("attributes", JSON),
+                ("first_seen", TS), ("last_seen", TS), ("updated_at", TS),
+            ),
+            _t(
+                "events", "event_id",
+                ("event_id", STR), ("source", STR), ("source_customer_id", STR),
+                ("customer_id", STR), ("anonymous_id", STR), ("type", STR), ("name", STR),
+                ("touchpoint", STR), ("channel", STR), ("ts", TS), ("properties", JSON),
+                _IMPORTED,
+            ),
+            _t(
+                "orders", "order_id",
+                ("order_id", STR), ("source", STR), ("source_customer_id", STR),
+                ("customer_id", STR), ("ts", TS), ("amount", FLOAT), ("currency", STR),
+                ("status", STR), ("channel", STR), _IMPORTED,
+            ),
+            _t(
+                "surveys", "survey_id",
+                ("survey_id", STR), ("name", STR), ("version", INT), ("definition", JSON),
+                ("created_at", TS),
+            ),
+            _t(
+                "survey_invitations", "invitation_event_id",
+                ("invitation_event_id", STR), ("invitation_id", STR), ("survey_id", STR),
+                ("customer_id", STR), ("channel", STR), ("status", STR), ("ts", TS),
+                ("details", JSON),
+            ),
+            _t(
+                "survey_responses", "response_id",
+                ("response_id", STR), ("survey_id", STR), ("invitation_id", STR),
+                ("customer_id", STR), ("ts", TS), ("language", STR), ("answers", JSON),
+                ("duration_s", FLOAT), ("contact_snapshot", JSON),
+            ),
+            _t(
+                "feedback", "feedback_id",
+                ("feedback_id", STR), ("source", STR), ("source_customer_id", STR),
+                ("customer_id", STR), ("ts", TS), ("kind", STR), ("channel", STR),
+                ("touchpoint", STR), ("team_id", STR), ("survey_id", STR), ("nps", INT),
+                ("csat", INT), ("ces", INT), ("rating", FLOAT), ("text", STR),
+                ("language", STR), _IMPORTED,
+            ),
+            _t(
+                "feedback_insights", "feedback_id",
+                ("feedback_id", STR), ("language", STR), ("sentiment", FLOAT),
+                ("sentiment_label", STR), ("themes", JSON), ("intent", STR),
+                ("redacted_text", STR), ("analyser", STR), ("analysed_at", TS),
+            ),
+            _t(
+                "teams", "team_id",
+                ("team_id", STR), ("name", STR), ("function", STR), ("touchpoint", STR),
+                ("parent_team_id", STR), ("manager_employee_id", STR), _IMPORTED,
+            ),
+            _t(
+                "employees", "employee_id",
+                ("employee_id", STR), ("team_id", STR), ("name", STR), ("email", STR),
+                ("role", STR), ("is_manager", BOOL), ("hired_at", DATE), ("language", STR),
+                _IMPORTED,
+            ),
+            _t(
+                "employee_pulses", "pulse_id",
+                ("pulse_id", STR), ("employee_id", STR), ("team_id", STR), ("ts", TS),
+                ("enps", INT), ("engagement", FLOAT), ("wellbeing", FLOAT),
+                ("customer_centricity", FLOAT), _IMPORTED,
+            ),
+            _t(
+                "segments", "segment_id",
+                ("segment_id", STR), ("name", STR), ("kind", STR), ("definition", JSON),
+                ("created_at", TS),
+            ),
+            _t(
+                "segment_members", "member_id",
+                ("member_id", STR), ("segment_id", STR), ("customer_id", STR),
+                ("computed_at", TS),
+            ),
+            _t(
+                "kpi_goals", "goal_id",
+                ("goal_id", STR), ("kpi", STR), ("target", FLOAT), ("direction", STR),
+                ("scope", JSON), ("period", STR), ("valid_from", DATE), ("valid_to", DATE),
+            ),
+            _t(
+                "cases", "case_id",
+                ("case_id", STR), ("customer_id", STR), ("feedback_id", STR),
+                ("rule_id", STR), ("team_id", STR), ("title", STR), ("priority", STR),
+                ("opened_at", TS), ("due_at", TS),
+            ),
+            _t(
+                "case_events", "case_event_id",
+                ("case_event_id", STR), ("case_id", STR), ("ts", TS), ("kind", STR),
+                ("actor", STR), ("status", STR), ("assignee", STR), ("note", STR),
+                ("details", JSON),
+            ),
+            _t(
+                "consents", "consent_event_id",
+                ("consent_event_id", STR), ("customer_id", STR), ("channel", STR),
+                ("purpose", STR), ("granted", BOOL), ("ts", TS), ("source", STR),
+            ),
+            _t(
+                "audit_log", "audit_id",
+                ("audit_id", STR), ("ts", TS), ("actor", STR), ("action", STR),
+                ("target_table", STR), ("target_id", STR), ("details", JSON),
+            ),
+        ),
+    ),
+)
+
+MIGRATIONS_TABLE = "schema_migrations"
+
+
+def latest_version() -> int:
+    """The schema version a fully migrated warehouse has."""
+    return max(m.version for m in MIGRATIONS)
+
+
+def canonical_tables() -> dict[str, CreateTable]:
+    """Every canonical table as its migrations leave it, in creation order."""
+    tables: dict[str, CreateTable] = {}
+    for migration in MIGRATIONS:
+        for op in migration.operations:
+            if isinstance(op, CreateTable):
+                tables[op.name] = op
+            else:
+                old = tables[op.table]
+                tables[op.table] = CreateTable(
+                    old.name, (*old.columns, (op.column, op.type)), old.key
+                )
+    return tables
+
+
+def key_column(table: str) -> str:
+    """The column that identifies a row of ``table``."""
+    return canonical_tables()[table].key

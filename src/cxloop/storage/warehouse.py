@@ -1,0 +1,185 @@
+"""The warehouse object: tables, migrations, idempotent atomic appends, counts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import ibis
+import pandas as pd
+import pyarrow as pa
+
+from cxloop.errors import WarehouseError
+from cxloop.storage.backends import Backend, backend_for_url
+from cxloop.storage.schema import (
+    MIGRATIONS,
+    MIGRATIONS_TABLE,
+    AddColumn,
+    CreateTable,
+    canonical_tables,
+    key_column,
+)
+
+_MIGRATIONS_SCHEMA = ibis.schema(
+    {"version": "int64", "description": "string", "applied_at": "timestamp('UTC')"}
+)
+
+
+@dataclass(frozen=True)
+class AppendResult:
+    """What an append did: rows offered, rows inserted, rows already there."""
+
+    table: str
+    offered: int
+    inserted: int
+
+    @property
+    def skipped(self) -> int:
+        return self.offered - self.inserted
+
+
+class Warehouse:
+    """One warehouse, named by a URL.
+
+    Examples
+    --------
+    >>> wh = open_warehouse("duckdb:///:memory:")
+    >>> wh.counts()["customers"]
+    0
+    """
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        self._in_transaction = False
+
+    @property
+    def url(self) -> str:
+        return self.backend.url
+
+    @property
+    def ibis(self) -> ibis.BaseBackend:
+        """The Ibis connection, for building expressions."""
+        return self.backend.ibis
+
+    # -- schema -------------------------------------------------------------------------------
+    def schema_version(self) -> int:
+        if MIGRATIONS_TABLE not in self.backend.list_tables():
+            return 0
+        t = self.ibis.table(MIGRATIONS_TABLE)
+        value = t.version.max().execute()
+        return 0 if value is None or pd.isna(value) else int(value)
+
+    def migrate(self) -> list[int]:
+        """Apply every pending migration, each in its own transaction; return their versions."""
+        if MIGRATIONS_TABLE not in self.backend.list_tables():
+            self.backend.create_table(MIGRATIONS_TABLE, _MIGRATIONS_SCHEMA)
+        current = self.schema_version()
+        applied = []
+        for migration in MIGRATIONS:
+            if migration.version <= current:
+                continue
+            with self.transaction():
+                existing = set(self.backend.list_tables())
+                for op in migration.operations:
+                    if isinstance(op, CreateTable):
+                        if op.name not in existing:
+                            self.backend.create_table(op.name, op.schema)
+                    elif isinstance(op, AddColumn):
+                        self.backend.add_column(op.table, op.column, op.type)
+                row = pa.table(
+                    {
+                        "version": [migration.version],
+                        "description": [migration.description],
+                        "applied_at": pa.array([_now()], pa.timestamp("us", tz="UTC")),
+                    }
+                )
+                self.backend.append_new(MIGRATIONS_TABLE, row, "version")
+            applied.append(migration.version)
+        return applied
+
+    # -- reading ------------------------------------------------------------------------------
+    def table(self, name: str) -> ibis.Table:
+        """An Ibis expression over a canonical table."""
+        if name not in canonical_tables():
+            raise WarehouseError(f"no canonical table named {name!r}")
+        return self.ibis.table(name)
+
+    def to_pandas(self, expr: ibis.Expr) -> pd.DataFrame:
+        return self.ibis.to_pandas(expr)
+
+    def to_pyarrow(self, expr: ibis.Expr) -> pa.Table:
+        return self.ibis.to_pyarrow(expr)
+
+    def counts(self) -> dict[str, int]:
+        """Row count of every canonical table."""
+        present = set(self.backend.list_tables())
+        return {
+            name: self.backend.count(name) if name in present else 0
+            for name in canonical_tables()
+        }
+
+    # -- writing ------------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[Warehouse]:
+        """All writes inside happen together or not at all (nesting joins the outer one)."""
+        if self._in_transaction:
+            yield self
+            return
+        self.backend.begin()
+        self._in_transaction = True
+        try:
+            yield self
+        except BaseException:
+            self.backend.rollback()
+            raise
+        else:
+            self.backend.commit()
+        finally:
+            self._in_transaction = False
+
+    def append(self, table: str, data: pa.Table | pa.RecordBatch) -> AppendResult:
+        """Append rows whose key is new; rows with a key already present are skipped.
+
+        Idempotent (a retried batch adds nothing) and atomic (all or nothing).
+        """
+        if isinstance(data, pa.RecordBatch):
+            data = pa.Table.from_batches([data])
+        spec = canonical_tables().get(table)
+        if spec is None:
+            raise WarehouseError(f"no canonical table named {table!r}")
+        unknown = set(data.column_names) - {c for c, _ in spec.columns}
+        if unknown:
+            raise WarehouseError(f"table {table!r} has no column(s) {sorted(unknown)}")
+        key = key_column(table)
+        if key not in data.column_names:
+            raise WarehouseError(f"rows for {table!r} lack their key column {key!r}")
+        with self.transaction():
+            inserted = self.backend.append_new(table, data, key)
+        return AppendResult(table, data.num_rows, inserted)
+
+    def close(self) -> None:
+        self.backend.close()
+
+    def __enter__(self) -> Warehouse:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def open_warehouse(url: str, *, read_only: bool = False, migrate: bool = True) -> Warehouse:
+    """Open the warehouse at ``url`` and bring its schema up to date."""
+    warehouse = Warehouse(backend_for_url(url, read_only=read_only))
+    if migrate and not read_only:
+        try:
+            warehouse.migrate()
+        except BaseException:
+            warehouse.close()
+            raise
+    return warehouse
