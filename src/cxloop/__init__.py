@@ -1,0 +1,58 @@
+"""cxloop: an open-source customer-experience platform.
+
+collect → unify → understand → act → share, on DuckDB on a laptop and on bigger warehouses.
+The functions here are the ones the ``cxloop`` command uses; they work in a notebook too::
+
+    import cxloop
+    settings = cxloop.Settings.load(project="acme")
+    with cxloop.open_project_warehouse(settings) as wh:
+        report = cxloop.import_file(wh, "customers", "crm.csv", source="crm")
+
+Names are imported on first use, so ``import cxloop`` stays fast for the command line.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "CxloopError": "cxloop.errors",
+    "ImportReport": "cxloop.collect.importer",
+    "Mapping": "cxloop.collect.mapping",
+    "Settings": "cxloop.config",
+    "Warehouse": "cxloop.storage",
+    "import_file": "cxloop.collect.importer",
+    "init_project": "cxloop.project",
+    "load_mapping": "cxloop.collect.mapping",
+    "open_project_warehouse": "cxloop.project",
+    "open_warehouse": "cxloop.storage",
+    "project_status": "cxloop.project",
+    "run_demo": "cxloop.demo.loading",
+}
+
+__all__ = ["__version__", *sorted(_EXPORTS)]
+
+if TYPE_CHECKING:
+    from cxloop.collect.importer import ImportReport, import_file
+    from cxloop.collect.mapping import Mapping, load_mapping
+    from cxloop.config import Settings
+    from cxloop.demo.loading import run_demo
+    from cxloop.errors import CxloopError
+    from cxloop.project import init_project, open_project_warehouse, project_status
+    from cxloop.storage import Warehouse, open_warehouse
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cxloop' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,6 @@
+"""``python -m cxloop``."""
+
+from cxloop.cli.main import run
+
+if __name__ == "__main__":
+    run()

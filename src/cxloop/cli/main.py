@@ -1,0 +1,76 @@
+"""The ``cxloop`` command: global options, the sub-commands, and one-line errors."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from cxloop import __version__
+from cxloop.cli import demo as demo_cmd
+from cxloop.cli import importing, init, status
+from cxloop.cli.errors import report_errors
+from cxloop.config import Settings
+from cxloop.errors import CxloopError
+
+app = typer.Typer(
+    name="cxloop",
+    help="cxloop: collect → unify → understand → act → share, for customer experience.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+err_console = Console(stderr=True, highlight=False)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"cxloop {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    project: Annotated[
+        Path | None,
+        typer.Option(
+            "--project", "-p", envvar="CXLOOP_PROJECT", file_okay=False,
+            help="Project directory (default: $CXLOOP_PROJECT, else the current directory).",
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print version.")
+    ] = False,
+) -> None:
+    """cxloop, the open customer-experience platform."""
+    ctx.obj = project
+
+
+def settings_from(ctx: typer.Context, project: Path | None = None) -> Settings:
+    """Build the one Settings object for a command (``--project`` decides the directory)."""
+    root = ctx.find_root()
+    chosen = project if project is not None else root.obj
+    return Settings.load(project=chosen if chosen is not None else Path.cwd())
+
+
+app.command("init")(report_errors(init.init_command))
+app.command("status")(report_errors(status.status_command))
+app.command("import")(report_errors(importing.import_command))
+app.command("demo")(report_errors(demo_cmd.demo_command))
+
+
+def run(argv: list[str] | None = None) -> None:
+    """Console-script entry point: run the app, turning user errors into one line."""
+    try:
+        app(args=argv, standalone_mode=True)
+    except CxloopError as exc:
+        err_console.print(f"[bold red]error:[/] {exc.message}", soft_wrap=True, markup=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        sys.exit(130)

@@ -1,0 +1,71 @@
+"""Build the demo company and import it into a project's warehouse, as ``cxloop demo`` does."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from cxloop.collect.importer import ImportReport, import_file
+from cxloop.config import Settings
+from cxloop.project import init_project, open_project_warehouse
+
+DEMO_DATA_DIR = "demo_data"
+
+
+class DemoResult(BaseModel):
+    """What ``cxloop demo`` built and loaded."""
+
+    project: str
+    data_directory: str
+    ground_truth: str
+    customers: int
+    seed: int
+    imports: list[ImportReport]
+    tables: dict[str, int]
+    seconds: float
+
+
+def run_demo(
+    settings: Settings,
+    *,
+    customers: int = 20_000,
+    seed: int = 0,
+    on_file: Callable[[str, str], None] | None = None,
+) -> DemoResult:
+    """Generate the demo company into ``<project>/demo_data`` and import every file.
+
+    The project is initialised first when it has no ``cxloop.toml``. Re-running with the same
+    seed adds nothing (imports are idempotent).
+    """
+    from cxloop.demo import generate_demo_company
+
+    started = time.perf_counter()
+    project = settings.project
+    if not (project / "cxloop.toml").exists():
+        init_project(project, warehouse_url=settings.warehouse)
+    out = project / DEMO_DATA_DIR
+    if out.exists():
+        shutil.rmtree(out)
+    manifest = generate_demo_company(out, customers=customers, seed=seed)
+    reports = []
+    with open_project_warehouse(settings) as wh:
+        for item in manifest.files:
+            if on_file is not None:
+                on_file(item.kind, Path(item.path).name)
+            reports.append(
+                import_file(
+                    wh, item.kind, item.path, source=item.source, mapping=item.mapping,
+                    id_column=item.id_column, batch_rows=settings.import_batch_rows,
+                    timezone=settings.timezone,
+                )
+            )
+        tables = wh.counts()
+    return DemoResult(
+        project=str(project.resolve()), data_directory=str(out.resolve()),
+        ground_truth=str(Path(manifest.ground_truth).resolve()), customers=customers, seed=seed,
+        imports=reports, tables=tables, seconds=round(time.perf_counter() - started, 2),
+    )

@@ -1,0 +1,87 @@
+"""A cxloop project: a directory with ``cxloop.toml``, definitions and (by default) the warehouse."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from cxloop.config import Settings
+from cxloop.errors import ConfigError
+from cxloop.storage import Warehouse, open_warehouse
+
+
+class InitResult(BaseModel):
+    """What ``cxloop init`` did."""
+
+    project: str
+    created: list[str]
+    kept: list[str]
+    warehouse: str
+    schema_version: int
+
+
+class StatusReport(BaseModel):
+    """The ``cxloop status --json`` document."""
+
+    warehouse: str
+    schema_version: int
+    tables: dict[str, int]
+
+
+def starter_files() -> dict[str, str]:
+    """The starter project, as relative path → text."""
+    root = resources.files("cxloop") / "starter"
+    files: dict[str, str] = {}
+
+    def walk(node: object, prefix: str) -> None:
+        for child in node.iterdir():  # type: ignore[attr-defined]
+            rel = f"{prefix}{child.name}"
+            if child.is_dir():
+                walk(child, rel + "/")
+            elif not child.name.startswith((".", "__")):
+                files[rel] = child.read_text(encoding="utf-8")
+
+    walk(root, "")
+    return files
+
+
+def init_project(directory: str | Path, *, warehouse_url: str | None = None) -> InitResult:
+    """Write a starter project into ``directory`` (existing files are kept) and create its
+    warehouse with every migration applied."""
+    directory = Path(directory)
+    if directory.exists() and not directory.is_dir():
+        raise ConfigError(f"{directory}: exists and is not a directory")
+    directory.mkdir(parents=True, exist_ok=True)
+    created, kept = [], []
+    for rel, text in sorted(starter_files().items()):
+        target = directory / rel
+        if target.exists():
+            kept.append(rel)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        created.append(rel)
+    settings = Settings.load(project=directory, warehouse=warehouse_url)
+    with open_warehouse(settings.warehouse_url) as wh:
+        version = wh.schema_version()
+    return InitResult(
+        project=str(directory.resolve()), created=created, kept=kept,
+        warehouse=settings.warehouse_url, schema_version=version,
+    )
+
+
+def open_project_warehouse(settings: Settings, *, read_only: bool = False) -> Warehouse:
+    """Open the project's warehouse, migrating it if it is writable."""
+    return open_warehouse(settings.warehouse_url, read_only=read_only)
+
+
+def project_status(settings: Settings) -> StatusReport:
+    """Warehouse URL, schema version and row count per canonical table."""
+    with open_project_warehouse(settings) as wh:
+        return StatusReport(
+            warehouse=settings.warehouse_url,
+            schema_version=wh.schema_version(),
+            tables=wh.counts(),
+        )
