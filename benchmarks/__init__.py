@@ -1,0 +1,1 @@
+"""Benchmarks: one module per figure in docs/benchmarks.md (``make bench``)."""

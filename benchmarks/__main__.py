@@ -1,0 +1,21 @@
+"""Run every benchmark: ``python -m benchmarks [--quick] [--write-docs]``."""
+
+from __future__ import annotations
+
+import argparse
+
+from benchmarks import import_speed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="Small sizes (a smoke run).")
+    parser.add_argument(
+        "--write-docs", action="store_true", help="Update the figures in docs/benchmarks.md."
+    )
+    args = parser.parse_args()
+    import_speed.main(quick=args.quick, write_docs=args.write_docs)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+"""Import speed: cxloop's importer against a pandas read + insert baseline, in one run.
+
+Both load the same files into a fresh DuckDB file. The baseline does no mapping, coercion,
+validation or de-duplication; cxloop does all of them. Figures are rows per second and the
+ratio cxloop / baseline.
+
+    python -m benchmarks.import_speed [--quick] [--write-docs]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from cxloop.collect.importer import import_file
+from cxloop.storage import open_warehouse
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs" / "benchmarks.md"
+BEGIN, END = "<!-- import-speed:begin -->", "<!-- import-speed:end -->"
+
+
+def make_parquet(path: Path, rows: int) -> None:
+    """Events with native types, as an app or CDP export would have them."""
+    con = duckdb.connect()
+    con.execute("SET TimeZone='UTC'")
+    con.execute(
+        f"""COPY (
+          SELECT 'ev' || i AS event_id,
+                 'c' || (i % 1000003) AS customer_id,
+                 'track' AS type,
+                 ['Page Viewed','Order Placed','Order Delivered','App Opened'][1 + i % 4] AS name,
+                 ['web','app','store','delivery','billing','call_centre'][1 + i % 6] AS touchpoint,
+                 ['organic','email','paid'][1 + i % 3] AS channel,
+                 TIMESTAMPTZ '2025-01-01 00:00:00+00' + to_seconds(i % 40000000) AS ts
+          FROM range({rows}) t(i)
+        ) TO '{path}' (FORMAT parquet, ROW_GROUP_SIZE 1000000)"""
+    )
+    con.close()
+
+
+def make_csv(path: Path, rows: int) -> None:
+    """Survey feedback as text, as a survey tool's CSV export has it."""
+    con = duckdb.connect()
+    con.execute(
+        f"""COPY (
+          SELECT 'f' || i AS feedback_id,
+                 'c' || (i % 500009) AS customer_id,
+                 strftime(TIMESTAMP '2025-01-01' + to_seconds(i % 30000000), '%Y-%m-%dT%H:%M:%S')
+                   || '+01:00' AS ts,
+                 'survey' AS kind,
+                 ['web','app','store','delivery','billing'][1 + i % 5] AS touchpoint,
+                 CAST(i % 11 AS VARCHAR) AS nps,
+                 CAST(1 + i % 5 AS VARCHAR) AS csat,
+                 CAST(1 + i % 7 AS VARCHAR) AS ces,
+                 ['Delivery was late again','El pedido llegó a tiempo','客服态度很好',
+                  'Billing charged me twice'][1 + i % 4] AS text,
+                 ['en','es','zh','en'][1 + i % 4] AS language
+          FROM range({rows}) t(i)
+        ) TO '{path}' (FORMAT csv, HEADER)"""
+    )
+    con.close()
+
+
+def baseline(path: Path, table: str, db: Path) -> float:
+    """pandas reads the file; DuckDB inserts the DataFrame as it is."""
+    started = time.perf_counter()
+    df = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path, dtype=str)
+    con = duckdb.connect(str(db))
+    con.execute(f"CREATE TABLE {table} AS SELECT * FROM df LIMIT 0")
+    con.execute(f"INSERT INTO {table} SELECT * FROM df")
+    con.close()
+    return time.perf_counter() - started
+
+
+def cxloop_import(path: Path, kind: str, db: Path) -> tuple[float, int]:
+    started = time.perf_counter()
+    with open_warehouse(f"duckdb:///{db}") as wh:
+        report = import_file(wh, kind, path, source="bench")
+    return time.perf_counter() - started, report.rows_inserted
+
+
+def run(quick: bool) -> list[dict[str, object]]:
+    parquet_rows, csv_rows = (200_000, 100_000) if quick else (10_000_000, 2_000_000)
+    work = Path(tempfile.mkdtemp(prefix="cxloop-bench-"))
+    results = []
+    try:
+        for fmt, rows, kind, maker in (
+            ("Parquet", parquet_rows, "events", make_parquet),
+            ("CSV", csv_rows, "feedback", make_csv),
+        ):
+            path = work / f"{kind}.{fmt.lower()}"
+            maker(path, rows)
+            base_s = baseline(path, kind, work / f"base-{kind}.duckdb")
+            cx_s, inserted = cxloop_import(path, kind, work / f"cx-{kind}.duckdb")
+            assert inserted == rows, f"cxloop inserted {inserted} of {rows}"
+            results.append({
+                "format": fmt, "rows": rows, "kind": kind,
+                "baseline_rps": rows / base_s, "cxloop_rps": rows / cx_s,
+                "ratio": base_s / cx_s, "size_mb": path.stat().st_size / 1e6,
+            })
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return results
+
+
+def to_markdown(results: list[dict[str, object]], command: str) -> str:
+    lines = [
+        f"Measured {datetime.now(UTC):%Y-%m-%d} on {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, with `{command}`.",
+        "",
+        "| file | rows | size | pandas read + insert | cxloop import | cxloop / baseline |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['format']} ({r['kind']}) | {r['rows']:,} | {r['size_mb']:.0f} MB "
+            f"| {r['baseline_rps']:,.0f} rows/s | {r['cxloop_rps']:,.0f} rows/s "
+            f"| {r['ratio']:.2f}× |"
+        )
+    return "\n".join(lines)
+
+
+def update_docs(markdown: str) -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
+    DOCS.write_text(text[:start] + "\n" + markdown + "\n" + text[end:], encoding="utf-8")
+
+
+def main(quick: bool = False, write_docs: bool = False) -> None:
+    command = "make bench" if not quick else "python -m benchmarks --quick"
+    results = run(quick)
+    markdown = to_markdown(results, command)
+    print(markdown)
+    if write_docs:
+        update_docs(markdown)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--write-docs", action="store_true")
+    a = parser.parse_args()
+    main(quick=a.quick, write_docs=a.write_docs)

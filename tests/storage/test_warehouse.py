@@ -1,0 +1,113 @@
+"""The warehouse: migrations, idempotent atomic appends, counts, locking."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from cxloop.errors import WarehouseBusyError, WarehouseError
+from cxloop.storage import open_warehouse
+from cxloop.storage.backends.duckdb import path_from_url
+from cxloop.storage.schema import MIGRATIONS, canonical_tables, latest_version
+
+DESIGN_TABLES = {
+    "source_records", "identities", "customers", "events", "orders", "surveys",
+    "survey_invitations", "survey_responses", "feedback", "feedback_insights", "teams",
+    "employees", "employee_pulses", "segments", "segment_members", "kpi_goals", "cases",
+    "case_events", "consents", "audit_log",
+}
+
+
+def orders(*ids: str) -> pa.Table:
+    return pa.table({"order_id": list(ids), "amount": [float(i) for i, _ in enumerate(ids)]})
+
+
+def test_every_canonical_table_of_the_design_exists(warehouse) -> None:
+    assert set(canonical_tables()) == DESIGN_TABLES
+    assert set(warehouse.counts()) == DESIGN_TABLES
+    assert warehouse.schema_version() == latest_version()
+
+
+def test_migrations_are_applied_once(tmp_path: Path) -> None:
+    url = f"duckdb:///{tmp_path / 'w.duckdb'}"
+    with open_warehouse(url) as wh:
+        assert wh.migrate() == []
+        assert wh.schema_version() == len(MIGRATIONS)
+
+
+def test_append_is_idempotent_on_the_key(warehouse) -> None:
+    first = warehouse.append("orders", orders("a", "b"))
+    again = warehouse.append("orders", orders("a", "b", "c"))
+    assert (first.inserted, again.inserted, again.skipped) == (2, 1, 2)
+    assert warehouse.counts()["orders"] == 3
+
+
+def test_duplicate_keys_within_a_batch_insert_once(warehouse) -> None:
+    assert warehouse.append("orders", orders("a", "a", "b")).inserted == 2
+
+
+def test_a_failed_transaction_leaves_nothing(warehouse) -> None:
+    with pytest.raises(RuntimeError), warehouse.transaction():
+        warehouse.append("orders", orders("a", "b"))
+        raise RuntimeError("boom")
+    assert warehouse.counts()["orders"] == 0
+
+
+def test_append_refuses_unknown_tables_and_columns(warehouse) -> None:
+    with pytest.raises(WarehouseError, match="no canonical table"):
+        warehouse.append("nope", orders("a"))
+    with pytest.raises(WarehouseError, match="no column"):
+        warehouse.append("orders", pa.table({"order_id": ["a"], "colour": ["red"]}))
+    with pytest.raises(WarehouseError, match="key column 'order_id'"):
+        warehouse.append("orders", pa.table({"amount": [1.0]}))
+
+
+def test_data_survives_reopening(tmp_path: Path) -> None:
+    url = f"duckdb:///{tmp_path / 'w.duckdb'}"
+    with open_warehouse(url) as wh:
+        wh.append("orders", orders("a"))
+    with open_warehouse(url, read_only=True) as wh:
+        assert wh.counts()["orders"] == 1
+        assert wh.to_pandas(wh.table("orders")).order_id.tolist() == ["a"]
+
+
+def test_a_second_writer_gets_a_clear_error(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "w.duckdb"
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb,sys,time; c=duckdb.connect(sys.argv[1]); print('ok', flush=True); "
+         "time.sleep(30)", str(path)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        with pytest.raises(WarehouseBusyError, match="in use by another process"):
+            open_warehouse(f"duckdb:///{path}")
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_missing_folder_and_bad_scheme() -> None:
+    with pytest.raises(WarehouseError, match="does not exist"):
+        open_warehouse("duckdb:///no/such/folder/w.duckdb")
+    with pytest.raises(Exception, match="unsupported scheme"):
+        open_warehouse("mysql://x")
+
+
+@pytest.mark.parametrize(
+    ("url", "path"),
+    [
+        ("duckdb:///tmp/a.duckdb", "/tmp/a.duckdb"),
+        ("duckdb://", ":memory:"),
+        ("duckdb:///:memory:", ":memory:"),
+        ("duckdb://rel/a.duckdb", "rel/a.duckdb"),
+    ],
+)
+def test_duckdb_urls(url: str, path: str) -> None:
+    assert path_from_url(url) == path

@@ -1,0 +1,44 @@
+"""Settings: defaults, cxloop.toml, environment, and clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cxloop.config import Settings
+from cxloop.errors import ConfigError
+
+
+def test_warehouse_defaults_to_the_project_duckdb_file(tmp_path: Path) -> None:
+    s = Settings.load(project=tmp_path)
+    assert s.warehouse_url == f"duckdb:///{(tmp_path / 'cxloop.duckdb').resolve()}"
+
+
+def test_toml_then_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "cxloop.toml").write_text(
+        '[cxloop]\ncompany_name = "Acme"\ntimezone = "Europe/Madrid"\n', encoding="utf-8"
+    )
+    assert Settings.load(project=tmp_path).company_name == "Acme"
+    monkeypatch.setenv("CXLOOP_COMPANY_NAME", "Acme from env")
+    monkeypatch.setenv("CXLOOP_WAREHOUSE", "duckdb:///:memory:")
+    s = Settings.load(project=tmp_path)
+    assert s.company_name == "Acme from env"
+    assert s.timezone == "Europe/Madrid"
+    assert s.warehouse_url == "duckdb:///:memory:"
+
+
+def test_project_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "cxloop.toml").write_text('[cxloop]\ncompany_name = "Env co"\n', encoding="utf-8")
+    monkeypatch.setenv("CXLOOP_PROJECT", str(tmp_path))
+    s = Settings.load()
+    assert s.project == tmp_path and s.company_name == "Env co"
+
+
+def test_bad_toml_and_bad_values_are_clear(tmp_path: Path) -> None:
+    (tmp_path / "cxloop.toml").write_text("[cxloop\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="cxloop.toml: cannot read settings"):
+        Settings.load(project=tmp_path)
+    (tmp_path / "cxloop.toml").write_text("[cxloop]\nimport_batch_rows = 0\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="import_batch_rows"):
+        Settings.load(project=tmp_path)

@@ -1,0 +1,46 @@
+"""Documentation keeps up with the code: a command, setting or field without docs fails."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cxloop.cli.main import app
+from cxloop.config import Settings
+from cxloop.domain.records import IMPORT_KINDS
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def read(rel: str) -> str:
+    return (ROOT / rel).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("command", [c.name for c in app.registered_commands])
+def test_every_command_is_documented(command: str) -> None:
+    assert f"## `cxloop {command}" in read("docs/cli.md")
+
+
+@pytest.mark.parametrize("setting", list(Settings.model_fields))
+def test_every_setting_is_documented(setting: str) -> None:
+    doc = read("docs/configuration.md")
+    assert f"`{setting}`" in doc and f"`CXLOOP_{setting.upper()}`" in doc
+
+
+@pytest.mark.parametrize("kind", list(IMPORT_KINDS.values()), ids=list(IMPORT_KINDS))
+def test_every_import_field_is_documented(kind) -> None:
+    row = next(line for line in read("docs/importing.md").splitlines()
+               if line.startswith(f"| `{kind.name}` |"))
+    for name in kind.field_names:
+        assert name in row, f"{kind.name}.{name} missing from docs/importing.md"
+
+
+def test_readme_gives_the_two_commands() -> None:
+    readme = read("README.md")
+    assert "make demo" in readme and "make test" in readme
+    assert "make test" in read(".ci/run")
+
+
+def test_changelog_has_an_unreleased_section() -> None:
+    assert "## [Unreleased]" in read("CHANGELOG.md")
