@@ -30,8 +30,11 @@ def test_every_setting_is_documented(setting: str) -> None:
 
 @pytest.mark.parametrize("kind", list(IMPORT_KINDS.values()), ids=list(IMPORT_KINDS))
 def test_every_import_field_is_documented(kind) -> None:
-    row = next(line for line in read("docs/importing.md").splitlines()
-               if line.startswith(f"| `{kind.name}` |"))
+    row = next(
+        line
+        for line in read("docs/importing.md").splitlines()
+        if line.startswith(f"| `{kind.name}` |")
+    )
     for name in kind.field_names:
         assert name in row, f"{kind.name}.{name} missing from docs/importing.md"
 

@@ -33,7 +33,21 @@ _EXPORTS = {
     "run_demo": "cxloop.demo.loading",
 }
 
-__all__ = ["__version__", *sorted(_EXPORTS)]
+__all__ = [
+    "CxloopError",
+    "ImportReport",
+    "Mapping",
+    "Settings",
+    "Warehouse",
+    "__version__",
+    "import_file",
+    "init_project",
+    "load_mapping",
+    "open_project_warehouse",
+    "open_warehouse",
+    "project_status",
+    "run_demo",
+]
 
 if TYPE_CHECKING:
     from cxloop.collect.importer import ImportReport, import_file

@@ -1,4 +1,4 @@
-"""A cxloop project: a directory with ``cxloop.toml``, definitions and (by default) the warehouse."""
+"""A cxloop project: a directory with ``cxloop.toml``, definitions and the warehouse file."""
 
 from __future__ import annotations
 
@@ -67,8 +67,11 @@ def init_project(directory: str | Path, *, warehouse_url: str | None = None) -> 
     with open_warehouse(settings.warehouse_url) as wh:
         version = wh.schema_version()
     return InitResult(
-        project=str(directory.resolve()), created=created, kept=kept,
-        warehouse=settings.warehouse_url, schema_version=version,
+        project=str(directory.resolve()),
+        created=created,
+        kept=kept,
+        warehouse=settings.warehouse_url,
+        schema_version=version,
     )
 
 

@@ -22,15 +22,24 @@ def coerce_values(
 ) -> tuple[list[object], list[str | None]]:
     """Coerce ``values`` as field ``v`` of a one-field kind; return values and first errors."""
     kind = ImportKind(
-        name="probe", table="probe", key_column="id", source_key="id", source_scoped=False,
+        name="probe",
+        table="probe",
+        key_column="id",
+        source_key="id",
+        source_scoped=False,
         fields=(FieldSpec("id", required=True), FieldSpec("v", type_, **rules)),  # type: ignore[arg-type]
     )
-    column = pa.array(values) if values and not isinstance(values[0], str) else pa.array(
-        values, pa.string()
+    column = (
+        pa.array(values)
+        if values and not isinstance(values[0], str)
+        else pa.array(values, pa.string())
     )
     batch = pa.table(
-        {"id": [str(i) for i in range(len(values))], "v": column,
-         LINE_COLUMN: list(range(2, len(values) + 2))}
+        {
+            "id": [str(i) for i in range(len(values))],
+            "v": column,
+            LINE_COLUMN: list(range(2, len(values) + 2)),
+        }
     )
     plan = build_plan(kind, batch.schema, source="s", mapping=Mapping.model_validate(mapping or {}))
     out = SCRATCH.query(plan.sql, batch=batch)
@@ -45,7 +54,8 @@ def test_numbers_with_locale_separators_and_currency() -> None:
     assert values[:5] == [1234.5, 99.0, -350.0, 12.0, 1234.5]
     assert values[5] is None and "expected a number" in errors[5]
     values, errors = coerce_values(
-        ["1.234,56", "€ 7,5", "0,99 EUR"], FieldType.NUMBER,
+        ["1.234,56", "€ 7,5", "0,99 EUR"],
+        FieldType.NUMBER,
         mapping={"defaults": {"decimal": ","}},
     )
     assert values == [1234.56, 7.5, 0.99] and errors == [None] * 3
@@ -59,7 +69,7 @@ def test_integers_reject_fractions_and_words() -> None:
 
 
 def test_ranges_are_checked_after_types() -> None:
-    values, errors = coerce_values(["0", "10", "11", "-1", "x"], FieldType.INTEGER, min=0, max=10)
+    _, errors = coerce_values(["0", "10", "11", "-1", "x"], FieldType.INTEGER, min=0, max=10)
     assert errors[:2] == [None, None]
     assert errors[2] == "must be between 0 and 10, got 11"
     assert errors[3] == "must be between 0 and 10, got -1"
@@ -68,8 +78,12 @@ def test_ranges_are_checked_after_types() -> None:
 
 def test_required_values() -> None:
     _, errors = coerce_values(["a", "", "  ", None], FieldType.STRING, required=True)
-    assert errors == [None, "required value is missing", "required value is missing",
-                      "required value is missing"]
+    assert errors == [
+        None,
+        "required value is missing",
+        "required value is missing",
+        "required value is missing",
+    ]
 
 
 def test_choices() -> None:
@@ -83,8 +97,11 @@ def test_booleans_in_three_languages() -> None:
     )
     assert values == [True, False, True, False, True, True, False, None]
     assert errors[-1].startswith("expected yes/no")
-    values, _ = coerce_values(["J", "N"], FieldType.BOOLEAN,
-                              mapping={"defaults": {"true_values": ["j"], "false_values": ["n"]}})
+    values, _ = coerce_values(
+        ["J", "N"],
+        FieldType.BOOLEAN,
+        mapping={"defaults": {"true_values": ["j"], "false_values": ["n"]}},
+    )
     assert values == [True, False]
 
 
@@ -117,9 +134,13 @@ def test_timestamps_in_common_layouts_and_zones() -> None:
 
 def test_naive_times_take_the_mapping_time_zone() -> None:
     values, _ = coerce_values(
-        ["23/11/2025 14:05"], FieldType.TIMESTAMP,
-        mapping={"columns": {"v": {"column": "v", "format": "%d/%m/%Y %H:%M",
-                                   "timezone": "Europe/Madrid"}}},
+        ["23/11/2025 14:05"],
+        FieldType.TIMESTAMP,
+        mapping={
+            "columns": {
+                "v": {"column": "v", "format": "%d/%m/%Y %H:%M", "timezone": "Europe/Madrid"}
+            }
+        },
     )
     assert values == [datetime(2025, 11, 23, 13, 5, tzinfo=UTC)]
 
@@ -127,10 +148,12 @@ def test_naive_times_take_the_mapping_time_zone() -> None:
 def test_ambiguous_slashed_dates_need_dayfirst() -> None:
     _, errors = coerce_values(["03/04/2025"], FieldType.DATE)
     assert errors[0].startswith("expected a date")
-    day_first, _ = coerce_values(["03/04/2025"], FieldType.DATE,
-                                 mapping={"defaults": {"dayfirst": True}})
-    month_first, _ = coerce_values(["03/04/2025"], FieldType.DATE,
-                                   mapping={"defaults": {"dayfirst": False}})
+    day_first, _ = coerce_values(
+        ["03/04/2025"], FieldType.DATE, mapping={"defaults": {"dayfirst": True}}
+    )
+    month_first, _ = coerce_values(
+        ["03/04/2025"], FieldType.DATE, mapping={"defaults": {"dayfirst": False}}
+    )
     assert day_first == [date(2025, 4, 3)] and month_first == [date(2025, 3, 4)]
 
 
@@ -158,8 +181,9 @@ def test_json_documents() -> None:
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(
-        st.decimals(min_value=-10**9, max_value=10**9, places=2, allow_nan=False),
-        min_size=1, max_size=20,
+        st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False),
+        min_size=1,
+        max_size=20,
     ),
     st.sampled_from([(".", ","), (",", "."), (".", " "), (",", " ")]),
 )
@@ -171,15 +195,21 @@ def test_property_locale_numbers_round_trip(numbers: list, seps: tuple[str, str]
         return text
 
     values, errors = coerce_values(
-        [fmt(n) for n in numbers], FieldType.NUMBER,
+        [fmt(n) for n in numbers],
+        FieldType.NUMBER,
         mapping={"defaults": {"decimal": decimal, "thousands": thousands}},
     )
     assert errors == [None] * len(numbers)
     assert values == pytest.approx([float(n) for n in numbers])
 
 
-LAYOUTS = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y %H:%M:%S", "%Y/%m/%d %H:%M:%S",
-           "%Y年%m月%d日 %H:%M:%S"]
+LAYOUTS = [
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%d.%m.%Y %H:%M:%S",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y年%m月%d日 %H:%M:%S",
+]
 
 
 @settings(max_examples=60, deadline=None)
@@ -190,7 +220,8 @@ LAYOUTS = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y %H:%M:%S", "%Y/%m
             st.sampled_from(LAYOUTS),
             st.one_of(st.none(), st.integers(min_value=-12 * 4, max_value=14 * 4)),
         ),
-        min_size=1, max_size=20,
+        min_size=1,
+        max_size=20,
     )
 )
 def test_property_timestamps_round_trip(items: list) -> None:
@@ -204,7 +235,10 @@ def test_property_timestamps_round_trip(items: list) -> None:
             offset = timedelta(minutes=15 * quarter_hours)
             sign = "+" if offset >= timedelta(0) else "-"
             minutes = abs(quarter_hours) * 15
-            text = moment.strftime("%Y-%m-%dT%H:%M:%S") + f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+            text = (
+                moment.strftime("%Y-%m-%dT%H:%M:%S")
+                + f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+            )
             expected.append(moment.replace(tzinfo=timezone(offset)).astimezone(UTC))
         texts.append(text)
     values, errors = coerce_values(texts, FieldType.TIMESTAMP)

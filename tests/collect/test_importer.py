@@ -9,20 +9,45 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import write_csv, write_jsonl
 
 from cxloop.collect.importer import import_file
 from cxloop.errors import DataError, UsageError, ValidationReportError
+from filetools import write_csv, write_jsonl
 
 CUSTOMERS = [
-    {"customer_id": "c1", "first_name": "Ana", "last_name": "López", "email": "Ana@Example.es",
-     "phone": "+34 612 34 56 78", "country": "ES", "language": "es",
-     "created_at": "2025-01-02T10:00:00+01:00", "loyalty_tier": "gold"},
-    {"customer_id": "c2", "first_name": "王", "last_name": "伟", "email": "", "phone": "13800138000",
-     "country": "CN", "language": "zh", "created_at": "2025-02-03 08:00:00", "loyalty_tier": ""},
-    {"customer_id": "c3", "first_name": "Bob", "last_name": "Smith", "email": "bob@example.com",
-     "phone": "(555) 123-4567", "country": "US", "language": "en",
-     "created_at": "2025-03-04T00:00:00Z", "loyalty_tier": "silver"},
+    {
+        "customer_id": "c1",
+        "first_name": "Ana",
+        "last_name": "López",
+        "email": "Ana@Example.es",
+        "phone": "+34 612 34 56 78",
+        "country": "ES",
+        "language": "es",
+        "created_at": "2025-01-02T10:00:00+01:00",
+        "loyalty_tier": "gold",
+    },
+    {
+        "customer_id": "c2",
+        "first_name": "王",
+        "last_name": "伟",
+        "email": "",
+        "phone": "13800138000",
+        "country": "CN",
+        "language": "zh",
+        "created_at": "2025-02-03 08:00:00",
+        "loyalty_tier": "",
+    },
+    {
+        "customer_id": "c3",
+        "first_name": "Bob",
+        "last_name": "Smith",
+        "email": "bob@example.com",
+        "phone": "(555) 123-4567",
+        "country": "US",
+        "language": "en",
+        "created_at": "2025-03-04T00:00:00Z",
+        "loyalty_tier": "silver",
+    },
 ]
 
 
@@ -73,8 +98,10 @@ def test_a_bad_file_loads_nothing_and_says_where(warehouse, tmp_path: Path) -> N
 
 
 def test_atomic_across_batches(warehouse, tmp_path: Path) -> None:
-    many = [{"order_id": f"o{i}", "customer_id": "c1", "ts": "2025-01-01", "amount": "10"}
-            for i in range(25)]
+    many = [
+        {"order_id": f"o{i}", "customer_id": "c1", "ts": "2025-01-01", "amount": "10"}
+        for i in range(25)
+    ]
     many[-1]["amount"] = "ten"
     path = write_csv(tmp_path / "orders.csv", many)
     with pytest.raises(ValidationReportError):
@@ -95,7 +122,7 @@ def test_report_keeps_the_first_twenty_and_counts_all(warehouse, tmp_path: Path)
 def test_skip_bad_rows_loads_the_rest_and_writes_rejects(warehouse, tmp_path: Path) -> None:
     data = [
         {"feedback_id": "1", "ts": "2025-01-01", "nps": "9", "csat": "5", "text": "Great"},
-        {"feedback_id": "2", "ts": "2025-01-01", "nps": "12", "csat": "5", "text": "Bad, \"very\""},
+        {"feedback_id": "2", "ts": "2025-01-01", "nps": "12", "csat": "5", "text": 'Bad, "very"'},
         {"feedback_id": "3", "ts": "2025-01-01", "nps": "3", "csat": "0", "text": "服务很差"},
         {"feedback_id": "4", "ts": "2025-01-02", "nps": "0", "csat": "1", "text": "Malo"},
     ]
@@ -109,17 +136,37 @@ def test_skip_bad_rows_loads_the_rest_and_writes_rejects(warehouse, tmp_path: Pa
     with rejects.open(encoding="utf-8") as handle:
         rejected = list(csv.DictReader(handle))
     assert [r["_line"] for r in rejected] == ["3", "4"]
-    assert rejected[0]["text"] == 'Bad, "very"' and "nps: must be between 0 and 10" in rejected[0]["_errors"]
-    assert rejected[1]["text"] == "服务很差" and "csat: must be between 1 and 5" in rejected[1]["_errors"]
+    assert (
+        rejected[0]["text"] == 'Bad, "very"'
+        and "nps: must be between 0 and 10" in rejected[0]["_errors"]
+    )
+    assert (
+        rejected[1]["text"] == "服务很差"
+        and "csat: must be between 1 and 5" in rejected[1]["_errors"]
+    )
     assert sorted(r["feedback_id"] for r in rows(warehouse, "feedback")) == ["survey:1", "survey:4"]
 
 
 def test_mapping_with_local_formats_and_encoding(warehouse, tmp_path: Path) -> None:
     data = [
-        {"Contact ID": "T-1", "Nombre": "José", "Apellidos": "Muñoz", "Correo": "jose@ejemplo.es",
-         "Alta": "23/11/2025 14:05", "Notas internas": "no llamar", "VIP": "sí"},
-        {"Contact ID": "T-2", "Nombre": "Iñaki", "Apellidos": "Güell", "Correo": "",
-         "Alta": "01/02/2024 09:30", "Notas internas": "", "VIP": "no"},
+        {
+            "Contact ID": "T-1",
+            "Nombre": "José",
+            "Apellidos": "Muñoz",
+            "Correo": "jose@ejemplo.es",
+            "Alta": "23/11/2025 14:05",
+            "Notas internas": "no llamar",
+            "VIP": "sí",
+        },
+        {
+            "Contact ID": "T-2",
+            "Nombre": "Iñaki",
+            "Apellidos": "Güell",
+            "Correo": "",
+            "Alta": "01/02/2024 09:30",
+            "Notas internas": "",
+            "VIP": "no",
+        },
     ]
     path = write_csv(tmp_path / "desk.csv", data, encoding="latin-1", delimiter=";")
     mapping = tmp_path / "desk.yaml"
@@ -140,8 +187,15 @@ def test_mapping_with_local_formats_and_encoding(warehouse, tmp_path: Path) -> N
 
 
 def test_gb18030_chinese_export(warehouse, tmp_path: Path) -> None:
-    data = [{"feedback_id": "1", "ts": "2025年3月1日 10:00", "csat": "1",
-             "text": "快递太慢了，等了一个星期才到", "language": "zh"}]
+    data = [
+        {
+            "feedback_id": "1",
+            "ts": "2025年3月1日 10:00",
+            "csat": "1",
+            "text": "快递太慢了，等了一个星期才到",
+            "language": "zh",
+        }
+    ]
     path = write_csv(tmp_path / "zh.csv", data, encoding="gb18030")
     import_file(warehouse, "feedback", path, source="app")
     assert rows(warehouse, "feedback")[0]["text"] == "快递太慢了，等了一个星期才到"
@@ -172,10 +226,20 @@ def test_events_without_ids_get_stable_ids_and_extra_columns_become_properties(
     warehouse, tmp_path: Path
 ) -> None:
     data = [
-        {"customer_id": "c1", "name": "Order Delivered", "ts": "2025-01-01T10:00:00Z",
-         "touchpoint": "delivery", "days_late": 2},
-        {"customer_id": "c1", "name": "Page Viewed", "ts": "2025-01-01T11:00:00Z",
-         "touchpoint": "web", "days_late": None},
+        {
+            "customer_id": "c1",
+            "name": "Order Delivered",
+            "ts": "2025-01-01T10:00:00Z",
+            "touchpoint": "delivery",
+            "days_late": 2,
+        },
+        {
+            "customer_id": "c1",
+            "name": "Page Viewed",
+            "ts": "2025-01-01T11:00:00Z",
+            "touchpoint": "web",
+            "days_late": None,
+        },
     ]
     path = write_jsonl(tmp_path / "events.jsonl", data)
     first = import_file(warehouse, "events", path, source="app")
@@ -193,11 +257,17 @@ def test_events_need_a_person(warehouse, tmp_path: Path) -> None:
 
 
 def test_parquet_with_native_types(warehouse, tmp_path: Path) -> None:
-    table = pa.table({
-        "order_id": ["o1", "o2"], "customer_id": ["c1", "c2"],
-        "ts": pa.array([1_700_000_000_000_000, 1_700_000_100_000_000], pa.timestamp("us", tz="UTC")),
-        "amount": [19.99, 5.0], "currency": ["EUR", "CNY"],
-    })
+    table = pa.table(
+        {
+            "order_id": ["o1", "o2"],
+            "customer_id": ["c1", "c2"],
+            "ts": pa.array(
+                [1_700_000_000_000_000, 1_700_000_100_000_000], pa.timestamp("us", tz="UTC")
+            ),
+            "amount": [19.99, 5.0],
+            "currency": ["EUR", "CNY"],
+        }
+    )
     path = tmp_path / "orders.parquet"
     pq.write_table(table, path)
     report = import_file(warehouse, "orders", path, source="shop")
@@ -208,14 +278,36 @@ def test_parquet_with_native_types(warehouse, tmp_path: Path) -> None:
 
 
 def test_teams_employees_and_pulses(warehouse, tmp_path: Path) -> None:
-    teams = write_csv(tmp_path / "teams.csv", [
-        {"team_id": "t1", "name": "Delivery", "function": "delivery", "touchpoint": "delivery"}])
-    people = write_csv(tmp_path / "employees.csv", [
-        {"employee_id": "e1", "team_id": "t1", "name": "Lucía", "is_manager": "yes",
-         "hired_at": "2020-05-01"}])
-    pulses = write_csv(tmp_path / "pulses.csv", [
-        {"employee_id": "e1", "team_id": "t1", "ts": "2025-03-31", "enps": "9",
-         "engagement": "4.2", "wellbeing": "3.9", "customer_centricity": "4.5"}])
+    teams = write_csv(
+        tmp_path / "teams.csv",
+        [{"team_id": "t1", "name": "Delivery", "function": "delivery", "touchpoint": "delivery"}],
+    )
+    people = write_csv(
+        tmp_path / "employees.csv",
+        [
+            {
+                "employee_id": "e1",
+                "team_id": "t1",
+                "name": "Lucía",
+                "is_manager": "yes",
+                "hired_at": "2020-05-01",
+            }
+        ],
+    )
+    pulses = write_csv(
+        tmp_path / "pulses.csv",
+        [
+            {
+                "employee_id": "e1",
+                "team_id": "t1",
+                "ts": "2025-03-31",
+                "enps": "9",
+                "engagement": "4.2",
+                "wellbeing": "3.9",
+                "customer_centricity": "4.5",
+            }
+        ],
+    )
     for kind, path in (("teams", teams), ("employees", people), ("employee_pulses", pulses)):
         assert import_file(warehouse, kind, path).rows_inserted == 1
     assert rows(warehouse, "teams")[0]["team_id"] == "t1"  # internal ids are not source-scoped
@@ -224,9 +316,13 @@ def test_teams_employees_and_pulses(warehouse, tmp_path: Path) -> None:
 
 
 def test_progress_is_reported(warehouse, tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "orders.csv", [
-        {"order_id": f"o{i}", "customer_id": "c", "ts": "2025-01-01", "amount": "1"}
-        for i in range(10)])
+    path = write_csv(
+        tmp_path / "orders.csv",
+        [
+            {"order_id": f"o{i}", "customer_id": "c", "ts": "2025-01-01", "amount": "1"}
+            for i in range(10)
+        ],
+    )
     seen: list[tuple[int, int | None]] = []
     import_file(warehouse, "orders", path, batch_rows=4, progress=lambda d, t: seen.append((d, t)))
     assert len(seen) >= 2 and seen[-1][0] == seen[-1][1]

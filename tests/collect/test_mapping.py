@@ -22,7 +22,10 @@ def test_the_starter_mapping_is_valid(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("columns:\n  ts: {column: a, timezone: Mars/Base}\n", r":2: columns.ts.timezone: .*unknown time zone"),
+        (
+            "columns:\n  ts: {column: a, timezone: Mars/Base}\n",
+            r":2: columns.ts.timezone: .*unknown time zone",
+        ),
         ("columns:\n  ts: {column: a, value: b}\n", r":2: columns.ts: .*exactly one"),
         ("columns:\n  amount: {column: a, decimal: ';'}\n", r":2: columns.amount.decimal"),
         ("colums: {}\n", r":1: colums: Extra inputs"),

@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import write_csv
 from typer.testing import CliRunner
 
 from cxloop.cli.main import app
+from filetools import write_csv
 
 runner = CliRunner()
 CUSTOMERS = [
@@ -35,8 +35,12 @@ def test_init_then_status(tmp_path: Path) -> None:
     project = tmp_path / "acme"
     result = runner.invoke(app, ["init", str(project)])
     assert result.exit_code == 0, result.output
-    for rel in ("cxloop.toml", "mappings/example_customers.yaml", "goals.yaml",
-                "tracking_plan.yaml"):
+    for rel in (
+        "cxloop.toml",
+        "mappings/example_customers.yaml",
+        "goals.yaml",
+        "tracking_plan.yaml",
+    ):
         assert (project / rel).is_file()
     doc = status(project)
     assert doc["warehouse"] == f"duckdb:///{(project / 'cxloop.duckdb').resolve()}"
@@ -71,10 +75,13 @@ def test_import_good_then_bad_then_again(tmp_path: Path) -> None:
 def test_skip_bad_rows_from_the_command_line(tmp_path: Path) -> None:
     project = tmp_path / "acme"
     runner.invoke(app, ["init", str(project)])
-    path = write_csv(tmp_path / "fb.csv", [
-        {"feedback_id": "1", "ts": "2025-01-01", "nps": "10"},
-        {"feedback_id": "2", "ts": "2025-01-01", "nps": "99"},
-    ])
+    path = write_csv(
+        tmp_path / "fb.csv",
+        [
+            {"feedback_id": "1", "ts": "2025-01-01", "nps": "10"},
+            {"feedback_id": "2", "ts": "2025-01-01", "nps": "99"},
+        ],
+    )
     result = cx(project, "import", "feedback", str(path), "--skip-bad-rows")
     assert result.exit_code == 0, result.output
     assert "rejected" in result.output
@@ -89,7 +96,9 @@ def test_skip_bad_rows_from_the_command_line(tmp_path: Path) -> None:
         (["import", "customers", "missing.csv"], "missing.csv", 1),
     ],
 )
-def test_user_mistakes_get_one_line(tmp_path: Path, args: list[str], message: str, code: int) -> None:
+def test_user_mistakes_get_one_line(
+    tmp_path: Path, args: list[str], message: str, code: int
+) -> None:
     runner.invoke(app, ["init", str(tmp_path)])
     result = cx(tmp_path, *args)
     assert result.exit_code == code
@@ -107,22 +116,33 @@ def _env(project: Path) -> dict[str, str]:
 def test_real_subprocesses(tmp_path: Path) -> None:
     project = tmp_path / "acme"
     exe = Path(sys.executable).with_name("cxloop")
-    done = subprocess.run([str(exe), "init", str(project)], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [str(exe), "init", str(project)], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stderr
     good = write_csv(tmp_path / "crm.csv", CUSTOMERS)
     done = subprocess.run(
         [sys.executable, "-m", "cxloop", "import", "customers", str(good), "--source", "crm"],
-        capture_output=True, text=True, env=_env(project), check=False,
+        capture_output=True,
+        text=True,
+        env=_env(project),
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     done = subprocess.run(
-        [str(exe), "status", "--json"], capture_output=True, text=True, env=_env(project),
+        [str(exe), "status", "--json"],
+        capture_output=True,
+        text=True,
+        env=_env(project),
         check=False,
     )
     assert json.loads(done.stdout)["tables"]["source_records"] == 2
     done = subprocess.run(
         [str(exe), "import", "customers", str(tmp_path / "nope.csv")],
-        capture_output=True, text=True, env=_env(project), check=False,
+        capture_output=True,
+        text=True,
+        env=_env(project),
+        check=False,
     )
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1 and done.stderr.startswith("error:")

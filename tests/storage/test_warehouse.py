@@ -13,10 +13,26 @@ from cxloop.storage.backends.duckdb import path_from_url
 from cxloop.storage.schema import MIGRATIONS, canonical_tables, latest_version
 
 DESIGN_TABLES = {
-    "source_records", "identities", "customers", "events", "orders", "surveys",
-    "survey_invitations", "survey_responses", "feedback", "feedback_insights", "teams",
-    "employees", "employee_pulses", "segments", "segment_members", "kpi_goals", "cases",
-    "case_events", "consents", "audit_log",
+    "source_records",
+    "identities",
+    "customers",
+    "events",
+    "orders",
+    "surveys",
+    "survey_invitations",
+    "survey_responses",
+    "feedback",
+    "feedback_insights",
+    "teams",
+    "employees",
+    "employee_pulses",
+    "segments",
+    "segment_members",
+    "kpi_goals",
+    "cases",
+    "case_events",
+    "consents",
+    "audit_log",
 }
 
 
@@ -79,10 +95,15 @@ def test_a_second_writer_gets_a_clear_error(tmp_path: Path) -> None:
 
     path = tmp_path / "w.duckdb"
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import duckdb,sys,time; c=duckdb.connect(sys.argv[1]); print('ok', flush=True); "
-         "time.sleep(30)", str(path)],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import duckdb,sys,time; c=duckdb.connect(sys.argv[1]); print('ok', flush=True); "
+            "time.sleep(30)",
+            str(path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "ok"

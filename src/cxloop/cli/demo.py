@@ -12,7 +12,9 @@ from cxloop.cli.output import console, print_json
 
 def demo_command(
     ctx: typer.Context,
-    customers: Annotated[int, typer.Option(min=50, help="How many people the company has.")] = 20_000,
+    customers: Annotated[
+        int, typer.Option(min=50, help="How many people the company has.")
+    ] = 20_000,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same data.")] = 0,
     serve: Annotated[
         bool, typer.Option("--serve/--no-serve", help="Serve the dashboard afterwards.")
@@ -26,7 +28,9 @@ def demo_command(
     settings = settings_from(ctx)
     with console.status("building the demo company…", spinner="dots") as status:
         result = run_demo(
-            settings, customers=customers, seed=seed,
+            settings,
+            customers=customers,
+            seed=seed,
             on_file=lambda kind, name: status.update(f"importing {kind} from {name}…"),
         )
     if json_output:
@@ -35,7 +39,10 @@ def demo_command(
     table = Table("file", "kind", "source", "rows", "inserted", box=None)
     for rep in result.imports:
         table.add_row(
-            rep.file.rsplit("/", 1)[-1], rep.kind, rep.source or "", f"{rep.rows_read:,}",
+            rep.file.rsplit("/", 1)[-1],
+            rep.kind,
+            rep.source or "",
+            f"{rep.rows_read:,}",
             f"{rep.rows_inserted:,}",
         )
     console.print(table)

@@ -45,21 +45,31 @@ def import_command(
 
     settings = settings_from(ctx)
     show_progress = not json_output and console.is_terminal
-    with open_project_warehouse(settings) as wh, Progress(
-        TextColumn("[bold]importing[/] {task.description}"),
-        BarColumn(),
-        TextColumn("{task.percentage:>3.0f}%"),
-        TimeElapsedColumn(),
-        console=console,
-        disable=not show_progress,
-        transient=True,
-    ) as bar:
+    with (
+        open_project_warehouse(settings) as wh,
+        Progress(
+            TextColumn("[bold]importing[/] {task.description}"),
+            BarColumn(),
+            TextColumn("{task.percentage:>3.0f}%"),
+            TimeElapsedColumn(),
+            console=console,
+            disable=not show_progress,
+            transient=True,
+        ) as bar,
+    ):
         task = bar.add_task(file.name, total=None)
         try:
             report = import_file(
-                wh, kind, file, source=source, mapping=mapping, id_column=id_column,
-                skip_bad_rows=skip_bad_rows, rejects_path=rejects,
-                batch_rows=settings.import_batch_rows, timezone=settings.timezone,
+                wh,
+                kind,
+                file,
+                source=source,
+                mapping=mapping,
+                id_column=id_column,
+                skip_bad_rows=skip_bad_rows,
+                rejects_path=rejects,
+                batch_rows=settings.import_batch_rows,
+                timezone=settings.timezone,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
         except ValidationReportError as exc:
@@ -84,7 +94,9 @@ def _print_errors(report: ImportReport) -> None:
 def _print_report(report: ImportReport) -> None:
     table = Table(box=None, show_header=False)
     table.add_row("file", report.file)
-    table.add_row("into", f"{report.table}" + (f" (source {report.source})" if report.source else ""))
+    table.add_row(
+        "into", f"{report.table}" + (f" (source {report.source})" if report.source else "")
+    )
     table.add_row("rows read", f"{report.rows_read:,}")
     table.add_row("inserted", f"[green]{report.rows_inserted:,}[/]")
     table.add_row("already present", f"{report.rows_already_present:,}")

@@ -39,7 +39,10 @@ def main(
     project: Annotated[
         Path | None,
         typer.Option(
-            "--project", "-p", envvar="CXLOOP_PROJECT", file_okay=False,
+            "--project",
+            "-p",
+            envvar="CXLOOP_PROJECT",
+            file_okay=False,
             help="Project directory (default: $CXLOOP_PROJECT, else the current directory).",
         ),
     ] = None,

@@ -59,7 +59,10 @@ def sql_list(values: tuple[str, ...] | list[str]) -> str:
 
 
 def arrow_category(type_: pa.DataType) -> str:
-    """Classify an Arrow type: string, integer, float, boolean, timestamp, timestamptz, date, other."""
+    """Classify an Arrow type.
+
+    One of string, integer, float, boolean, timestamp, timestamptz, date or other.
+    """
     if pa.types.is_string(type_) or pa.types.is_large_string(type_) or pa.types.is_null(type_):
         return "string"
     if pa.types.is_integer(type_):
@@ -224,10 +227,7 @@ def coerce(column_sql: str, category: str, spec: FieldSpec, opts: Coercion, tz: 
             elif category in ("timestamp", "timestamptz"):
                 parsed = "CAST({t} AS DATE)"
             elif category == "string":
-                parsed = (
-                    "COALESCE(TRY_CAST({t} AS DATE), "
-                    f"CAST(timezone('UTC', {ts}) AS DATE))"
-                )
+                parsed = f"COALESCE(TRY_CAST({{t}} AS DATE), CAST(timezone('UTC', {ts}) AS DATE))"
             else:
                 parsed = f"CAST(timezone('UTC', {ts}) AS DATE)"
             expected = "a date like 2025-11-23"
@@ -267,7 +267,8 @@ def constraint_error(value_sql: str, spec: FieldSpec) -> str | None:
     if spec.choices:
         parts.append(
             f"WHEN {value_sql} NOT IN ({', '.join(map(sql_string, spec.choices))}) "
-            f"THEN 'must be one of {', '.join(spec.choices)}, got ' || chr(39) || {value_sql} || chr(39)"
+            f"THEN 'must be one of {', '.join(spec.choices)}, got ' "
+            f"|| chr(39) || {value_sql} || chr(39)"
         )
     if not parts:
         return None

@@ -19,7 +19,7 @@ from cxloop.collect.coercion import (
     sql_string,
 )
 from cxloop.collect.mapping import Coercion, Mapping
-from cxloop.domain.records import FieldSpec, FieldType, ImportKind
+from cxloop.domain.records import FieldSpec, ImportKind
 from cxloop.errors import DataError
 
 LINE_COLUMN = "__line"
@@ -91,15 +91,15 @@ def build_plan(
     for name in columns:
         by_normal_name.setdefault(normalise_header(name), name)
 
-    for fld, spec in mapping.columns.items():
+    for fld, col_spec in mapping.columns.items():
         if fld not in kind.field_names:
             raise DataError(
                 f"{mapping_name}: columns.{fld}: {kind.name} have no field {fld!r} "
                 f"(fields: {', '.join(kind.field_names)})"
             )
-        if spec.column is not None and spec.column not in types:
+        if col_spec.column is not None and col_spec.column not in types:
             raise DataError(
-                f"{mapping_name}: columns.{fld}: column {spec.column!r} is not in {file_name} "
+                f"{mapping_name}: columns.{fld}: column {col_spec.column!r} is not in {file_name} "
                 f"(its columns: {', '.join(columns)})"
             )
     chosen_id = id_column or mapping.id_column
@@ -123,8 +123,13 @@ def build_plan(
 
     def add_error(field_name: str, label: str, message_sql: str) -> None:
         error_items.append(
-            "{'field': " + sql_string(field_name) + ", 'column': " + sql_string(label)
-            + ", 'message': " + message_sql + "}"
+            "{'field': "
+            + sql_string(field_name)
+            + ", 'column': "
+            + sql_string(label)
+            + ", 'message': "
+            + message_sql
+            + "}"
         )
 
     def carry(name: str, sql: str) -> None:
@@ -165,7 +170,9 @@ def build_plan(
             checked.append(f"{error_sql} AS {sql_identifier(e)}")
             add_error(spec.name, label, sql_identifier(e))
             if rule is not None:
-                add_error(spec.name, label, f"CASE WHEN {sql_identifier(e)} IS NULL THEN {rule} END")
+                add_error(
+                    spec.name, label, f"CASE WHEN {sql_identifier(e)} IS NULL THEN {rule} END"
+                )
         elif rule is not None:
             add_error(spec.name, label, rule)
         output.append(out)
@@ -179,9 +186,8 @@ def build_plan(
     leftovers = [c for c in columns if c not in used and c not in excluded]
     extra: list[str] = []
     ignored: list[str] = []
-    if kind.keeps_extra_columns:
-        extra = leftovers
-    elif kind.name == "events" and "properties" not in field_sources and leftovers:
+    free_properties = kind.name == "events" and "properties" not in field_sources
+    if kind.keeps_extra_columns or (free_properties and leftovers):
         extra = leftovers
     else:
         ignored = leftovers
@@ -211,7 +217,7 @@ def build_plan(
     error_list = (
         f"list_filter([{', '.join(error_items)}], e -> e.message IS NOT NULL)"
         if error_items
-        else "[]::STRUCT(field VARCHAR, \"column\" VARCHAR, message VARCHAR)[]"
+        else '[]::STRUCT(field VARCHAR, "column" VARCHAR, message VARCHAR)[]'
     )
     outer.append(f"{error_list} AS {ERRORS_COLUMN}")
 
@@ -236,9 +242,7 @@ def _constant(value: object) -> str:
 
 
 def _content_hash(columns: list[str]) -> str:
-    parts = ", ".join(
-        f"coalesce(CAST({sql_identifier(c)} AS VARCHAR), chr(0))" for c in columns
-    )
+    parts = ", ".join(f"coalesce(CAST({sql_identifier(c)} AS VARCHAR), chr(0))" for c in columns)
     return f"'h' || left(md5(concat_ws(chr(31), {parts})), 24)"
 
 

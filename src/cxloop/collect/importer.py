@@ -23,7 +23,7 @@ from cxloop.collect.file_formats import SourceFile, open_source_file
 from cxloop.collect.import_plan import ERRORS_COLUMN, LINE_COLUMN, ImportPlan, build_plan
 from cxloop.collect.mapping import Mapping, load_mapping
 from cxloop.domain.records import IMPORT_KINDS, ImportKind
-from cxloop.errors import DataError, UsageError, ValidationReportError
+from cxloop.errors import UsageError, ValidationReportError
 from cxloop.storage.scratch import ScratchEngine
 from cxloop.storage.warehouse import Warehouse
 
@@ -142,7 +142,9 @@ def import_file(
 
     file = open_source_file(path)
     report = ImportReport(
-        file=str(path), kind=spec.name, source=source if spec.source_scoped else None,
+        file=str(path),
+        kind=spec.name,
+        source=source if spec.source_scoped else None,
         table=spec.table,
     )
     imported_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f+00")
@@ -158,10 +160,15 @@ def import_file(
                     batch = batch.append_column(LINE_COLUMN, lines)
                     if plan is None:
                         plan = build_plan(
-                            spec, batch.schema, source=source, mapping=mapping,
-                            id_column=id_column, timezone=timezone,
+                            spec,
+                            batch.schema,
+                            source=source,
+                            mapping=mapping,
+                            id_column=id_column,
+                            timezone=timezone,
                             imported_at_sql=f"TIMESTAMPTZ '{imported_at}'",
-                            mapping_name=mapping_name, file_name=path.name,
+                            mapping_name=mapping_name,
+                            file_name=path.name,
                         )
                         report.columns = dict(plan.field_sources)
                         report.kept_as_attributes = plan.extra_columns
@@ -204,14 +211,19 @@ def _split(result: pa.Table, report: ImportReport) -> tuple[pa.Table, pa.Array |
         room = MAX_REPORTED_ERRORS - len(report.errors)
         if room > 0:
             for line_no, errs in zip(
-                bad[LINE_COLUMN].to_pylist()[:room], bad[ERRORS_COLUMN].to_pylist()[:room],
+                bad[LINE_COLUMN].to_pylist()[:room],
+                bad[ERRORS_COLUMN].to_pylist()[:room],
                 strict=True,
             ):
                 for err in errs:
                     if len(report.errors) < MAX_REPORTED_ERRORS:
                         report.errors.append(
-                            RowError(line=line_no, column=err["column"], field=err["field"],
-                                     message=err["message"])
+                            RowError(
+                                line=line_no,
+                                column=err["column"],
+                                field=err["field"],
+                                message=err["message"],
+                            )
                         )
         bad_lines = bad[LINE_COLUMN]
         good = result.filter(pc.invert(bad_mask))
@@ -255,9 +267,13 @@ class _RejectsWriter:
         columns = {"_line": rows[LINE_COLUMN], "_errors": pa.array(text, pa.string())}
         for name in rows.column_names:
             if name != LINE_COLUMN:
-                columns[name] = pc.cast(rows[name], pa.string()) if _castable(rows[name].type) \
-                    else pa.array([None if v is None else str(v) for v in rows[name].to_pylist()],
-                                  pa.string())
+                columns[name] = (
+                    pc.cast(rows[name], pa.string())
+                    if _castable(rows[name].type)
+                    else pa.array(
+                        [None if v is None else str(v) for v in rows[name].to_pylist()], pa.string()
+                    )
+                )
         out = pa.table(columns)
         if self._writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -32,7 +32,9 @@ def _check_timezone(value: str | None) -> str | None:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown time zone {value!r} (use an IANA name like Europe/Madrid)") from exc
+        raise ValueError(
+            f"unknown time zone {value!r} (use an IANA name like Europe/Madrid)"
+        ) from exc
     return value
 
 

@@ -61,7 +61,7 @@ class ImportKind:
         return tuple(spec.name for spec in self.fields)
 
 
-S, I, N, B, D, T, E, J = (
+S, INT, N, B, D, T, E, J = (
     FieldType.STRING,
     FieldType.INTEGER,
     FieldType.NUMBER,
@@ -147,9 +147,9 @@ FEEDBACK = ImportKind(
         FieldSpec("touchpoint", S),
         FieldSpec("team_id", S),
         FieldSpec("survey_id", S),
-        FieldSpec("nps", I, min=0, max=10, description="Likelihood to recommend, 0–10."),
-        FieldSpec("csat", I, min=1, max=5, description="Satisfaction, 1–5."),
-        FieldSpec("ces", I, min=1, max=7, description="Customer effort, 1–7."),
+        FieldSpec("nps", INT, min=0, max=10, description="Likelihood to recommend, 0–10."),
+        FieldSpec("csat", INT, min=1, max=5, description="Satisfaction, 1–5."),
+        FieldSpec("ces", INT, min=1, max=7, description="Customer effort, 1–7."),
         FieldSpec("rating", N),
         FieldSpec("text", S),
         FieldSpec("language", S),
@@ -201,7 +201,7 @@ EMPLOYEE_PULSES = ImportKind(
         FieldSpec("employee_id", S, True),
         FieldSpec("team_id", S),
         FieldSpec("ts", T, True),
-        FieldSpec("enps", I, min=0, max=10, description="Employee NPS answer, 0–10."),
+        FieldSpec("enps", INT, min=0, max=10, description="Employee NPS answer, 0–10."),
         FieldSpec("engagement", N, min=1, max=5, description="Engagement index, 1–5."),
         FieldSpec("wellbeing", N, min=1, max=5, description="Wellbeing index, 1–5."),
         FieldSpec(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import ibis
+import ibis.expr.types as ir
 import pandas as pd
 import pyarrow as pa
 
@@ -100,24 +101,23 @@ class Warehouse:
         return applied
 
     # -- reading ------------------------------------------------------------------------------
-    def table(self, name: str) -> ibis.Table:
+    def table(self, name: str) -> ir.Table:
         """An Ibis expression over a canonical table."""
         if name not in canonical_tables():
             raise WarehouseError(f"no canonical table named {name!r}")
         return self.ibis.table(name)
 
-    def to_pandas(self, expr: ibis.Expr) -> pd.DataFrame:
+    def to_pandas(self, expr: ir.Expr) -> pd.DataFrame:
         return self.ibis.to_pandas(expr)
 
-    def to_pyarrow(self, expr: ibis.Expr) -> pa.Table:
+    def to_pyarrow(self, expr: ir.Expr) -> pa.Table:
         return self.ibis.to_pyarrow(expr)
 
     def counts(self) -> dict[str, int]:
         """Row count of every canonical table."""
         present = set(self.backend.list_tables())
         return {
-            name: self.backend.count(name) if name in present else 0
-            for name in canonical_tables()
+            name: self.backend.count(name) if name in present else 0 for name in canonical_tables()
         }
 
     # -- writing ------------------------------------------------------------------------------
