@@ -12,7 +12,7 @@ from cxloop.errors import ConfigError
 
 def test_warehouse_defaults_to_the_project_duckdb_file(tmp_path: Path) -> None:
     s = Settings.load(project=tmp_path)
-    assert s.warehouse_url == f"duckdb:///{(tmp_path / 'cxloop.duckdb').resolve()}"
+    assert s.warehouse_url == f"duckdb://{(tmp_path / 'cxloop.duckdb').resolve()}"
 
 
 def test_toml_then_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,6 +7,7 @@ project's ``cxloop.toml``. Library functions never read the environment themselv
 from __future__ import annotations
 
 import os
+import secrets
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from cxloop.errors import ConfigError
 
 PROJECT_FILE = "cxloop.toml"
 DEFAULT_WAREHOUSE_FILE = "cxloop.duckdb"
+SECRET_FILE = ".cxloop_secret"
 
 
 class _TomlSource(PydanticBaseSettingsSource):
@@ -69,6 +71,21 @@ class Settings(BaseSettings):
     import_batch_rows: int = Field(
         default=1_000_000, gt=0, description="Rows per batch when importing files."
     )
+    secret_key: str | None = Field(
+        default=None,
+        description="Signs session cookies and CSRF tokens. Default: a random key kept in "
+        "<project>/.cxloop_secret (created on first use).",
+    )
+    cookie_secure: bool | None = Field(
+        default=None,
+        description="Send cookies only over HTTPS. Default: when the request came over HTTPS.",
+    )
+    collector_max_body_bytes: int = Field(
+        default=512_000, gt=0, description="Largest collector request body, after gunzip."
+    )
+    collector_rate_limit: float = Field(
+        default=2_000.0, gt=0, description="Collector requests per second per write key."
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -99,9 +116,23 @@ class Settings(BaseSettings):
             where = ".".join(str(p) for p in first["loc"])
             raise ConfigError(f"setting {where!r}: {first['msg']}") from exc
 
+    def signing_key(self) -> str:
+        """The secret key, created in the project directory on first use if none is set."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.project / SECRET_FILE
+        if path.is_file():
+            return path.read_text(encoding="utf-8").strip()
+        key = secrets.token_urlsafe(48)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(key + "\n")
+        return key
+
     @property
     def warehouse_url(self) -> str:
         """The warehouse URL, defaulting to the project's DuckDB file."""
         if self.warehouse:
             return self.warehouse
-        return f"duckdb:///{(self.project / DEFAULT_WAREHOUSE_FILE).resolve()}"
+        return f"duckdb://{(self.project / DEFAULT_WAREHOUSE_FILE).resolve()}"

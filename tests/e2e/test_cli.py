@@ -43,7 +43,7 @@ def test_init_then_status(tmp_path: Path) -> None:
     ):
         assert (project / rel).is_file()
     doc = status(project)
-    assert doc["warehouse"] == f"duckdb:///{(project / 'cxloop.duckdb').resolve()}"
+    assert doc["warehouse"] == f"duckdb://{(project / 'cxloop.duckdb').resolve()}"
     assert doc["schema_version"] >= 1
     assert doc["tables"]["customers"] == 0 and "audit_log" in doc["tables"]
     again = runner.invoke(app, ["init", str(project), "--json"])

@@ -10,8 +10,8 @@ import typer
 from rich.console import Console
 
 from cxloop import __version__
+from cxloop.cli import access, importing, init, serve, status
 from cxloop.cli import demo as demo_cmd
-from cxloop.cli import importing, init, status
 from cxloop.cli.errors import report_errors
 from cxloop.config import Settings
 from cxloop.errors import CxloopError
@@ -65,6 +65,9 @@ app.command("init")(report_errors(init.init_command))
 app.command("status")(report_errors(status.status_command))
 app.command("import")(report_errors(importing.import_command))
 app.command("demo")(report_errors(demo_cmd.demo_command))
+app.command("serve")(report_errors(serve.serve_command))
+app.add_typer(access.users_app, name="users")
+app.add_typer(access.keys_app, name="keys")
 
 
 def run(argv: list[str] | None = None) -> None:

@@ -327,6 +327,72 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
 )
 
+MIGRATIONS = (
+    *MIGRATIONS,
+    Migration(
+        2,
+        "people who use cxloop, their keys and sessions; collector links and violations",
+        (
+            _t(
+                "users",
+                "user_id",
+                ("user_id", STR),
+                ("email", STR),
+                ("name", STR),
+                ("role", STR),
+                ("password_hash", STR),
+                ("language", STR),
+                ("created_at", TS),
+                ("disabled_at", TS),
+            ),
+            _t(
+                "api_keys",
+                "key_id",
+                ("key_id", STR),
+                ("kind", STR),
+                ("role", STR),
+                ("name", STR),
+                ("source", STR),
+                ("secret_hash", STR),
+                ("created_at", TS),
+                ("created_by", STR),
+                ("revoked_at", TS),
+            ),
+            _t(
+                "web_sessions",
+                "session_hash",
+                ("session_hash", STR),
+                ("user_id", STR),
+                ("created_at", TS),
+                ("expires_at", TS),
+            ),
+            _t(
+                "identity_links",
+                "link_id",
+                ("link_id", STR),
+                ("source", STR),
+                ("from_id", STR),
+                ("from_kind", STR),
+                ("to_id", STR),
+                ("to_kind", STR),
+                ("method", STR),
+                ("ts", TS),
+            ),
+            _t(
+                "tracking_violations",
+                "violation_id",
+                ("violation_id", STR),
+                ("ts", TS),
+                ("source", STR),
+                ("event_id", STR),
+                ("event_name", STR),
+                ("problem", STR),
+                ("rejected", BOOL),
+            ),
+        ),
+    ),
+)
+
 MIGRATIONS_TABLE = "schema_migrations"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,7 +43,7 @@ class AppendResult:
 
 
 class Warehouse:
-    """One warehouse, named by a URL.
+    """One warehouse, named by a URL. Safe to share between threads (calls take turns).
 
     Examples
     --------
@@ -54,6 +55,8 @@ class Warehouse:
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
         self._in_transaction = False
+        #: held by whoever uses the warehouse from several threads (the server)
+        self.lock = threading.RLock()
 
     @property
     def url(self) -> str:
@@ -66,10 +69,11 @@ class Warehouse:
 
     # -- schema -------------------------------------------------------------------------------
     def schema_version(self) -> int:
-        if MIGRATIONS_TABLE not in self.backend.list_tables():
-            return 0
-        t = self.ibis.table(MIGRATIONS_TABLE)
-        value = t.version.max().execute()
+        with self.lock:
+            if MIGRATIONS_TABLE not in self.backend.list_tables():
+                return 0
+            t = self.ibis.table(MIGRATIONS_TABLE)
+            value = t.version.max().execute()
         return 0 if value is None or pd.isna(value) else int(value)
 
     def migrate(self) -> list[int]:
@@ -108,36 +112,41 @@ class Warehouse:
         return self.ibis.table(name)
 
     def to_pandas(self, expr: ir.Expr) -> pd.DataFrame:
-        return self.ibis.to_pandas(expr)
+        with self.lock:
+            return self.ibis.to_pandas(expr)
 
     def to_pyarrow(self, expr: ir.Expr) -> pa.Table:
-        return self.ibis.to_pyarrow(expr)
+        with self.lock:
+            return self.ibis.to_pyarrow(expr)
 
     def counts(self) -> dict[str, int]:
         """Row count of every canonical table."""
-        present = set(self.backend.list_tables())
-        return {
-            name: self.backend.count(name) if name in present else 0 for name in canonical_tables()
-        }
+        with self.lock:
+            present = set(self.backend.list_tables())
+            return {
+                name: self.backend.count(name) if name in present else 0
+                for name in canonical_tables()
+            }
 
     # -- writing ------------------------------------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[Warehouse]:
         """All writes inside happen together or not at all (nesting joins the outer one)."""
-        if self._in_transaction:
-            yield self
-            return
-        self.backend.begin()
-        self._in_transaction = True
-        try:
-            yield self
-        except BaseException:
-            self.backend.rollback()
-            raise
-        else:
-            self.backend.commit()
-        finally:
-            self._in_transaction = False
+        with self.lock:
+            if self._in_transaction:
+                yield self
+                return
+            self.backend.begin()
+            self._in_transaction = True
+            try:
+                yield self
+            except BaseException:
+                self.backend.rollback()
+                raise
+            else:
+                self.backend.commit()
+            finally:
+                self._in_transaction = False
 
     def append(self, table: str, data: pa.Table | pa.RecordBatch) -> AppendResult:
         """Append rows whose key is new; rows with a key already present are skipped.
@@ -146,18 +155,41 @@ class Warehouse:
         """
         if isinstance(data, pa.RecordBatch):
             data = pa.Table.from_batches([data])
-        spec = canonical_tables().get(table)
-        if spec is None:
-            raise WarehouseError(f"no canonical table named {table!r}")
-        unknown = set(data.column_names) - {c for c, _ in spec.columns}
-        if unknown:
-            raise WarehouseError(f"table {table!r} has no column(s) {sorted(unknown)}")
+        self._check_columns(table, data.column_names)
         key = key_column(table)
         if key not in data.column_names:
             raise WarehouseError(f"rows for {table!r} lack their key column {key!r}")
         with self.transaction():
             inserted = self.backend.append_new(table, data, key)
         return AppendResult(table, data.num_rows, inserted)
+
+    def delete(self, table: str, column: str, values: list[str]) -> int:
+        """Delete the rows whose ``column`` is one of ``values``; return how many."""
+        self._check_columns(table, [column])
+        with self.transaction():
+            return self.backend.delete_where_in(table, column, values)
+
+    def update(self, table: str, column: str, values: list[str], changes: dict[str, object]) -> int:
+        """Set ``changes`` on the rows whose ``column`` is one of ``values``."""
+        self._check_columns(table, [column, *changes])
+        with self.transaction():
+            return self.backend.update_where_in(table, column, values, changes)
+
+    def replace(self, table: str, data: pa.Table) -> AppendResult:
+        """Insert rows, replacing those with the same key (an upsert), atomically."""
+        key = key_column(table)
+        with self.transaction():
+            if key in data.column_names:
+                self.backend.delete_where_in(table, key, data[key].to_pylist())
+            return self.append(table, data)
+
+    def _check_columns(self, table: str, columns: list[str]) -> None:
+        spec = canonical_tables().get(table)
+        if spec is None:
+            raise WarehouseError(f"no canonical table named {table!r}")
+        unknown = set(columns) - {c for c, _ in spec.columns}
+        if unknown:
+            raise WarehouseError(f"table {table!r} has no column(s) {sorted(unknown)}")
 
     def close(self) -> None:
         self.backend.close()

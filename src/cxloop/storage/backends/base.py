@@ -42,6 +42,12 @@ class Backend(ABC):
         """Delete rows whose ``column`` is one of ``values``; return how many."""
 
     @abstractmethod
+    def update_where_in(
+        self, table: str, column: str, values: list[str], changes: dict[str, object]
+    ) -> int:
+        """Set ``changes`` on rows whose ``column`` is one of ``values``; return how many."""
+
+    @abstractmethod
     def count(self, table: str) -> int: ...
 
     @abstractmethod

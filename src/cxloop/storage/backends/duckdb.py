@@ -19,12 +19,13 @@ def quote(identifier: str) -> str:
 
 
 def path_from_url(url: str) -> str:
-    """``duckdb:///abs/file.duckdb`` → ``/abs/file.duckdb``; ``duckdb://`` → in memory."""
+    """``duckdb:///abs/file.duckdb`` (or ``duckdb:////abs/…``) → ``/abs/file.duckdb``;
+    ``duckdb://rel/file.duckdb`` → ``rel/file.duckdb``; ``duckdb://`` → in memory."""
     rest = url[len("duckdb:") :]
     rest = rest[2:] if rest.startswith("//") else rest
-    if rest in ("", "/", ":memory:", "/:memory:"):
+    if rest.lstrip("/") in ("", ":memory:"):
         return ":memory:"
-    return rest
+    return "/" + rest.lstrip("/") if rest.startswith("/") else rest
 
 
 class DuckDBBackend(Backend):
@@ -96,6 +97,18 @@ class DuckDBBackend(Backend):
         row = self.raw.execute(
             f"DELETE FROM {quote(table)} WHERE {quote(column)} IN (SELECT unnest(?))",
             [values],
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def update_where_in(
+        self, table: str, column: str, values: list[str], changes: dict[str, object]
+    ) -> int:
+        if not values or not changes:
+            return 0
+        assignments = ", ".join(f"{quote(c)} = ?" for c in changes)
+        row = self.raw.execute(
+            f"UPDATE {quote(table)} SET {assignments} WHERE {quote(column)} IN (SELECT unnest(?))",
+            [*changes.values(), values],
         ).fetchone()
         return int(row[0]) if row else 0
 

@@ -1,0 +1,53 @@
+"""The app factory: one FastAPI app serving the /v1 API, the collector and the web pages."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from itsdangerous import URLSafeSerializer
+
+from cxloop import __version__
+from cxloop.api.errors import install_error_handlers
+from cxloop.api.routes import health
+from cxloop.config import Settings
+from cxloop.project import open_project_warehouse
+from cxloop.storage import Warehouse
+
+
+def create_app(settings: Settings, *, warehouse: Warehouse | None = None) -> FastAPI:
+    """Build the app for a project. The warehouse is opened (and owned) while the app runs,
+    unless one is given."""
+    from cxloop.web import pages
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = warehouse is None
+        app.state.warehouse = warehouse or open_project_warehouse(settings)
+        try:
+            for start in app.state.on_start:
+                start(app)
+            yield
+        finally:
+            for stop in reversed(app.state.on_stop):
+                stop(app)
+            if owned:
+                app.state.warehouse.close()
+
+    app = FastAPI(
+        title="cxloop",
+        version=__version__,
+        description="The cxloop HTTP API: customer data, feedback and the Segment-compatible "
+        "event collector. Authenticate with `Authorization: Bearer <API key>`; the collector "
+        "takes a write key as the HTTP Basic user, as Segment's libraries send it.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.signer = URLSafeSerializer(settings.signing_key(), salt="cxloop-session")
+    app.state.on_start = []
+    app.state.on_stop = []
+    install_error_handlers(app)
+    app.include_router(health.router)
+    pages.install(app)
+    return app

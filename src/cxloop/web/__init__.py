@@ -1,0 +1,1 @@
+"""Server-rendered pages: Jinja2 templates calling the same library functions as the CLI."""

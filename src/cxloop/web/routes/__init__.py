@@ -1,0 +1,1 @@
+"""Page routes, one module per page or group of pages."""
