@@ -58,14 +58,24 @@ def run_demo(
                 on_file(item.kind, Path(item.path).name)
             reports.append(
                 import_file(
-                    wh, item.kind, item.path, source=item.source, mapping=item.mapping,
-                    id_column=item.id_column, batch_rows=settings.import_batch_rows,
+                    wh,
+                    item.kind,
+                    item.path,
+                    source=item.source,
+                    mapping=item.mapping,
+                    id_column=item.id_column,
+                    batch_rows=settings.import_batch_rows,
                     timezone=settings.timezone,
                 )
             )
         tables = wh.counts()
     return DemoResult(
-        project=str(project.resolve()), data_directory=str(out.resolve()),
-        ground_truth=str(Path(manifest.ground_truth).resolve()), customers=customers, seed=seed,
-        imports=reports, tables=tables, seconds=round(time.perf_counter() - started, 2),
+        project=str(project.resolve()),
+        data_directory=str(out.resolve()),
+        ground_truth=str(Path(manifest.ground_truth).resolve()),
+        customers=customers,
+        seed=seed,
+        imports=reports,
+        tables=tables,
+        seconds=round(time.perf_counter() - started, 2),
     )
