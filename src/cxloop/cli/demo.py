@@ -19,6 +19,8 @@ def demo_command(
     serve: Annotated[
         bool, typer.Option("--serve/--no-serve", help="Serve the dashboard afterwards.")
     ] = False,
+    host: Annotated[str, typer.Option(help="With --serve: address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="With --serve: port to listen on.")] = 8000,
     json_output: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Generate the demo company (en/es/zh markets, messy sources, feedback, teams) and load it."""
@@ -53,7 +55,12 @@ def demo_command(
     counts = ", ".join(f"{k} {v:,}" for k, v in result.tables.items() if v)
     console.print(f"  warehouse: {counts}")
     if serve:
+        from cxloop.cli.serve import serve_command
+        from cxloop.demo.loading import ensure_demo_admin
+
+        login = ensure_demo_admin(settings)
         console.print(
-            "[yellow]The dashboard server is not part of this version yet;[/] explore the data "
-            "with `cxloop status` or in Python: `cxloop.open_warehouse(...)`."
+            f"\n[bold]Sign in at http://{host}:{port}/login[/] as [bold]{login.email}[/] "
+            f"with password [bold]{login.password}[/] (kept in {settings.project}/demo_login.txt)"
         )
+        serve_command(ctx, host=host, port=port)

@@ -79,3 +79,42 @@ def run_demo(
         tables=tables,
         seconds=round(time.perf_counter() - started, 2),
     )
+
+
+DEMO_ADMIN_EMAIL = "admin@demo.cxloop.dev"
+DEMO_LOGIN_FILE = "demo_login.txt"
+
+
+class DemoLogin(BaseModel):
+    """The demo admin's sign-in, kept in ``<project>/demo_login.txt`` (readable by you only)."""
+
+    email: str
+    password: str
+
+
+def ensure_demo_admin(settings: Settings) -> DemoLogin:
+    """Create the demo admin on first use (random password), and return its login."""
+    import os
+    import secrets
+
+    from cxloop.access.users import add_user, find_user
+
+    path = settings.project / DEMO_LOGIN_FILE
+    with open_project_warehouse(settings) as wh:
+        exists = find_user(wh, email=DEMO_ADMIN_EMAIL) is not None
+        if exists and path.is_file():
+            email, password = path.read_text(encoding="utf-8").split()[:2]
+            return DemoLogin(email=email, password=password)
+        password = secrets.token_urlsafe(12)
+        if exists:  # the login file was lost: give the account a new password
+            from cxloop.access.secrets import hash_password
+
+            wh.update(
+                "users", "email", [DEMO_ADMIN_EMAIL], {"password_hash": hash_password(password)}
+            )
+        else:
+            add_user(wh, DEMO_ADMIN_EMAIL, password, "admin", name="Demo admin")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(f"{DEMO_ADMIN_EMAIL} {password}\n")
+    return DemoLogin(email=DEMO_ADMIN_EMAIL, password=password)
