@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from benchmarks import import_speed
+from benchmarks import file_formats_speed, import_speed
 
 
 def main() -> None:
@@ -15,6 +15,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     import_speed.main(quick=args.quick, write_docs=args.write_docs)
+    print()
+    file_formats_speed.main(quick=args.quick)
 
 
 if __name__ == "__main__":

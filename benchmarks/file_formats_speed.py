@@ -4,8 +4,9 @@ Reads a 2M-row, 10-column CSV file (UTF-8, then the same text in Latin-1) and a 
 10-column Parquet file. cxloop sniffs, reads every CSV column as text, checks the header,
 transcodes Latin-1 and regroups rows into 1M-row batches; the baseline is pyarrow's
 ``csv.read_csv`` (type inference on, UTF-8 only, transcoding through ``ReadOptions.encoding``)
-and ``ParquetFile.iter_batches``. Figures are rows per second (best of ``--repeat`` runs) and
-the ratio cxloop / baseline.
+and ``ParquetFile.iter_batches``. Prints a Markdown table of rows per second (best of
+``--repeat`` runs) and the ratio cxloop / pyarrow; ``--quick`` reads 100k-row CSV and 200k-row
+Parquet files instead.
 
     python -m benchmarks.file_formats_speed [--quick] [--repeat N]
 """
@@ -13,12 +14,16 @@ the ratio cxloop / baseline.
 from __future__ import annotations
 
 import argparse
+import os
+import platform
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
@@ -66,25 +71,62 @@ def baseline_rows(path: Path) -> int:
     return pa_csv.read_csv(path, read_options=read_options).num_rows
 
 
-def best_rate(read: Callable[[Path], int], path: Path, repeat: int) -> float:
+def best_rate(read: Callable[[Path], int], path: Path, rows: int, repeat: int) -> float:
+    """The best rows per second of ``repeat`` runs of ``read``, which must read all ``rows``."""
     best = 0.0
     for _ in range(repeat):
         start = time.perf_counter()
-        rows = read(path)
-        best = max(best, rows / (time.perf_counter() - start))
+        read_rows = read(path)
+        elapsed = time.perf_counter() - start
+        assert read_rows == rows, f"{read.__name__} read {read_rows} of {rows} rows of {path.name}"
+        best = max(best, rows / elapsed)
     return best
 
 
-def main(*, quick: bool = False, repeat: int = 3) -> None:
-    csv_rows, parquet_rows = (200_000, 1_000_000) if quick else (2_000_000, 10_000_000)
-    with tempfile.TemporaryDirectory() as folder:
+def run(quick: bool, repeat: int) -> list[dict[str, object]]:
+    csv_rows, parquet_rows = (100_000, 200_000) if quick else (2_000_000, 10_000_000)
+    results: list[dict[str, object]] = []
+    with tempfile.TemporaryDirectory(prefix="cxloop-bench-") as folder:
         files = make_files(Path(folder), csv_rows, parquet_rows)
-        print(f"{'file':14} {'rows':>11} {'cxloop rows/s':>14} {'pyarrow rows/s':>15} {'ratio':>6}")
         for label, path in files.items():
-            ours = best_rate(cxloop_rows, path, repeat)
-            theirs = best_rate(baseline_rows, path, repeat)
             rows = parquet_rows if path.suffix == ".parquet" else csv_rows
-            print(f"{label:14} {rows:>11,} {ours:>14,.0f} {theirs:>15,.0f} {ours / theirs:>6.2f}")
+            ours = best_rate(cxloop_rows, path, rows, repeat)
+            theirs = best_rate(baseline_rows, path, rows, repeat)
+            results.append(
+                {
+                    "file": label,
+                    "rows": rows,
+                    "size_mb": path.stat().st_size / 1e6,
+                    "pyarrow_rps": theirs,
+                    "cxloop_rps": ours,
+                    "ratio": ours / theirs,
+                }
+            )
+    return results
+
+
+def to_markdown(results: list[dict[str, object]], command: str, repeat: int) -> str:
+    lines = [
+        f"Measured {datetime.now(UTC):%Y-%m-%d} on {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, pyarrow {pa.__version__}, best of {repeat} runs, "
+        f"with `{command}`.",
+        "",
+        "| file | rows | size | pyarrow reader | cxloop reader | cxloop / pyarrow |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['file']} | {r['rows']:,} | {r['size_mb']:.0f} MB "
+            f"| {r['pyarrow_rps']:,.0f} rows/s | {r['cxloop_rps']:,.0f} rows/s "
+            f"| {r['ratio']:.2f}× |"
+        )
+    return "\n".join(lines)
+
+
+def main(*, quick: bool = False, repeat: int = 3, command: str | None = None) -> None:
+    if command is None:
+        command = "python -m benchmarks --quick" if quick else "make bench"
+    print(to_markdown(run(quick, repeat), command, repeat))
 
 
 if __name__ == "__main__":
@@ -92,4 +134,11 @@ if __name__ == "__main__":
     parser.add_argument("--quick", action="store_true", help="Small sizes (a smoke run).")
     parser.add_argument("--repeat", type=int, default=3, help="Runs per reader; the best counts.")
     args = parser.parse_args()
-    main(quick=args.quick, repeat=args.repeat)
+    flags = " --quick" if args.quick else ""
+    if args.repeat != 3:
+        flags += f" --repeat {args.repeat}"
+    main(
+        quick=args.quick,
+        repeat=args.repeat,
+        command=f"python -m benchmarks.file_formats_speed{flags}",
+    )
