@@ -201,3 +201,12 @@ def test_any_json_lines_read_back_with_one_type_per_column(
             ]
             got, expected = [without_nulls(v) for v in got], [without_nulls(v) for v in expected]
         assert got == expected
+
+
+@pytest.mark.parametrize("text", ['null\n', '{"a": 1}\nnull\n', '[1, 2]\n', '{"a": 1}\n42\n'])
+def test_lines_that_are_not_objects_are_errors_not_crashes(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "x.jsonl"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError, match=r"x.jsonl: line \d"):
+        source = open_source_file(path)
+        list(source.iter_batches())

@@ -9,6 +9,7 @@ names the bad line. What comes out is described in :mod:`cxloop.collect.file_for
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,7 +123,14 @@ def _leading_blank_lines(block: bytes) -> int:
     return block[: len(block) - len(stripped)].count(b"\n")
 
 
+_NOT_AN_OBJECT = re.compile(rb"(?:^|\n)[ \t\r]*[^{\s]")
+
+
 def _read_json_block(block: bytes, explicit: pa.Schema | None) -> pa.Table:
+    # pyarrow's reader kills the process on a line like `null`: lines that do not open an
+    # object go to the line-by-line parser, which names the bad line
+    if _NOT_AN_OBJECT.search(block):
+        raise pa.ArrowInvalid("a line is not a JSON object")
     return pa_json.read_json(
         pa.BufferReader(block),
         read_options=pa_json.ReadOptions(use_threads=True, block_size=_JSONL_BLOCK_BYTES),
