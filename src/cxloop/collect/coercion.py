@@ -78,6 +78,22 @@ def arrow_category(type_: pa.DataType) -> str:
     return "other"
 
 
+def trimmed(column_sql: str) -> str:
+    """SQL for the text without surrounding whitespace, NULL when empty.
+
+    Trimming every value is slow; most values need none, so only those that start or end with
+    whitespace are trimmed (a prefix/suffix test is cheap).
+    """
+    ends = " OR ".join(
+        f"{column_sql} LIKE {sql_string(w + '%')} OR {column_sql} LIKE {sql_string('%' + w)}"
+        for w in _WHITESPACE
+    )
+    return (
+        f"CASE WHEN {column_sql} = '' THEN NULL WHEN {ends} "
+        f"THEN NULLIF(trim({column_sql}, {sql_string(_WHITESPACE)}), '') ELSE {column_sql} END"
+    )
+
+
 @dataclass(frozen=True)
 class Coerced:
     """SQL for one field, in three layers so no expression is computed twice.
@@ -143,6 +159,12 @@ def _timestamp_from_text(text: str, opts: Coercion, tz: str) -> str:
         naive_formats += DAYFIRST_FORMATS
     elif opts.dayfirst is False:
         naive_formats += MONTHFIRST_FORMATS
+    if tz == "UTC" and not user:
+        # fast path: in UTC, DuckDB's own cast reads ISO 8601 with or without an offset
+        return (
+            f"COALESCE(TRY_CAST({text} AS TIMESTAMPTZ), "
+            f"timezone('UTC', try_strptime({text}, {sql_list(naive_formats)})))"
+        )
     aware_parts = [
         f"CASE WHEN regexp_matches({text}, '(Z|z|[+-]\\d\\d(:?\\d\\d)?)$') "
         f"THEN TRY_CAST({text} AS TIMESTAMPTZ) END"
@@ -160,7 +182,7 @@ def coerce(column_sql: str, category: str, spec: FieldSpec, opts: Coercion, tz: 
     """Coerce one source column (SQL expression of Arrow ``category``) to ``spec.type``."""
     kind = spec.type
     if category == "string":
-        text = f"NULLIF(trim({column_sql}, {sql_string(_WHITESPACE)}), '')"
+        text = trimmed(column_sql)
     else:
         text = column_sql  # native values: the text layer passes them through
 
@@ -183,6 +205,9 @@ def coerce(column_sql: str, category: str, spec: FieldSpec, opts: Coercion, tz: 
             parsed = "CAST(CAST({t} AS INTEGER) AS DOUBLE)"
         else:
             parsed = _number(as_text("{t}"), opts)
+            if (opts.decimal or ".") == "." and (opts.thousands or ",") != ".":
+                # fast path for plain numbers; the full parser handles separators and symbols
+                parsed = f"COALESCE(TRY_CAST({{t}} AS DOUBLE), {parsed})"
         if kind is FieldType.NUMBER:
             error = (
                 "CASE WHEN {t} IS NOT NULL AND ({v} IS NULL OR NOT isfinite({v})) "

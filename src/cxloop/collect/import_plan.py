@@ -121,7 +121,10 @@ def build_plan(
     used: set[str] = set()
     derived_ids = False
 
+    error_conditions: list[str] = []
+
     def add_error(field_name: str, label: str, message_sql: str) -> None:
+        error_conditions.append(f"({message_sql}) IS NOT NULL")
         error_items.append(
             "{'field': "
             + sql_string(field_name)
@@ -214,10 +217,14 @@ def build_plan(
     outer.append(f"{imported_at_sql} AS imported_at")
     output.append("imported_at")
 
+    no_errors = '[]::STRUCT(field VARCHAR, "column" VARCHAR, message VARCHAR)[]'
+    # the list is built only for bad rows: building it for every row is the slow part
     error_list = (
-        f"list_filter([{', '.join(error_items)}], e -> e.message IS NOT NULL)"
+        f"CASE WHEN {' OR '.join(error_conditions)} THEN "
+        f"list_filter([{', '.join(error_items)}], e -> e.message IS NOT NULL) "
+        f"ELSE {no_errors} END"
         if error_items
-        else '[]::STRUCT(field VARCHAR, "column" VARCHAR, message VARCHAR)[]'
+        else no_errors
     )
     outer.append(f"{error_list} AS {ERRORS_COLUMN}")
 

@@ -82,10 +82,14 @@ class DuckDBBackend(Backend):
         self.raw.register(name, data)
         try:
             cols = ", ".join(quote(c) for c in data.column_names)
+            k = quote(key)
+            # DISTINCT ON is slow (it aggregates every column): only when the batch repeats keys
+            repeats = self.raw.execute(f"SELECT count(*) - count(DISTINCT {k}) FROM {name}")
+            unique = (repeats.fetchone() or (0,))[0] == 0
+            rows = f"{name} AS b" if unique else (f"(SELECT DISTINCT ON ({k}) * FROM {name}) AS b")
             row = self.raw.execute(
-                f"INSERT INTO {quote(table)} ({cols}) "
-                f"SELECT DISTINCT ON (b.{quote(key)}) b.* FROM {name} AS b "
-                f"ANTI JOIN {quote(table)} AS t ON b.{quote(key)} = t.{quote(key)}"
+                f"INSERT INTO {quote(table)} ({cols}) SELECT b.* FROM {rows} "
+                f"ANTI JOIN {quote(table)} AS t ON b.{k} = t.{k}"
             ).fetchone()
         finally:
             self.raw.unregister(name)
