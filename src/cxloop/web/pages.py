@@ -7,10 +7,13 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 
+from cxloop.web import vendor
 from cxloop.web.rendering import render_error
-from cxloop.web.routes import auth, overview
+from cxloop.web.routes import auth, overview, settings
 
 STATIC = Path(__file__).parent / "static"
+# Charts stay within script-src 'self': vega-embed runs with `ast: true`, so Vega evaluates its
+# expressions with its bundled interpreter instead of `new Function` (no 'unsafe-eval').
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
     "script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'"
@@ -19,9 +22,13 @@ CSP = (
 
 def install(app: FastAPI) -> None:
     app.state.render_error = render_error
+    # before the /static mount, which would otherwise answer for it
+    app.include_router(vendor.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(auth.router)
     app.include_router(overview.router)
+    app.include_router(settings.router)
+    app.state.on_start.append(lambda app: vendor.warm_up())
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]

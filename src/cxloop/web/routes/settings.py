@@ -1,0 +1,66 @@
+"""The Settings page (your account, and for admins the users and keys) and the language form."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from cxloop.access import audit
+from cxloop.access.keys import list_keys
+from cxloop.access.users import list_users, set_user_language
+from cxloop.api.deps import Viewer, WarehouseDep
+from cxloop.domain.access import Role
+from cxloop.web import csrf
+from cxloop.web.i18n import LANGUAGES
+from cxloop.web.redirects import safe_next
+from cxloop.web.rendering import render
+
+router = APIRouter(include_in_schema=False)
+
+#: the form's value for "no setting: follow the browser"
+AUTOMATIC = "auto"
+
+
+@router.get("/settings")
+def settings_page(request: Request, principal: Viewer, warehouse: WarehouseDep) -> Response:
+    is_admin = principal.role.allows(Role.ADMIN)
+    return render(
+        request,
+        "settings.html",
+        {
+            "is_admin": is_admin,
+            "users": list_users(warehouse) if is_admin else [],
+            "keys": list_keys(warehouse) if is_admin else [],
+            "automatic": AUTOMATIC,
+        },
+    )
+
+
+@router.post("/settings/language")
+def change_language(
+    request: Request,
+    principal: Viewer,
+    warehouse: WarehouseDep,
+    language: Annotated[str, Form(max_length=10)],
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "/settings",
+) -> Response:
+    """Save the signed-in user's UI language (``auto``: follow the browser), then go back."""
+    csrf.check(request, csrf_token)
+    if principal.user is None:
+        raise HTTPException(400, "only a signed-in person has a language setting")
+    if language != AUTOMATIC and language not in LANGUAGES:
+        raise HTTPException(422, f"language {language!r}: expected one of {', '.join(LANGUAGES)}")
+    chosen = None if language == AUTOMATIC else language
+    set_user_language(warehouse, principal.user.user_id, chosen)
+    audit.record(
+        warehouse,
+        principal.actor,
+        "change",
+        target_table="users",
+        target_id=principal.user.user_id,
+        details={"language": chosen},
+    )
+    return RedirectResponse(safe_next(next), status_code=303)
