@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from cxloop.access.keys import add_key
+from cxloop.access.keys import add_key, revoke_key
 from cxloop.api import create_app
 from cxloop.config import Settings
 from cxloop.errors import WarehouseError
@@ -307,3 +307,10 @@ def test_a_strict_plan_refuses_what_breaks_it(tmp_path: Path) -> None:
         [violation] = served.rows("tracking_violations")
         assert violation["rejected"] and violation["event_id"] == "web:m2"
         assert served.post("/v1/track", track(1, properties={"order_id": "o1"})).status_code == 200
+
+
+def test_a_revoked_write_key_stops_working(served: Served) -> None:
+    assert served.post("/v1/track", track(1)).status_code == 200
+    revoke_key(served.client.app.state.warehouse, served.key.split("_")[1])
+    served.client.app.state.collector.forget_keys()
+    assert served.post("/v1/track", track(2)).status_code == 401

@@ -13,8 +13,15 @@ from cxloop.api import create_app
 from cxloop.config import Settings
 from cxloop.project import init_project, open_project_warehouse
 
-COLLECTOR_PATHS = {"/v1/identify", "/v1/track", "/v1/page", "/v1/screen", "/v1/group",
-                   "/v1/alias", "/v1/batch"}
+COLLECTOR_PATHS = {
+    "/v1/identify",
+    "/v1/track",
+    "/v1/page",
+    "/v1/screen",
+    "/v1/group",
+    "/v1/alias",
+    "/v1/batch",
+}
 EXAMPLES_PER_OPERATION = 15
 
 
@@ -23,13 +30,18 @@ def fuzz(operation, headers: dict[str, str], failures: list[str]) -> None:  # no
     kind = "write" if operation.path in COLLECTOR_PATHS else "api"
 
     @given(case=operation.as_strategy())
-    @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES_PER_OPERATION,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     def call(case) -> None:  # noqa: ANN001
         response = case.call(headers={"Authorization": headers[kind]})
         if response.status_code >= 500:
-            failures.append(f"{case.method} {case.formatted_path}: {response.status_code} "
-                            f"{response.text[:200]}")
+            failures.append(
+                f"{case.method} {case.formatted_path}: {response.status_code} {response.text[:200]}"
+            )
 
     call()
 

@@ -75,10 +75,15 @@ def test_every_route_declares_exactly_one_access_rule(served) -> None:
             problems.append(f"{sorted(route.methods)} {route.path}: {list(markers.values())}")
     assert len(api_routes(client.app)) >= 4
     assert not problems, "routes without exactly one access rule:\n" + "\n".join(problems)
-    others = {
-        r.path for r in client.app.routes
-        if not isinstance(r, APIRoute) and not hasattr(r, "original_router")
-    } - FRAMEWORK_PUBLIC - {"/static"}
+    others = (
+        {
+            r.path
+            for r in client.app.routes
+            if not isinstance(r, APIRoute) and not hasattr(r, "original_router")
+        }
+        - FRAMEWORK_PUBLIC
+        - {"/static"}
+    )
     assert not others, f"routes outside the access rules: {others}"
 
 
@@ -115,7 +120,9 @@ def test_non_public_routes_refuse_lower_roles(served) -> None:
             if role.allows(needed):
                 continue
             response = client.request(
-                method, path, headers={"Authorization": f"Bearer {keys[role.value]}"},
+                method,
+                path,
+                headers={"Authorization": f"Bearer {keys[role.value]}"},
                 follow_redirects=False,
             )
             assert response.status_code == 403, (method, path, role, response.status_code)

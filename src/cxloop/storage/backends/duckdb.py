@@ -54,6 +54,7 @@ class DuckDBBackend(Backend):
             raise WarehouseError(f"cannot open warehouse {path}: {exc}") from exc
         except duckdb.Error as exc:
             raise WarehouseError(f"cannot open warehouse {path}: {exc}") from exc
+        con.raw_sql("SET TimeZone = 'UTC'")  # dates and weeks the same on every machine
         return cls(url, con)
 
     def list_tables(self) -> list[str]:

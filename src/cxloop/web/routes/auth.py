@@ -12,21 +12,15 @@ from cxloop.access.sessions import end_session, start_session
 from cxloop.access.users import authenticate
 from cxloop.api.deps import SESSION_COOKIE, Public, Viewer, WarehouseDep
 from cxloop.web import csrf
+from cxloop.web.redirects import safe_next
 from cxloop.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 
 
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths: never redirect a user off to another host after sign-in."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/"
-    return target
-
-
 @router.get("/login", dependencies=[Public])
 def login_form(request: Request, next: str | None = None) -> Response:
-    return render(request, "login.html", {"next": _safe_next(next), "failed": False})
+    return render(request, "login.html", {"next": safe_next(next), "failed": False})
 
 
 @router.post("/login", dependencies=[Public])
@@ -45,14 +39,14 @@ def login(
         return render(
             request,
             "login.html",
-            {"next": _safe_next(next), "failed": True, "email": email},
+            {"next": safe_next(next), "failed": True, "email": email},
             status_code=401,
         )
     session_id = start_session(warehouse, user)
     audit.record(
         warehouse, f"user:{user.email}", "login", target_table="users", target_id=user.user_id
     )
-    response = RedirectResponse(_safe_next(next), status_code=303)
+    response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
         request.app.state.signer.dumps(session_id),
