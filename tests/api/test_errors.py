@@ -22,7 +22,7 @@ def test_unknown_page_is_an_html_404(served) -> None:
 
 
 def test_validation_errors_are_422_with_details(served) -> None:
-    client, keys = served
+    client, _ = served
     response = client.post(
         "/v1/track", content=b"{not json", headers={"Content-Type": "application/json"}
     )

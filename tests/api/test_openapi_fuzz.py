@@ -25,7 +25,7 @@ COLLECTOR_PATHS = {
 EXAMPLES_PER_OPERATION = 15
 
 
-def fuzz(operation, headers: dict[str, str], failures: list[str]) -> None:  # noqa: ANN001
+def fuzz(operation, headers: dict[str, str], failures: list[str]) -> None:
     """Call one operation with generated requests; note every 5xx."""
     kind = "write" if operation.path in COLLECTOR_PATHS else "api"
 
@@ -36,7 +36,7 @@ def fuzz(operation, headers: dict[str, str], failures: list[str]) -> None:  # no
         database=None,
         suppress_health_check=list(HealthCheck),
     )
-    def call(case) -> None:  # noqa: ANN001
+    def call(case) -> None:
         response = case.call(headers={"Authorization": headers[kind]})
         if response.status_code >= 500:
             failures.append(

@@ -32,7 +32,7 @@ def declared_access(endpoint: Endpoint) -> list[object]:
     """The access markers among a route's dependencies (router level, top level, nested)."""
     found = [c for c in endpoint.router_dependencies if _is_marker(c)]
 
-    def walk(dependant) -> None:  # noqa: ANN001
+    def walk(dependant) -> None:
         for dep in dependant.dependencies:
             if _is_marker(dep.call):
                 found.append(dep.call)
@@ -42,11 +42,11 @@ def declared_access(endpoint: Endpoint) -> list[object]:
     return found
 
 
-def api_routes(app) -> list[Endpoint]:  # noqa: ANN001
+def api_routes(app) -> list[Endpoint]:
     """Every API route of the app, through included routers, with its full path."""
     out: list[Endpoint] = []
 
-    def walk(routes, prefix: str, deps: list[object]) -> None:  # noqa: ANN001
+    def walk(routes, prefix: str, deps: list[object]) -> None:
         for r in routes:
             if isinstance(r, APIRoute):
                 out.append(Endpoint(prefix + r.path, set(r.methods), r, deps))
@@ -87,7 +87,7 @@ def test_every_route_declares_exactly_one_access_rule(served) -> None:
     assert not others, f"routes outside the access rules: {others}"
 
 
-def _cases(app) -> list[tuple[str, str, Role]]:  # noqa: ANN001
+def _cases(app) -> list[tuple[str, str, Role]]:
     cases = []
     for route in api_routes(app):
         marker = declared_access(route)[0]
