@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from benchmarks import file_formats_speed, import_speed
+from benchmarks import collector_load, file_formats_speed, import_speed
 
 
 def main() -> None:
@@ -17,6 +17,8 @@ def main() -> None:
     import_speed.main(quick=args.quick, write_docs=args.write_docs)
     print()
     file_formats_speed.main(quick=args.quick)
+    print()
+    collector_load.main(quick=args.quick)
 
 
 if __name__ == "__main__":

@@ -314,3 +314,18 @@ def test_a_revoked_write_key_stops_working(served: Served) -> None:
     revoke_key(served.client.app.state.warehouse, served.key.split("_")[1])
     served.client.app.state.collector.forget_keys()
     assert served.post("/v1/track", track(2)).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'{"userId": "\\ud800", "event": "X"}',
+        b'{"userId": "u", "event": "X", "properties": {"\\udfff": 1}}',
+        b'{"userId": "u", "event": "X", "properties": {"a": NaN}}',
+        b'{"userId": "u", "event": "X", "properties": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+    ],
+)
+def test_text_that_cannot_be_stored_is_refused_not_a_crash(served: Served, content) -> None:
+    response = served.client.post("/v1/track", content=content, headers=served.auth)
+    assert response.status_code in (400, 413)
+    assert served.count("events") == 0

@@ -109,7 +109,8 @@ class Warehouse:
         """An Ibis expression over a canonical table."""
         if name not in canonical_tables():
             raise WarehouseError(f"no canonical table named {name!r}")
-        return self.ibis.table(name)
+        with self.lock:  # Ibis reads the table's schema from the database
+            return self.ibis.table(name)
 
     def to_pandas(self, expr: ir.Expr) -> pd.DataFrame:
         with self.lock:
