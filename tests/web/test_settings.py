@@ -1,4 +1,5 @@
-"""The Settings page: your own account for everyone, users and keys for admins, no secrets."""
+"""The Settings page: your own account for everyone, the tracking plan for analysts, users and
+keys for admins, no secrets."""
 
 from __future__ import annotations
 
@@ -50,3 +51,21 @@ def test_an_api_key_caller_sees_which_key_it_is(
     assert response.status_code == 200
     assert f"You are using the API key {key.key_id}." in response.text
     assert secret not in response.text
+
+
+def test_an_analyst_sees_that_no_tracking_plan_is_loaded(
+    signed_in: Callable[..., TestClient],
+) -> None:
+    html = signed_in("analyst").get("/settings").text
+    assert '<h2 id="tracking-heading">Tracking plan</h2>' in html
+    assert "Not loaded" in html and "every event is accepted unchecked" in html
+    assert "<code>tracking_plan.yaml</code>" in html
+    assert "<dt>Violations recorded</dt><dd>0</dd>" in html
+    assert '<p class="empty">No violations recorded.</p>' in html
+    assert "tracking-counts-heading" not in html and "tracking-events-heading" not in html
+    assert "users-heading" not in html, "analysts do not see users and keys"
+
+
+def test_a_viewer_does_not_see_the_tracking_plan(signed_in: Callable[..., TestClient]) -> None:
+    html = signed_in("viewer").get("/settings").text
+    assert "tracking-heading" not in html and "tracking_plan.yaml" not in html

@@ -1,8 +1,10 @@
-"""The Settings page (your account, and for admins the users and keys) and the language form."""
+"""The Settings page (your account; for analysts the tracking plan and its violations; for admins
+the users and keys) and the language form."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -11,21 +13,58 @@ from cxloop.access import audit
 from cxloop.access.keys import list_keys
 from cxloop.access.users import list_users, set_user_language
 from cxloop.api.deps import Viewer, WarehouseDep
+from cxloop.collect.collector import Collector
+from cxloop.collect.tracking_plan import PLAN_FILE
+from cxloop.collect.tracking_violations import violation_report
 from cxloop.domain.access import Role
+from cxloop.storage import Warehouse
 from cxloop.web import csrf
 from cxloop.web.i18n import LANGUAGES
 from cxloop.web.redirects import safe_next
-from cxloop.web.rendering import render
+from cxloop.web.rendering import render, ui_language
 
 router = APIRouter(include_in_schema=False)
 
 #: the form's value for "no setting: follow the browser"
 AUTOMATIC = "auto"
+#: how many recent violations the page lists as examples
+RECENT_VIOLATIONS = 20
+
+
+@dataclass(frozen=True)
+class TrackingPlanView:
+    """The tracking plan the collector checks ``track`` calls against, and what broke it."""
+
+    loaded: bool
+    strict: bool
+    events: list[str]
+    file: str
+    total: int
+    counts: list[dict[str, Any]]
+    recent: list[dict[str, Any]]
+
+
+def tracking_plan_view(request: Request, warehouse: Warehouse) -> TrackingPlanView:
+    """The running collector's plan (as ``GET /v1/tracking-plan/violations`` reports it) and the
+    violations recorded in ``tracking_violations``."""
+    collector: Collector | None = getattr(request.app.state, "collector", None)
+    plan = collector.plan if collector is not None else None
+    report = violation_report(warehouse, recent=RECENT_VIOLATIONS)
+    return TrackingPlanView(
+        loaded=bool(plan and plan.active),
+        strict=bool(plan and plan.strict),
+        events=sorted(plan.events) if plan else [],
+        file=PLAN_FILE,
+        total=report["total"],
+        counts=report["counts"],
+        recent=report["recent"],
+    )
 
 
 @router.get("/settings")
 def settings_page(request: Request, principal: Viewer, warehouse: WarehouseDep) -> Response:
     is_admin = principal.role.allows(Role.ADMIN)
+    is_analyst = principal.role.allows(Role.ANALYST)
     return render(
         request,
         "settings.html",
@@ -33,6 +72,8 @@ def settings_page(request: Request, principal: Viewer, warehouse: WarehouseDep) 
             "is_admin": is_admin,
             "users": list_users(warehouse) if is_admin else [],
             "keys": list_keys(warehouse) if is_admin else [],
+            "tracking": tracking_plan_view(request, warehouse) if is_analyst else None,
+            "timezone": str(ui_language(request).timezone),
             "automatic": AUTOMATIC,
         },
     )
