@@ -203,7 +203,7 @@ def test_any_json_lines_read_back_with_one_type_per_column(
         assert got == expected
 
 
-@pytest.mark.parametrize("text", ['null\n', '{"a": 1}\nnull\n', '[1, 2]\n', '{"a": 1}\n42\n'])
+@pytest.mark.parametrize("text", ["null\n", '{"a": 1}\nnull\n', "[1, 2]\n", '{"a": 1}\n42\n'])
 def test_lines_that_are_not_objects_are_errors_not_crashes(tmp_path: Path, text: str) -> None:
     path = tmp_path / "x.jsonl"
     path.write_text(text, encoding="utf-8")

@@ -181,10 +181,8 @@ def _timestamp_from_text(text: str, opts: Coercion, tz: str) -> str:
 def coerce(column_sql: str, category: str, spec: FieldSpec, opts: Coercion, tz: str) -> Coerced:
     """Coerce one source column (SQL expression of Arrow ``category``) to ``spec.type``."""
     kind = spec.type
-    if category == "string":
-        text = trimmed(column_sql)
-    else:
-        text = column_sql  # native values: the text layer passes them through
+    # native values pass through the text layer as they are
+    text = trimmed(column_sql) if category == "string" else column_sql
 
     def as_text(sql: str) -> str:
         return sql if category == "string" else f"CAST({sql} AS VARCHAR)"
