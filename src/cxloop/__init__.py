@@ -30,6 +30,9 @@ _EXPORTS = {
     "open_project_warehouse": "cxloop.project",
     "open_warehouse": "cxloop.storage",
     "project_status": "cxloop.project",
+    "resolve": "cxloop.unify",
+    "ResolveOptions": "cxloop.unify",
+    "ResolveReport": "cxloop.unify",
     "run_demo": "cxloop.demo.loading",
 }
 
@@ -37,6 +40,8 @@ __all__ = [
     "CxloopError",
     "ImportReport",
     "Mapping",
+    "ResolveOptions",
+    "ResolveReport",
     "Settings",
     "Warehouse",
     "__version__",
@@ -46,6 +51,7 @@ __all__ = [
     "open_project_warehouse",
     "open_warehouse",
     "project_status",
+    "resolve",
     "run_demo",
 ]
 
@@ -57,6 +63,7 @@ if TYPE_CHECKING:
     from cxloop.errors import CxloopError
     from cxloop.project import init_project, open_project_warehouse, project_status
     from cxloop.storage import Warehouse, open_warehouse
+    from cxloop.unify import ResolveOptions, ResolveReport, resolve
 
 
 def __getattr__(name: str) -> Any:

@@ -86,6 +86,32 @@ class Settings(BaseSettings):
     collector_rate_limit: float = Field(
         default=2_000.0, gt=0, description="Collector requests per second per write key."
     )
+    resolve_match_threshold: float = Field(
+        default=0.9,
+        gt=0,
+        lt=1,
+        description="Match probability at or above which two customer records are one person.",
+    )
+    resolve_trusted_sources: list[str] = Field(
+        default_factory=list,
+        description="Sources whose values win in golden records, most trusted first.",
+    )
+    resolve_id_attributes: list[str] = Field(
+        default_factory=list,
+        description="Customer attribute keys holding a personal identifier to compare.",
+    )
+    resolve_max_key_records: int = Field(
+        default=20,
+        ge=2,
+        description="An e-mail or phone shared by more records than this is no deterministic key.",
+    )
+    resolve_email_provider_rules: bool = Field(
+        default=False, description="Ignore Gmail dots and +tags when comparing e-mail addresses."
+    )
+    resolve_default_country: str | None = Field(
+        default=None,
+        description="ISO country for national phone numbers of records with no country.",
+    )
 
     @classmethod
     def settings_customise_sources(

@@ -12,6 +12,7 @@ from rich.console import Console
 from cxloop import __version__
 from cxloop.cli import access, importing, init, serve, status
 from cxloop.cli import demo as demo_cmd
+from cxloop.cli import resolve as resolve_cmd
 from cxloop.cli.errors import report_errors
 from cxloop.config import Settings
 from cxloop.errors import CxloopError
@@ -66,6 +67,7 @@ app.command("status")(report_errors(status.status_command))
 app.command("import")(report_errors(importing.import_command))
 app.command("demo")(report_errors(demo_cmd.demo_command))
 app.command("serve")(report_errors(serve.serve_command))
+app.command("resolve")(report_errors(resolve_cmd.resolve_command))
 app.add_typer(access.users_app, name="users")
 app.add_typer(access.keys_app, name="keys")
 

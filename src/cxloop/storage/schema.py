@@ -393,6 +393,25 @@ MIGRATIONS = (
     ),
 )
 
+MIGRATIONS = (
+    *MIGRATIONS,
+    Migration(
+        3,
+        "golden record fields of customers",
+        tuple(
+            AddColumn("customers", column, type_)
+            for column, type_ in (
+                ("first_name", STR),
+                ("last_name", STR),
+                ("birth_date", DATE),
+                ("address", STR),
+                ("city", STR),
+                ("postcode", STR),
+            )
+        ),
+    ),
+)
+
 MIGRATIONS_TABLE = "schema_migrations"
 
 

@@ -8,6 +8,7 @@ import duckdb
 import ibis
 import ibis.expr.datatypes as dt
 import pyarrow as pa
+from ibis.backends.sql.datatypes import DuckDBType
 
 from cxloop.errors import WarehouseBusyError, WarehouseError
 from cxloop.storage.backends.base import Backend
@@ -64,7 +65,7 @@ class DuckDBBackend(Backend):
         self.ibis.create_table(name, schema=schema)
 
     def add_column(self, table: str, column: str, type: dt.DataType) -> None:
-        sql_type = type.to_sql(dialect="duckdb") if hasattr(type, "to_sql") else str(type)
+        sql_type = DuckDBType.to_string(type)
         self.raw.execute(f"ALTER TABLE {quote(table)} ADD COLUMN {quote(column)} {sql_type}")
 
     def begin(self) -> None:

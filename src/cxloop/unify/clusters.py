@@ -1,0 +1,207 @@
+"""Clusters of records (one per person) from links, and customer ids that stay put.
+
+Links are applied strongest first with a union-find:
+
+1. records that already share a customer id (an incremental run keeps existing clusters);
+2. deterministic links (e-mail, phone, collector) — always;
+3. probabilistic links, in decreasing match probability, with one guard: a link that would put
+   two records *of the same source* in one cluster is applied only when it joins those two
+   records directly. A source normally keeps one record per person; its duplicates are found
+   by comparing them with each other, never by a chain through other sources.
+
+Customer ids: a cluster holding records that already have ids keeps one of them (incremental
+run: the oldest customer's; full run: the id most of its records had, each id going to one
+cluster only); any other cluster gets a new id derived from its earliest record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+ID_PREFIX = "cus_"
+
+
+class UnionFind:
+    """Disjoint sets over ``0..n-1`` that remember the sources each set holds."""
+
+    def __init__(self, sources: list[str]) -> None:
+        self.parent = list(range(len(sources)))
+        self.sources: list[set[str] | None] = [{s} for s in sources]
+
+    def find(self, i: int) -> int:
+        parent = self.parent
+        root = i
+        while parent[root] != root:
+            root = parent[root]
+        while parent[i] != root:
+            parent[i], i = root, parent[i]
+        return root
+
+    def union(self, a: int, b: int) -> int:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return ra
+        sa, sb = self.sources[ra], self.sources[rb]
+        assert sa is not None and sb is not None
+        if len(sa) < len(sb):
+            ra, rb, sa, sb = rb, ra, sb, sa
+        self.parent[rb] = ra
+        sa |= sb
+        self.sources[rb] = None
+        return ra
+
+    def shares_source(self, a: int, b: int) -> bool:
+        sa, sb = self.sources[self.find(a)], self.sources[self.find(b)]
+        assert sa is not None and sb is not None
+        return not sa.isdisjoint(sb)
+
+
+@dataclass
+class Clustering:
+    """Each record's cluster (``root``: an index into the records) and what linking did."""
+
+    root: np.ndarray
+    applied: dict[str, int] = field(default_factory=dict)
+    refused: int = 0
+
+
+def cluster_records(
+    record_ids: pd.Series,
+    sources: pd.Series,
+    edges: pd.DataFrame,
+    *,
+    existing: pd.Series | None = None,
+) -> Clustering:
+    """Cluster ``record_ids`` with ``edges`` (unique_id_l, unique_id_r, match_probability,
+    method); ``existing`` (customer id per record, aligned, may hold nulls) pre-joins
+    records that already share a customer."""
+    index = {rid: i for i, rid in enumerate(record_ids.tolist())}
+    source_list = sources.tolist()
+    uf = UnionFind(source_list)
+    if existing is not None:
+        first_of: dict[str, int] = {}
+        for i, cid in enumerate(existing.tolist()):
+            if cid is None or (isinstance(cid, float) and np.isnan(cid)):
+                continue
+            if cid in first_of:
+                uf.union(first_of[cid], i)
+            else:
+                first_of[cid] = i
+    applied: dict[str, int] = {}
+    refused = 0
+    if not edges.empty:
+        order = edges.assign(_det=edges["method"] != "probabilistic").sort_values(
+            ["_det", "match_probability", "unique_id_l", "unique_id_r"],
+            ascending=[False, False, True, True],
+            kind="stable",
+        )
+        for a_id, b_id, method in zip(
+            order["unique_id_l"], order["unique_id_r"], order["method"], strict=True
+        ):
+            a, b = index.get(a_id), index.get(b_id)
+            if a is None or b is None:
+                continue
+            ra, rb = uf.find(a), uf.find(b)
+            if ra == rb:
+                continue
+            if (
+                method == "probabilistic"
+                and source_list[a] != source_list[b]
+                and uf.shares_source(a, b)
+            ):
+                refused += 1
+                continue
+            uf.union(a, b)
+            applied[method] = applied.get(method, 0) + 1
+    roots = np.fromiter((uf.find(i) for i in range(len(source_list))), dtype=np.int64)
+    return Clustering(roots, applied, refused)
+
+
+def mint_id(anchor_record_id: str, taken: set[str]) -> str:
+    """A new customer id from a record id (stable: the same record mints the same id), with a
+    suffix if that id is already in use."""
+    attempt = 0
+    while True:
+        text = anchor_record_id if attempt == 0 else f"{anchor_record_id}#{attempt}"
+        cid = ID_PREFIX + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+        if cid not in taken:
+            taken.add(cid)
+            return cid
+        attempt += 1
+
+
+@dataclass
+class Assignment:
+    """Customer id per record, and how the set of customers changed."""
+
+    customer_id: pd.Series
+    created: list[str]
+    removed: list[str]  # ids that no longer name a customer (merged away, or emptied)
+    merged: int  # existing customers absorbed into another
+
+
+def assign_ids(
+    records: pd.DataFrame,
+    roots: np.ndarray,
+    existing: pd.Series,
+    *,
+    full: bool,
+    taken: set[str] | None = None,
+) -> Assignment:
+    """Give every cluster a customer id.
+
+    ``records`` has ``record_id`` and ``seen_at`` (when the record was first known, for "oldest"
+    and for the anchor of new ids); ``existing`` is each record's current customer id or null.
+    """
+    frame = pd.DataFrame(
+        {
+            "record_id": records["record_id"].to_numpy(),
+            "seen_at": records["seen_at"].to_numpy(),
+            "root": roots,
+            "old": existing.to_numpy(),
+        }
+    )
+    taken = set(taken or ()) | set(frame["old"].dropna())
+    old_ids = set(frame["old"].dropna())
+    chosen: dict[int, str] = {}
+    assigned = frame.dropna(subset=["old"])
+    if not assigned.empty:
+        age = assigned.groupby("old").agg(first=("seen_at", "min"), n=("record_id", "size"))
+        per = assigned.groupby(["root", "old"]).size().rename("count").reset_index()
+        per = per.join(age, on="old")
+        if full:
+            per = per.sort_values(["count", "first", "old"], ascending=[False, True, True])
+            used: set[str] = set()
+            for root, old in zip(per["root"], per["old"], strict=True):
+                if root in chosen or old in used:
+                    continue
+                chosen[int(root)] = old
+                used.add(old)
+        else:
+            per = per.sort_values(["first", "old"], ascending=[True, True])
+            for root, old in zip(per["root"], per["old"], strict=True):
+                chosen.setdefault(int(root), old)
+    created: list[str] = []
+    anchors = frame.sort_values(["seen_at", "record_id"], na_position="last").drop_duplicates(
+        "root"
+    )
+    for root, anchor in zip(anchors["root"], anchors["record_id"], strict=True):
+        if int(root) not in chosen:
+            chosen[int(root)] = mint_id(anchor, taken)
+            created.append(chosen[int(root)])
+    customer = frame["root"].map(chosen)
+    kept = set(customer)
+    removed = sorted(old_ids - kept)
+    absorbed = frame.dropna(subset=["old"])
+    absorbed = absorbed[absorbed["old"].isin(removed)]
+    merged = absorbed.assign(new=customer[absorbed.index])["old"].nunique()
+    return Assignment(
+        customer_id=pd.Series(customer.to_numpy(), index=records.index),
+        created=created,
+        removed=removed,
+        merged=int(merged),
+    )

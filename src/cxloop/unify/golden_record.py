@@ -1,0 +1,150 @@
+"""Golden records: one row per customer, each field taken from the best of its source records.
+
+Survivorship, field by field: records of the most trusted source come first (the order in
+``trusted_sources``; unlisted sources after them), then the most recent record (its
+``created_at``, else when it was imported); the first non-empty value wins. A full name (given
+and family name) is preferred to a partial one. Attributes merge key by key with the same
+order. ``first_seen``/``last_seen`` span the records' creation and the customer's activity.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cxloop.unify.features import golden_columns, map_unique
+from cxloop.unify.names import display_name
+from cxloop.unify.options import ResolveOptions
+from cxloop.unify.pinyin import has_han
+
+#: the golden fields beyond the ``customers`` table's first version; written only where the
+#: table has the column
+EXTRA_FIELDS = ("first_name", "last_name", "birth_date", "address", "city", "postcode")
+
+
+def survivorship_order(records: pd.DataFrame, trusted_sources: list[str]) -> pd.DataFrame:
+    """``records`` sorted best first within each customer (see the module docstring)."""
+    rank = {source: i for i, source in enumerate(trusted_sources)}
+    ordered = records.assign(
+        _rank=records["source"].map(rank).fillna(len(rank)).astype(int),
+        _when=records["seen_at"],
+    )
+    ordered = ordered.sort_values(
+        ["customer_id", "_rank", "_when", "record_id"],
+        ascending=[True, True, False, True],
+        na_position="last",
+        kind="stable",
+    )
+    return ordered.drop(columns=["_rank", "_when"])
+
+
+def golden_records(
+    records: pd.DataFrame,
+    activity: pd.DataFrame,
+    *,
+    options: ResolveOptions,
+    now: datetime,
+) -> pd.DataFrame:
+    """One golden row per ``customer_id`` in ``records`` (source records with their
+    ``customer_id`` and ``seen_at``); ``activity`` has customer_id, first_ts, last_ts.
+    ``options.trusted_sources`` orders the sources."""
+    if records.empty:
+        return pd.DataFrame(
+            columns=["customer_id", "name", "email", "phone", "language", "country",
+                     "attributes", "first_seen", "last_seen", "updated_at", *EXTRA_FIELDS]
+        )  # fmt: skip
+    ordered = survivorship_order(records, options.trusted_sources)
+    cleaned = golden_columns(ordered, options)
+    names = _names(ordered)
+    values = pd.DataFrame(
+        {
+            "customer_id": ordered["customer_id"].to_numpy(),
+            "full_name": names["full"].to_numpy(),
+            "any_name": names["any"].to_numpy(),
+            "email": cleaned["email"].to_numpy(),
+            "phone": cleaned["phone"].to_numpy(),
+            "language": cleaned["language"].to_numpy(),
+            "country": cleaned["country"].to_numpy(),
+            "first_name": _strip(ordered["first_name"]).to_numpy(),
+            "last_name": _strip(ordered["last_name"]).to_numpy(),
+            "birth_date": ordered["birth_date"].to_numpy(),
+            "address": _strip(ordered["address"]).to_numpy(),
+            "city": _strip(ordered["city"]).to_numpy(),
+            "postcode": _strip(ordered["postcode"]).to_numpy(),
+        }
+    )
+    golden = values.groupby("customer_id", sort=True).first()
+    golden["name"] = golden["full_name"].where(golden["full_name"].notna(), golden["any_name"])
+    golden = golden.drop(columns=["full_name", "any_name"])
+    golden["attributes"] = _merged_attributes(ordered)
+    span = _span(ordered, activity)
+    golden["first_seen"] = span["first_seen"]
+    golden["last_seen"] = span["last_seen"]
+    golden["updated_at"] = pd.Timestamp(now)
+    golden = golden.reset_index()
+    columns = ["customer_id", "name", "email", "phone", "language", "country", "attributes",
+               "first_seen", "last_seen", "updated_at", *EXTRA_FIELDS]  # fmt: skip
+    return golden[columns]
+
+
+def _strip(values: pd.Series) -> pd.Series:
+    return map_unique(values, lambda v: " ".join(str(v).split()) or None)
+
+
+def _names(records: pd.DataFrame) -> pd.DataFrame:
+    """Each record's display name, and the same only when it is a full name."""
+    first, last, whole = records["first_name"], records["last_name"], records["name"]
+    keys = pd.Series(list(zip(first, last, whole, strict=True)), index=records.index)
+    shown = map_unique(keys, lambda k: display_name(*(None if _missing(v) else v for v in k)))
+    has_parts = first.notna() & last.notna()
+    whole_is_full = whole.notna() & whole.map(
+        lambda v: isinstance(v, str) and (len(v.split()) >= 2 or (has_han(v) and len(v) >= 2))
+    )
+    full = shown.where(has_parts | (first.isna() & last.isna() & whole_is_full), None)
+    return pd.DataFrame({"full": full, "any": shown}, index=records.index)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA
+
+
+def _merged_attributes(ordered: pd.DataFrame) -> pd.Series:
+    """Per customer: the attributes of its records, best record's value winning per key."""
+    merged: dict[str, dict[str, Any]] = {}
+    for cid, text in zip(ordered["customer_id"], ordered["attributes"], strict=True):
+        target = merged.setdefault(cid, {})
+        if not isinstance(text, str) or not text:
+            continue
+        try:
+            data = json.loads(text)
+        except ValueError:
+            continue
+        if isinstance(data, dict):
+            for key, value in data.items():
+                if key not in target and value not in (None, ""):
+                    target[key] = value
+    return pd.Series(
+        {
+            cid: json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+            if data
+            else None
+            for cid, data in merged.items()
+        },
+        dtype=object,
+    )
+
+
+def _span(records: pd.DataFrame, activity: pd.DataFrame) -> pd.DataFrame:
+    seen = records.groupby("customer_id")["seen_at"].agg(["min", "max"])
+    if not activity.empty:
+        act = activity.set_index("customer_id")[["first_ts", "last_ts"]]
+        seen = seen.join(act, how="left")
+        first = pd.concat([seen["min"], seen["first_ts"]], axis=1).min(axis=1)
+        last = pd.concat([seen["max"], seen["last_ts"]], axis=1).max(axis=1)
+    else:
+        first, last = seen["min"], seen["max"]
+    return pd.DataFrame({"first_seen": first, "last_seen": last})

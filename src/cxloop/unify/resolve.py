@@ -1,0 +1,370 @@
+"""Identity resolution, end to end: ``source_records`` (+ the collector's ``identity_links``)
+→ ``identities`` (record → customer) and ``customers`` (golden records), with every event,
+order and piece of feedback put under its customer.
+
+An incremental run (the default) considers only *pending* records — new ones, and ones changed
+since they were resolved (the collector merges ``identify`` traits into them) — and lets them
+join or bridge existing customers; existing customers keep their ids. A full run re-links
+every record from scratch and still keeps an id wherever most of a customer's records stay
+together. Everything is written in one transaction.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import pandas as pd
+import pyarrow as pa
+from pydantic import BaseModel, Field
+
+from cxloop.storage import Warehouse
+from cxloop.storage.schema import canonical_tables
+from cxloop.unify.activity import activity_span, id_map, link_activity
+from cxloop.unify.clusters import assign_ids, cluster_records
+from cxloop.unify.deterministic import (
+    COLLECTOR,
+    EMAIL,
+    METHODS,
+    PHONE,
+    PROBABILISTIC,
+    SINGLETON,
+    collector_graph,
+    deterministic_edges,
+    empty_edges,
+)
+from cxloop.unify.features import RECORD_COLUMNS, record_features
+from cxloop.unify.golden_record import golden_records
+from cxloop.unify.options import ResolveOptions
+from cxloop.unify.probabilistic import match_records
+
+
+class ResolveReport(BaseModel):
+    """What a resolution run did (the ``--json`` output of ``cxloop resolve``)."""
+
+    mode: Literal["incremental", "full"]
+    source_records: int = Field(description="Source records in the warehouse.")
+    records_resolved: int = Field(description="Records (re)considered: new or changed ones.")
+    customers: int = Field(description="Customers after the run.")
+    customers_created: int = 0
+    clusters_merged: int = Field(0, description="Existing customers absorbed into another.")
+    links: dict[str, int] = Field(
+        default_factory=dict,
+        description="Links that joined two clusters this run, by kind (n records that share "
+        "an e-mail make n - 1; a pair already joined by a stronger link is not counted).",
+    )
+    links_refused: int = Field(
+        0,
+        description="Probabilistic links not applied because they would have joined two "
+        "records of one source through a third record.",
+    )
+    identities: dict[str, int] = Field(
+        default_factory=dict, description="Records per resolution method, after the run."
+    )
+    identities_written: int = 0
+    activity_linked: dict[str, int] = Field(
+        default_factory=dict, description="Events, orders and feedback rows given a customer."
+    )
+    model_trained: bool = False
+    match_threshold: float
+    seconds: float = 0.0
+    timings: dict[str, float] = Field(default_factory=dict)
+
+
+IDENTITY_SCHEMA = pa.schema(
+    [
+        ("record_id", pa.string()),
+        ("source", pa.string()),
+        ("source_id", pa.string()),
+        ("customer_id", pa.string()),
+        ("match_probability", pa.float64()),
+        ("method", pa.string()),
+        ("resolved_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
+
+
+def resolve(
+    warehouse: Warehouse,
+    options: ResolveOptions | Any = None,
+    *,
+    full: bool = False,
+    now: datetime | None = None,
+) -> ResolveReport:
+    """Resolve source records into customers.
+
+    Parameters
+    ----------
+    warehouse
+        An open, writable warehouse.
+    options
+        :class:`ResolveOptions`, a mapping of them, or a :class:`~cxloop.config.Settings`
+        (its ``resolve_*`` fields); ``None`` for the defaults.
+    full
+        Recompute every cluster from scratch instead of resolving only new and changed
+        records.
+    now
+        The time written as ``resolved_at`` / ``updated_at`` (default: the current time).
+
+    Returns
+    -------
+    ResolveReport
+
+    Examples
+    --------
+    >>> report = resolve(wh)  # doctest: +SKIP
+    >>> report.customers, report.links  # doctest: +SKIP
+    (2075, {'deterministic:email': 1647, 'deterministic:phone': 449, 'probabilistic': 130})
+    """
+    started = time.perf_counter()
+    opts = ResolveOptions.coerce(options)
+    now = now or datetime.now(UTC)
+    clock = _Clock()
+    records = _read_records(warehouse)
+    known = _read_identities(warehouse)
+    links = _read_links(warehouse)
+    clock.lap("read")
+    if records.empty:
+        return _nothing_to_resolve(warehouse, known, opts, full=full, started=started)
+
+    prior = records[["record_id"]].join(known, on="record_id")
+    existing = prior["customer_id"].astype(object).where(prior["customer_id"].notna(), None)
+    if full:
+        pending = pd.Series(True, index=records.index)
+    else:
+        newer = (records["imported_at"] > prior["resolved_at"]).fillna(False)
+        pending = existing.isna() | newer.astype(bool)
+    collector = collector_graph(links, records)
+    edges = [collector.edges]
+    trained = False
+    features = None
+    if pending.any() or not collector.edges.empty:
+        features = record_features(records, opts)
+        clock.lap("normalise")
+    if pending.any():
+        assert features is not None
+        scope = None if full else pending
+        edges.append(deterministic_edges(features, max_records=opts.max_key_records, pending=scope))
+        match = match_records(features, opts, pending=scope)
+        edges.append(match.edges)
+        trained = match.trained
+        clock.laps.update({f"match_{k}": round(v, 3) for k, v in match.timings.items()})
+        clock.lap("link")
+    all_edges = pd.concat([e for e in edges if not e.empty] or [empty_edges()], ignore_index=True)
+    clustering = cluster_records(
+        records["record_id"], records["source"], all_edges, existing=None if full else existing
+    )
+    assignment = assign_ids(
+        records.assign(seen_at=_seen_at(records)),
+        clustering.root,
+        existing,
+        full=full,
+        taken=_customer_ids(warehouse),
+    )
+    clock.lap("cluster")
+
+    customer = assignment.customer_id
+    moved = customer.ne(existing) | existing.isna()
+    # customers that gained, lost or re-examined a record: their records' methods may change
+    touched_customers = set(customer[pending | moved])
+    in_touched = customer.isin(touched_customers)
+    if in_touched.any() and features is None:
+        features = record_features(records, opts)
+    method, probability = _methods(records, features, customer, all_edges)
+    # a record linked probabilistically in an earlier run keeps that link's probability
+    earlier = method.eq(PROBABILISTIC) & probability.isna() & prior["method"].eq(PROBABILISTIC)
+    probability = probability.where(~earlier, prior["match_probability"])
+    method = method.where(in_touched, prior["method"])
+    probability = probability.where(in_touched, prior["match_probability"])
+    same_probability = (probability == prior["match_probability"]) | (
+        probability.isna() & prior["match_probability"].isna()
+    )
+    changed = in_touched & (pending | moved | method.ne(prior["method"]) | ~same_probability)
+    rows = records[changed]
+    identity_rows = pa.Table.from_pandas(
+        pd.DataFrame(
+            {
+                "record_id": rows["record_id"].to_numpy(),
+                "source": rows["source"].to_numpy(),
+                "source_id": rows["source_id"].astype(str).to_numpy(),
+                "customer_id": customer[changed].to_numpy(),
+                "match_probability": probability[changed].astype(float).to_numpy(),
+                "method": method[changed].to_numpy(),
+                "resolved_at": pd.Series([now] * len(rows), dtype="datetime64[us, UTC]").to_numpy(),
+            }
+        ),
+        schema=IDENTITY_SCHEMA,
+        preserve_index=False,
+    )
+    vanished = sorted(set(known.index) - set(records["record_id"]))
+    affected = set(customer[changed].dropna()) | set(existing[changed].dropna())
+
+    with warehouse.transaction():
+        warehouse.delete("identities", "record_id", vanished)
+        if identity_rows.num_rows:
+            warehouse.replace("identities", identity_rows)
+        clock.lap("write_identities")
+        mapping = id_map(records.assign(customer_id=customer), collector.aliases)
+        activity_changed, touched = link_activity(warehouse, mapping)
+        affected |= touched
+        clock.lap("activity")
+        current = set(customer.dropna())
+        stale = sorted(_customer_ids(warehouse) - current)
+        warehouse.delete("customers", "customer_id", stale)
+        wanted = sorted(current if full else affected & current)
+        if wanted:
+            members = records.assign(customer_id=customer, seen_at=_seen_at(records))
+            if features is not None:
+                members = members.assign(
+                    phone_e164=features["phone"], country_code=features["country"]
+                )
+            members = members[members["customer_id"].isin(wanted)]
+            span = activity_span(warehouse, None if full else wanted)
+            golden = golden_records(members, span, options=opts, now=now)
+            warehouse.replace("customers", _customers_table(warehouse, golden))
+        clock.lap("write_customers")
+
+    final_methods = method.value_counts().to_dict()
+    return ResolveReport(
+        mode="full" if full else "incremental",
+        source_records=len(records),
+        records_resolved=int(pending.sum()),
+        customers=len(set(customer.dropna())),
+        customers_created=len(assignment.created),
+        clusters_merged=assignment.merged,
+        links=_link_counts(clustering.applied),
+        links_refused=clustering.refused,
+        identities={m: int(final_methods.get(m, 0)) for m in METHODS if final_methods.get(m)},
+        identities_written=identity_rows.num_rows,
+        activity_linked=activity_changed,
+        model_trained=trained,
+        match_threshold=opts.match_threshold,
+        seconds=round(time.perf_counter() - started, 3),
+        timings=clock.laps,
+    )
+
+
+def _nothing_to_resolve(
+    warehouse: Warehouse,
+    known: pd.DataFrame,
+    opts: ResolveOptions,
+    *,
+    full: bool,
+    started: float,
+) -> ResolveReport:
+    """No source records: no identities, no customers."""
+    with warehouse.transaction():
+        warehouse.delete("identities", "record_id", [str(r) for r in known.index])
+        warehouse.delete("customers", "customer_id", sorted(_customer_ids(warehouse)))
+    return ResolveReport(
+        mode="full" if full else "incremental",
+        source_records=0,
+        records_resolved=0,
+        customers=0,
+        clusters_merged=0,
+        links_refused=0,
+        match_threshold=opts.match_threshold,
+        seconds=round(time.perf_counter() - started, 3),
+    )
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.mark = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = round(now - self.mark, 3)
+        self.mark = now
+
+
+def _read_records(warehouse: Warehouse) -> pd.DataFrame:
+    table = warehouse.table("source_records")
+    frame = warehouse.to_pandas(table.select(*RECORD_COLUMNS).order_by("record_id"))
+    return frame.reset_index(drop=True)
+
+
+def _read_identities(warehouse: Warehouse) -> pd.DataFrame:
+    table = warehouse.table("identities")
+    frame = warehouse.to_pandas(
+        table.select("record_id", "customer_id", "method", "match_probability", "resolved_at")
+    )
+    return frame.set_index("record_id")
+
+
+def _read_links(warehouse: Warehouse) -> pd.DataFrame:
+    table = warehouse.table("identity_links")
+    return warehouse.to_pandas(table.select("source", "from_id", "to_id"))
+
+
+def _customer_ids(warehouse: Warehouse) -> set[str]:
+    table = warehouse.table("customers")
+    return set(warehouse.to_pyarrow(table.select("customer_id")).column(0).to_pylist())
+
+
+def _seen_at(records: pd.DataFrame) -> pd.Series:
+    """When a record was first known: its ``created_at``, else when it was imported."""
+    return records["created_at"].where(records["created_at"].notna(), records["imported_at"])
+
+
+def _methods(
+    records: pd.DataFrame,
+    features: pd.DataFrame | None,
+    customer: pd.Series,
+    edges: pd.DataFrame,
+) -> tuple[pd.Series, pd.Series]:
+    """Each record's strongest tie to its cluster, and its probability."""
+    index = records.index
+    size = customer.map(customer.value_counts())
+    method = pd.Series(SINGLETON, index=index, dtype=object)
+    probability = pd.Series(float("nan"), index=index)
+    multi = size > 1
+    method[multi] = PROBABILISTIC
+    customer_of = dict(zip(records["record_id"], customer, strict=True))
+    inside = edges[edges["unique_id_l"].map(customer_of).eq(edges["unique_id_r"].map(customer_of))]
+    ends = pd.concat(
+        [
+            inside[["unique_id_l", "match_probability", "method"]].set_axis(
+                ["record_id", "p", "method"], axis=1
+            ),
+            inside[["unique_id_r", "match_probability", "method"]].set_axis(
+                ["record_id", "p", "method"], axis=1
+            ),
+        ]
+    )
+    best_p = ends[ends["method"] == PROBABILISTIC].groupby("record_id")["p"].max()
+    probability[multi] = records.loc[multi, "record_id"].map(best_p)
+    collector_ids = set(ends.loc[ends["method"] == COLLECTOR, "record_id"])
+    is_collector = records["record_id"].isin(collector_ids) & multi
+    method[is_collector] = COLLECTOR
+    if features is not None:
+        for column, kind in (("phone", PHONE), ("email_key", EMAIL)):
+            key = features[column]
+            shared = key.notna() & (
+                pd.DataFrame({"c": customer, "k": key}).groupby(["c", "k"])["k"].transform("size")
+                > 1
+            ).fillna(False)
+            method[shared & multi] = kind
+    deterministic = method.isin([EMAIL, PHONE, COLLECTOR])
+    probability[deterministic] = 1.0
+    return method, probability
+
+
+def _link_counts(applied: dict[str, int]) -> dict[str, int]:
+    return {m: int(applied[m]) for m in METHODS if applied.get(m)}
+
+
+def _customers_table(warehouse: Warehouse, golden: pd.DataFrame) -> pa.Table:
+    """Golden rows with the columns (and types) the warehouse's ``customers`` table has."""
+    spec = canonical_tables()["customers"]
+    names = [name for name, _ in spec.columns]
+    schema = warehouse.to_pyarrow(warehouse.table("customers").limit(0)).schema
+    frame = golden.reindex(columns=names)
+    for column in names:
+        if pa.types.is_timestamp(schema.field(column).type):
+            frame[column] = pd.to_datetime(frame[column], utc=True)
+        elif pa.types.is_date(schema.field(column).type):
+            frame[column] = pd.to_datetime(frame[column]).dt.date
+    return pa.Table.from_pandas(frame, schema=schema, preserve_index=False)

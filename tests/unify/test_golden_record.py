@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pandas as pd
+
+from cxloop.unify.golden_record import golden_records
+from cxloop.unify.options import ResolveOptions
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def day(d: int) -> pd.Timestamp:
+    return pd.Timestamp(datetime(2025, 1, d, tzinfo=UTC))
+
+
+def records(*rows: dict) -> pd.DataFrame:
+    columns = ["record_id", "source", "customer_id", "first_name", "last_name", "name", "email",
+               "phone", "birth_date", "address", "city", "postcode", "country", "language",
+               "attributes", "seen_at"]  # fmt: skip
+    return pd.DataFrame([{c: row.get(c) for c in columns} for row in rows])
+
+
+def golden(frame: pd.DataFrame, trusted: list[str], activity: pd.DataFrame | None = None):
+    activity = activity if activity is not None else pd.DataFrame()
+    out = golden_records(frame, activity, options=ResolveOptions(trusted_sources=trusted), now=NOW)
+    return out.set_index("customer_id")
+
+
+def test_the_most_trusted_source_wins_each_field() -> None:
+    frame = records(
+        {"record_id": "web:1", "source": "web", "customer_id": "C", "email": "new@x.com",
+         "phone": "+34600000001", "seen_at": day(9)},
+        {"record_id": "crm:1", "source": "crm", "customer_id": "C", "email": "Old@X.com",
+         "phone": None, "seen_at": day(1)},
+    )  # fmt: skip
+    row = golden(frame, ["crm"]).loc["C"]
+    assert row["email"] == "old@x.com"  # crm first, cleaned
+    assert row["phone"] == "+34600000001"  # crm has none: the next record's
+
+
+def test_within_a_rank_the_most_recent_non_empty_value_wins() -> None:
+    frame = records(
+        {"record_id": "a:1", "source": "a", "customer_id": "C", "city": "Madrid",
+         "seen_at": day(1)},
+        {"record_id": "b:1", "source": "b", "customer_id": "C", "city": "Sevilla",
+         "seen_at": day(5)},
+        {"record_id": "c:1", "source": "c", "customer_id": "C", "city": None, "seen_at": day(9)},
+    )  # fmt: skip
+    assert golden(frame, []).loc["C", "city"] == "Sevilla"
+
+
+def test_a_full_name_beats_a_partial_one_and_scripts_are_respected() -> None:
+    frame = records(
+        {"record_id": "a:1", "source": "a", "customer_id": "C", "first_name": "Ana",
+         "seen_at": day(9)},
+        {"record_id": "b:1", "source": "b", "customer_id": "C", "first_name": "Ana",
+         "last_name": "Ruiz", "seen_at": day(1)},
+        {"record_id": "c:1", "source": "c", "customer_id": "Z", "first_name": "秀英",
+         "last_name": "王", "seen_at": day(1)},
+    )  # fmt: skip
+    out = golden(frame, [])
+    assert out.loc["C", "name"] == "Ana Ruiz"
+    assert out.loc["Z", "name"] == "王秀英"
+
+
+def test_clean_values_and_merged_attributes() -> None:
+    frame = records(
+        {"record_id": "crm:1", "source": "crm", "customer_id": "C", "phone": "653 126 976",
+         "country": "España", "language": "ES", "attributes": '{"tier": "Gold", "opt_in": "Y"}',
+         "seen_at": day(1)},
+        {"record_id": "web:1", "source": "web", "customer_id": "C",
+         "attributes": '{"tier": "Silver", "newsletter": true}', "seen_at": day(5)},
+    )  # fmt: skip
+    row = golden(frame, ["crm"]).loc["C"]
+    assert row["phone"] == "+34653126976"
+    assert row["country"] == "ES"
+    assert row["language"] == "es"
+    assert json.loads(row["attributes"]) == {"tier": "Gold", "opt_in": "Y", "newsletter": True}
+
+
+def test_first_and_last_seen_span_records_and_activity() -> None:
+    frame = records(
+        {"record_id": "a:1", "source": "a", "customer_id": "C", "seen_at": day(5)},
+        {"record_id": "b:1", "source": "b", "customer_id": "C", "seen_at": day(7)},
+        {"record_id": "c:1", "source": "c", "customer_id": "D", "seen_at": day(3)},
+    )
+    activity = pd.DataFrame({"customer_id": ["C"], "first_ts": [day(2)], "last_ts": [day(20)]})
+    out = golden(frame, [], activity)
+    assert (out.loc["C", "first_seen"], out.loc["C", "last_seen"]) == (day(2), day(20))
+    assert (out.loc["D", "first_seen"], out.loc["D", "last_seen"]) == (day(3), day(3))
+    assert out.loc["C", "updated_at"] == pd.Timestamp(NOW)
