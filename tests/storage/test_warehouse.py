@@ -146,3 +146,17 @@ def test_update_delete_and_replace(warehouse) -> None:
     assert got["b"]["status"] == "returned"
     with pytest.raises(WarehouseError, match="no column"):
         warehouse.update("orders", "order_id", ["a"], {"colour": "red"})
+
+
+def test_append_rows_types_plain_rows_by_the_table_schema(warehouse) -> None:
+    from datetime import UTC, datetime
+
+    from cxloop.storage.schema import arrow_schema
+
+    result = warehouse.append_rows(
+        "audit_log", [{"audit_id": "a1", "ts": datetime(2025, 1, 1, tzinfo=UTC), "actor": "x"}]
+    )
+    assert result.inserted == 1
+    assert arrow_schema("audit_log", ["ts"]).field("ts").type.tz == "UTC"
+    with pytest.raises(WarehouseError, match="no column"):
+        warehouse.append_rows("audit_log", [{"audit_id": "a2", "colour": "red"}])

@@ -6,21 +6,7 @@ import json
 import uuid
 from datetime import UTC, datetime
 
-import pyarrow as pa
-
 from cxloop.storage import Warehouse
-
-_SCHEMA = pa.schema(
-    [
-        ("audit_id", pa.string()),
-        ("ts", pa.timestamp("us", tz="UTC")),
-        ("actor", pa.string()),
-        ("action", pa.string()),
-        ("target_table", pa.string()),
-        ("target_id", pa.string()),
-        ("details", pa.string()),
-    ]
-)
 
 
 def record(
@@ -42,4 +28,4 @@ def record(
         "target_id": target_id,
         "details": json.dumps(details, ensure_ascii=False, default=str) if details else None,
     }
-    warehouse.append("audit_log", pa.Table.from_pylist([row], schema=_SCHEMA))
+    warehouse.append_rows("audit_log", [row])

@@ -10,8 +10,6 @@ import re
 import secrets
 from datetime import UTC, datetime
 
-import pyarrow as pa
-
 from cxloop.access.secrets import hash_token, new_token, same
 from cxloop.domain.access import ApiKey, KeyKind, Role
 from cxloop.errors import DataError, UsageError
@@ -19,18 +17,6 @@ from cxloop.storage import Warehouse
 
 _PREFIX = {KeyKind.API: "cxk", KeyKind.WRITE: "cxw"}
 _KEY = re.compile(r"^(cxk|cxw)_([0-9a-f]{12})_([A-Za-z0-9_\-]{20,})$")
-_SCHEMA = pa.schema(
-    [
-        ("key_id", pa.string()),
-        ("kind", pa.string()),
-        ("role", pa.string()),
-        ("name", pa.string()),
-        ("source", pa.string()),
-        ("secret_hash", pa.string()),
-        ("created_at", pa.timestamp("us", tz="UTC")),
-        ("created_by", pa.string()),
-    ]
-)
 
 
 def add_key(
@@ -74,7 +60,7 @@ def add_key(
     )
     row = key.model_dump(exclude={"revoked_at"})
     row.update(secret_hash=hash_token(text), created_by=created_by)
-    warehouse.append("api_keys", pa.Table.from_pylist([row], schema=_SCHEMA))
+    warehouse.append_rows("api_keys", [row])
     return key, text
 
 

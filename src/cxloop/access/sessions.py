@@ -6,22 +6,12 @@ import hashlib
 import hmac
 from datetime import UTC, datetime, timedelta
 
-import pyarrow as pa
-
 from cxloop.access.secrets import hash_token, new_token
 from cxloop.access.users import find_user
 from cxloop.domain.access import User
 from cxloop.storage import Warehouse
 
 SESSION_LIFETIME = timedelta(hours=12)
-_SCHEMA = pa.schema(
-    [
-        ("session_hash", pa.string()),
-        ("user_id", pa.string()),
-        ("created_at", pa.timestamp("us", tz="UTC")),
-        ("expires_at", pa.timestamp("us", tz="UTC")),
-    ]
-)
 
 
 def start_session(warehouse: Warehouse, user: User) -> str:
@@ -34,7 +24,7 @@ def start_session(warehouse: Warehouse, user: User) -> str:
         "created_at": now,
         "expires_at": now + SESSION_LIFETIME,
     }
-    warehouse.append("web_sessions", pa.Table.from_pylist([row], schema=_SCHEMA))
+    warehouse.append_rows("web_sessions", [row])
     return session_id
 
 

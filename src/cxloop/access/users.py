@@ -6,8 +6,6 @@ import re
 import uuid
 from datetime import UTC, datetime
 
-import pyarrow as pa
-
 from cxloop.access.secrets import MIN_PASSWORD_LENGTH, check_password, hash_password
 from cxloop.domain.access import Role, User
 from cxloop.errors import DataError, UsageError
@@ -79,7 +77,7 @@ def add_user(
     )
     row = user.model_dump(exclude={"disabled_at"})
     row["password_hash"] = hash_password(password)
-    warehouse.append("users", pa.Table.from_pylist([row], schema=_USER_SCHEMA))
+    warehouse.append_rows("users", [row])
     return user
 
 
@@ -107,16 +105,3 @@ def disable_user(warehouse: Warehouse, email: str) -> User:
         raise DataError(f"no user with e-mail {email}")
     warehouse.update("users", "user_id", [found[0].user_id], {"disabled_at": datetime.now(UTC)})
     return found[0]
-
-
-_USER_SCHEMA = pa.schema(
-    [
-        ("user_id", pa.string()),
-        ("email", pa.string()),
-        ("name", pa.string()),
-        ("role", pa.string()),
-        ("language", pa.string()),
-        ("created_at", pa.timestamp("us", tz="UTC")),
-        ("password_hash", pa.string()),
-    ]
-)

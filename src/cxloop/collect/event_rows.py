@@ -25,35 +25,16 @@ from cxloop.collect.segment_messages import (
     TrackMessage,
     event_time,
 )
+from cxloop.storage.schema import arrow_schema
 
-TS = pa.timestamp("us", tz="UTC")
-EVENT_SCHEMA = pa.schema(
-    [
-        ("event_id", pa.string()),
-        ("source", pa.string()),
-        ("source_customer_id", pa.string()),
-        ("anonymous_id", pa.string()),
-        ("type", pa.string()),
-        ("name", pa.string()),
-        ("touchpoint", pa.string()),
-        ("channel", pa.string()),
-        ("ts", TS),
-        ("properties", pa.string()),
-        ("imported_at", TS),
-    ]
-)
-LINK_SCHEMA = pa.schema(
-    [
-        ("link_id", pa.string()),
-        ("source", pa.string()),
-        ("from_id", pa.string()),
-        ("from_kind", pa.string()),
-        ("to_id", pa.string()),
-        ("to_kind", pa.string()),
-        ("method", pa.string()),
-        ("ts", TS),
-    ]
-)
+EVENT_SCHEMA = arrow_schema(
+    "events",
+    (
+        "event_id", "source", "source_customer_id", "anonymous_id", "type", "name",
+        "touchpoint", "channel", "ts", "properties", "imported_at",
+    ),
+)  # fmt: skip
+LINK_SCHEMA = arrow_schema("identity_links")
 _MOBILE = ("ios", "android", "react-native", "flutter", "xamarin", "kotlin", "swift", "mobile")
 _WEB = ("analytics.js", "analytics-next", "javascript", "browser", "web")
 _CHANNEL_ALIASES = {"browser": "web", "client": "web"}

@@ -13,19 +13,9 @@ import ibis
 import pyarrow as pa
 
 from cxloop.storage import Warehouse
+from cxloop.storage.schema import arrow_schema
 
-TS = pa.timestamp("us", tz="UTC")
-VIOLATION_SCHEMA = pa.schema(
-    [
-        ("violation_id", pa.string()),
-        ("ts", TS),
-        ("source", pa.string()),
-        ("event_id", pa.string()),
-        ("event_name", pa.string()),
-        ("problem", pa.string()),
-        ("rejected", pa.bool_()),
-    ]
-)
+VIOLATION_SCHEMA = arrow_schema("tracking_violations")
 
 
 def violation_row(

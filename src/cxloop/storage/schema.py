@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import ibis
 import ibis.expr.datatypes as dt
+import pyarrow as pa
 
 STR, INT, FLOAT, BOOL, DATE, TS, JSON = (
     dt.string,
@@ -433,6 +434,14 @@ def canonical_tables() -> dict[str, CreateTable]:
                     old.name, (*old.columns, (op.column, op.type)), old.key
                 )
     return tables
+
+
+def arrow_schema(table: str, columns: list[str] | tuple[str, ...] | None = None) -> pa.Schema:
+    """The Arrow schema of a canonical table (or of some of its columns, in that order)."""
+    full = canonical_tables()[table].schema.to_pyarrow()
+    if columns is None:
+        return full
+    return pa.schema([full.field(name) for name in columns])
 
 
 def key_column(table: str) -> str:

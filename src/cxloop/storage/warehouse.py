@@ -20,6 +20,7 @@ from cxloop.storage.schema import (
     MIGRATIONS_TABLE,
     AddColumn,
     CreateTable,
+    arrow_schema,
     canonical_tables,
     key_column,
 )
@@ -163,6 +164,12 @@ class Warehouse:
         with self.transaction():
             inserted = self.backend.append_new(table, data, key)
         return AppendResult(table, data.num_rows, inserted)
+
+    def append_rows(self, table: str, rows: list[dict[str, object]]) -> AppendResult:
+        """Append plain rows (dicts with the same columns), typed by the table's schema."""
+        self._check_columns(table, list(rows[0]) if rows else [])
+        columns = list(rows[0]) if rows else [key_column(table)]
+        return self.append(table, pa.Table.from_pylist(rows, schema=arrow_schema(table, columns)))
 
     def delete(self, table: str, column: str, values: list[str]) -> int:
         """Delete the rows whose ``column`` is one of ``values``; return how many."""

@@ -20,7 +20,7 @@ import pyarrow as pa
 from pydantic import BaseModel, Field
 
 from cxloop.storage import Warehouse
-from cxloop.storage.schema import canonical_tables
+from cxloop.storage.schema import arrow_schema, canonical_tables
 from cxloop.unify.activity import activity_span, id_map, link_activity
 from cxloop.unify.clusters import assign_ids, cluster_records
 from cxloop.unify.deterministic import (
@@ -72,17 +72,7 @@ class ResolveReport(BaseModel):
     timings: dict[str, float] = Field(default_factory=dict)
 
 
-IDENTITY_SCHEMA = pa.schema(
-    [
-        ("record_id", pa.string()),
-        ("source", pa.string()),
-        ("source_id", pa.string()),
-        ("customer_id", pa.string()),
-        ("match_probability", pa.float64()),
-        ("method", pa.string()),
-        ("resolved_at", pa.timestamp("us", tz="UTC")),
-    ]
-)
+IDENTITY_SCHEMA = arrow_schema("identities")
 
 
 def resolve(
