@@ -225,10 +225,17 @@ def assign_ids(
     assigned = frame.dropna(subset=["old"])
     if not assigned.empty:
         age = assigned.groupby("old").agg(first=("seen_at", "min"), n=("record_id", "size"))
-        per = assigned.groupby(["root", "old"]).size().rename("count").reset_index()
+        per = (
+            assigned.groupby(["root", "old"])
+            .agg(count=("record_id", "size"), earliest=("seen_at", "min"))
+            .reset_index()
+        )
         per = per.join(age, on="old")
         if full:
-            per = per.sort_values(["count", "first", "old"], ascending=[False, True, True])
+            per = per.sort_values(
+                ["count", "first", "old", "earliest", "root"],
+                ascending=[False, True, True, True, True],
+            )
             used: set[str] = set()
             for root, old in zip(per["root"], per["old"], strict=True):
                 if root in chosen or old in used:
@@ -238,7 +245,10 @@ def assign_ids(
         else:
             # the oldest customer wins a cluster; a customer split in two keeps its id in the
             # part holding most of its records
-            per = per.sort_values(["first", "old", "count"], ascending=[True, True, False])
+            per = per.sort_values(
+                ["first", "old", "count", "earliest", "root"],
+                ascending=[True, True, False, True, True],
+            )
             used_ids: set[str] = set()
             for root, old in zip(per["root"], per["old"], strict=True):
                 if int(root) in chosen or old in used_ids:

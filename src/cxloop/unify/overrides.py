@@ -61,10 +61,9 @@ class Override(BaseModel):
 
 def list_overrides(warehouse: Warehouse, *, include_removed: bool = True) -> list[Override]:
     """Every override, oldest first, with its removal if it was removed."""
-    frame = warehouse.to_pandas(warehouse.table("identity_overrides"))
-    frame = frame.sort_values(["ts", "override_event_id"], kind="stable")
+    rows = warehouse.to_pyarrow(warehouse.table("identity_overrides")).to_pylist()
+    rows.sort(key=lambda r: (r["ts"], r["override_event_id"]))
     found: dict[str, Override] = {}
-    rows = frame.to_dict("records")
     for row in [r for r in rows if r["action"] == "add"] + [
         r for r in rows if r["action"] != "add"
     ]:
@@ -322,9 +321,7 @@ def _joining(overrides: list[Override], side: list[str], other: list[str]) -> li
     shared = roots & {find(r) for r in other}
     if not shared:
         return []
-    return [
-        o for o in overrides if any(find(g[0]) in shared for g in o.must_groups())
-    ]
+    return [o for o in overrides if any(find(g[0]) in shared for g in o.must_groups())]
 
 
 def _remove_event(
