@@ -10,6 +10,7 @@ import pyarrow as pa
 
 from cxloop.storage import Warehouse
 
+
 def _shared_data() -> Path:
     """``../shared/data`` of the repository, or of a folder above it (a git worktree)."""
     for folder in Path(__file__).resolve().parents[3:]:

@@ -142,13 +142,14 @@ def print_explanation(e: PairExplanation) -> None:
         f"{', trained' if e.model.trained else ', built-in weights'})",
         title_justify="left",
     )
-    for column, justify in (
-        ("comparison", "left"), ("level", "left"), ("a", "left"), ("b", "left"),
-        ("m", "right"), ("u", "right"), ("weight", "right"), ("running", "right"),
+    for column, justify, wrap in (
+        ("comparison", "left", False), ("level", "left", True), ("a", "left", True),
+        ("b", "left", True), ("m", "right", False), ("u", "right", False),
+        ("weight", "right", False), ("running", "right", False),
     ):  # fmt: skip
-        water.add_column(column, justify=justify)  # type: ignore[arg-type]
+        water.add_column(column, justify=justify, no_wrap=not wrap)  # type: ignore[arg-type]
     running = e.prior_weight
-    water.add_row("prior (λ)", "", "", "", "", "", f"{e.prior_weight:+.2f}", f"{running:+.2f}")
+    water.add_row("prior", "λ", "", "", "", "", f"{e.prior_weight:+.2f}", f"{running:+.2f}")
     for c in e.comparisons:
         running += c.match_weight
         weight = f"{c.level_weight:+.2f}"
@@ -156,7 +157,7 @@ def print_explanation(e: PairExplanation) -> None:
             weight += f" {c.term_frequency_weight:+.2f} tf"
         water.add_row(
             c.name,
-            escape(c.label),
+            "missing" if c.level < 0 else escape(c.label),
             escape(_values(c.values_a)),
             escape(_values(c.values_b)),
             _prob(c.m_probability),
@@ -165,11 +166,11 @@ def print_explanation(e: PairExplanation) -> None:
             f"{running:+.2f}",
         )
     water.add_row(
-        "[bold]total[/]", f"p = {e.match_probability:.4f}", "", "", "", "", "",
+        "[bold]total[/]", f"p={e.match_probability:.4f}", "", "", "", "", "",
         f"[bold]{e.total_weight:+.2f}[/]",
     )  # fmt: skip
     water.add_row(
-        "threshold", f"p ≥ {e.threshold:g}", "", "", "", "", "", f"{e.threshold_weight:+.2f}"
+        "threshold", f"p≥{e.threshold:g}", "", "", "", "", "", f"{e.threshold_weight:+.2f}"
     )
     console.print(water)
     if e.path:
@@ -252,7 +253,7 @@ def overrides_command(
         return
     table = Table(box=None)
     for column in ("id", "kind", "records", "apart", "by", "when", "reason", "removed"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column in ("id", "kind"))
     for o in found:
         table.add_row(
             o.override_id,

@@ -68,12 +68,15 @@ def split_records(
     reason: str | None = None,
     options: ResolveOptions | Any = None,
     now: datetime | None = None,
+    customer_id: str | None = None,
 ) -> CorrectionResult:
     """Split source records away from the rest of their customer, for this run and every
     later one; they become a customer of their own (a new id, or the one they first had)."""
     return _apply(
         warehouse,
-        lambda: add_split(warehouse, records, actor=actor, reason=reason, now=now),
+        lambda: add_split(
+            warehouse, records, actor=actor, reason=reason, now=now, customer_id=customer_id
+        ),
         options,
         now=now,
     )

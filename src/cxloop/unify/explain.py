@@ -20,7 +20,7 @@ import pandas as pd
 from splink import DuckDBAPI, Linker
 from splink.internals.waterfall_chart import records_to_waterfall_data
 
-from cxloop.errors import UsageError
+from cxloop.errors import NotFoundError, UsageError
 from cxloop.storage import Warehouse
 from cxloop.unify.deterministic import (
     COLLECTOR,
@@ -33,6 +33,7 @@ from cxloop.unify.deterministic import (
 from cxloop.unify.explanation import (
     ComparisonWeight,
     ExplainOptions,
+    KeyKind,
     KeyMatch,
     ModelInfo,
     PairExplanation,
@@ -67,7 +68,7 @@ def explain_records(
     position = {rid: i for i, rid in enumerate(records["record_id"])}
     for ref in (a, b):
         if ref not in position:
-            raise UsageError(f"no source record {ref!r} (record ids look like source:source_id)")
+            raise NotFoundError(f"no source record {ref!r} (record ids look like source:source_id)")
     model = load_model(warehouse, opts.model_id)
     features = record_features(records, model.options)
     identities = warehouse.to_pandas(
@@ -95,7 +96,7 @@ def explain_records(
             left, right, include_found_by_blocking_rules=True
         ).as_record_list()[0]
         waterfall = records_to_waterfall_data([row], linker._settings_obj, hide_details=False)
-        comparisons = _comparisons(waterfall, linker, row)
+        comparisons = _comparisons(waterfall, linker, row, model)
         same = side_a.customer_id is not None and side_a.customer_id == side_b.customer_id
         path: list[PathStep] = []
         if same:
@@ -165,7 +166,11 @@ def _keys(
 ) -> list[KeyMatch]:
     out = []
     limit = model.options.max_key_records
-    for column, kind, what in (("email_key", EMAIL, "e-mail"), ("phone", PHONE, "phone")):
+    pairs: tuple[tuple[str, KeyKind, str], ...] = (
+        ("email_key", "deterministic:email", "e-mail"),
+        ("phone", "deterministic:phone", "phone"),
+    )
+    for column, kind, what in pairs:
         va, vb = features[column].iloc[i], features[column].iloc[j]
         shared = va is not None and va == vb
         count = int((features[column] == va).sum()) if shared else None
@@ -186,7 +191,8 @@ def _keys(
     together = _connected(collector_edges, ids_a, ids_b)
     out.append(
         KeyMatch(
-            kind=COLLECTOR,
+            kind="collector_link",
+            records_sharing=None,
             shared=together,
             used=together,
             note="the event collector saw them as one user (identify / alias)"
@@ -212,9 +218,14 @@ def _connected(edges: pd.DataFrame, a: str, b: str) -> bool:
 
 
 def _comparisons(
-    waterfall: list[dict[str, Any]], linker: Linker, row: dict[str, Any]
+    waterfall: list[dict[str, Any]], linker: Linker, row: dict[str, Any], model: SavedModel
 ) -> list[ComparisonWeight]:
     by_name = {c.output_column_name: c for c in linker._settings_obj.comparisons}
+    # Splink 5.0.0 loses a custom comparison's description when it loads a model
+    described = {
+        c["output_column_name"]: c.get("comparison_description")
+        for c in model.settings["comparisons"]
+    }
     tf = {w["column_name"][3:]: w for w in waterfall if w.get("term_frequency_adjustment")}
     out = []
     for w in waterfall:
@@ -228,7 +239,7 @@ def _comparisons(
         out.append(
             ComparisonWeight(
                 name=name,
-                description=comparison.comparison_description or name,
+                description=described.get(name) or comparison.comparison_description,
                 level=int(w["comparison_vector_value"]),
                 label=str(w["label_for_charts"]),
                 values_a={c: _text(row.get(f"{c}_l")) for c in columns},

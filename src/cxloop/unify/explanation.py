@@ -17,10 +17,10 @@ class ExplainOptions(BaseModel):
     """Options of :func:`cxloop.unify.explain.explain_records`."""
 
     model_id: str | None = Field(
-        None, description="Explain with this saved model (default: the latest run's)."
+        default=None, description="Explain with this saved model (default: the latest run's)."
     )
     max_path_records: int = Field(
-        200, ge=2, description="Largest customer searched for the path that joins the pair."
+        default=200, ge=2, description="Largest customer searched for the path that joins the pair."
     )
 
 
@@ -33,8 +33,10 @@ class RecordSide(BaseModel):
     name: str | None = None
     email: str | None = None
     phone: str | None = None
-    customer_id: str | None = Field(None, description="Its customer now (null: unresolved).")
-    method: str | None = Field(None, description="What ties it to its customer.")
+    customer_id: str | None = Field(
+        default=None, description="Its customer now (null: unresolved)."
+    )
+    method: str | None = Field(default=None, description="What ties it to its customer.")
 
 
 class ModelInfo(BaseModel):
@@ -47,15 +49,18 @@ class ModelInfo(BaseModel):
     prior_match_probability: float = Field(description="λ, before any comparison.")
 
 
+KeyKind = Literal["deterministic:email", "deterministic:phone", "collector_link"]
+
+
 class KeyMatch(BaseModel):
     """A deterministic key: do the two records share it, and does it count?"""
 
-    kind: Literal["deterministic:email", "deterministic:phone", "collector_link"]
+    kind: KeyKind
     shared: bool
     value_a: str | None = None
     value_b: str | None = None
     records_sharing: int | None = Field(
-        None, description="Records with this value (a key shared by too many is ignored)."
+        default=None, description="Records with this value (a key shared by too many is ignored)."
     )
     used: bool = Field(description="Whether it links the pair.")
     note: str
@@ -70,11 +75,13 @@ class ComparisonWeight(BaseModel):
     label: str = Field(description="The level the pair fell into.")
     values_a: dict[str, str | None] = Field(description="The compared columns of record a.")
     values_b: dict[str, str | None]
-    m_probability: float | None = Field(None, description="P(this level | same person).")
-    u_probability: float | None = Field(None, description="P(this level | different people).")
+    m_probability: float | None = Field(default=None, description="P(this level | same person).")
+    u_probability: float | None = Field(
+        default=None, description="P(this level | different people)."
+    )
     level_weight: float = Field(description="log2(m / u); 0 for a missing value.")
     term_frequency_weight: float = Field(
-        0.0, description="Adjustment for how common the shared value is (0 if none)."
+        default=0.0, description="Adjustment for how common the shared value is (0 if none)."
     )
     match_weight: float = Field(description="level_weight + term_frequency_weight.")
 
@@ -104,7 +111,7 @@ class PairExplanation(BaseModel):
     compared: bool = Field(description="Whether a blocking rule admits the pair (else unscored).")
     blocking_rules: list[str] = Field(description="The blocking rules that admit the pair.")
     direct_link: str | None = Field(
-        None, description="The strongest link between the two records themselves, if any."
+        default=None, description="The strongest link between the two records themselves, if any."
     )
     same_customer: bool
     path: list[PathStep] = Field(

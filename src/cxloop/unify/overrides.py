@@ -20,12 +20,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from cxloop.access import audit
-from cxloop.errors import UsageError
+from cxloop.errors import NotFoundError, UsageError
 from cxloop.storage import Warehouse
 
-MERGE = "merge"
-SPLIT = "split"
 OverrideKind = Literal["merge", "split"]
+MERGE: OverrideKind = "merge"
+SPLIT: OverrideKind = "split"
 
 
 class Override(BaseModel):
@@ -71,7 +71,7 @@ def list_overrides(warehouse: Warehouse, *, include_removed: bool = True) -> lis
             details = json.loads(row["details"]) if row["details"] else {}
             found[row["override_id"]] = Override(
                 override_id=row["override_id"],
-                kind=row["kind"],
+                kind=MERGE if row["kind"] == MERGE else SPLIT,
                 records=json.loads(row["records"]),
                 apart=json.loads(row["apart"]) if row["apart"] else [],
                 reason=row["reason"],
@@ -137,7 +137,7 @@ def records_of(warehouse: Warehouse, ref: str, customer_of: dict[str, str]) -> l
     known = warehouse.to_pandas(records.filter(records.record_id == ref).select("record_id"))
     if not known.empty:
         raise UsageError(f"record {ref!r} is not resolved yet: run `cxloop resolve` first")
-    raise UsageError(f"no customer or source record {ref!r}")
+    raise NotFoundError(f"no customer or source record {ref!r}")
 
 
 def add_merge(
@@ -182,6 +182,7 @@ def add_split(
     actor: str,
     reason: str | None = None,
     now: datetime | None = None,
+    customer_id: str | None = None,
 ) -> Override:
     """Record that ``records`` (of one customer) are not the same person as the rest of that
     customer (cannot-link); they stay together as a customer of their own.
@@ -189,7 +190,8 @@ def add_split(
     Raises
     ------
     UsageError
-        No records, unknown ones, records of several customers, or every record of the customer.
+        No records, unknown ones, records of several customers (or not of ``customer_id``),
+        or every record of the customer.
     """
     if not records:
         raise UsageError("name the records to split off")
@@ -199,6 +201,11 @@ def add_split(
             records_of(warehouse, ref, customer_of)  # raises the right message
             raise UsageError(f"split takes source record ids, not a customer id: {ref!r}")
     customers = sorted({customer_of[r] for r in records})
+    if customer_id is not None and customers != [customer_id]:
+        if customer_id not in customer_of.values():
+            raise NotFoundError(f"no customer {customer_id!r}")
+        others = sorted(r for r in records if customer_of[r] != customer_id)
+        raise UsageError(f"not records of {customer_id}: {', '.join(others)}")
     if len(customers) > 1:
         raise UsageError(f"the records belong to several customers: {', '.join(customers)}")
     group = sorted(set(records))
@@ -231,7 +238,7 @@ def remove_override(
     found = {o.override_id: o for o in list_overrides(warehouse)}
     override = found.get(override_id)
     if override is None:
-        raise UsageError(f"no override {override_id!r}")
+        raise NotFoundError(f"no override {override_id!r}")
     if not override.active:
         raise UsageError(f"override {override_id} was already removed")
     _remove_event(warehouse, override, actor, reason, now or datetime.now(UTC))

@@ -52,23 +52,24 @@ class ResolveReport(BaseModel):
     records_resolved: int = Field(description="Records (re)considered: new or changed ones.")
     customers: int = Field(description="Customers after the run.")
     customers_created: int = 0
-    clusters_merged: int = Field(0, description="Existing customers absorbed into another.")
+    clusters_merged: int = Field(default=0, description="Existing customers absorbed into another.")
     links: dict[str, int] = Field(
         default_factory=dict,
         description="Links that joined two clusters this run, by kind (n records that share "
         "an e-mail make n - 1; a pair already joined by a stronger link is not counted).",
     )
     links_refused: int = Field(
-        0,
+        default=0,
         description="Probabilistic links not applied because they would have joined two "
         "records of one source through a third record.",
     )
     links_refused_by_splits: int = Field(
-        0, description="Links not applied because they would have undone an analyst's split."
+        default=0,
+        description="Links not applied because they would have undone an analyst's split.",
     )
-    overrides: int = Field(0, description="Analysts' merges and splits in force.")
+    overrides: int = Field(default=0, description="Analysts' merges and splits in force.")
     model_id: str | None = Field(
-        None, description="The saved model that scored this run's pairs (`resolve_models`)."
+        default=None, description="The saved model that scored this run's pairs (`resolve_models`)."
     )
     identities: dict[str, int] = Field(
         default_factory=dict, description="Records per resolution method, after the run."

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from cxloop.errors import UsageError
+from cxloop.errors import NotFoundError, UsageError
 from cxloop.storage import Warehouse
 from cxloop.unify.options import ResolveOptions
 
@@ -80,7 +80,7 @@ def load_model(warehouse: Warehouse, model_id: str | None = None) -> SavedModel:
     frame = warehouse.to_pandas(table.order_by(table.created_at.desc()).limit(1))
     if frame.empty:
         if model_id is not None:
-            raise UsageError(f"no saved model {model_id!r}")
+            raise NotFoundError(f"no saved model {model_id!r}")
         raise UsageError("no saved model: run `cxloop resolve` first")
     row = frame.iloc[0].to_dict()
     row["options"] = json.loads(row["options"])
