@@ -164,3 +164,13 @@ def _methods(warehouse: Warehouse) -> dict[str, str]:
 def _audit_details(warehouse: Warehouse, action: str) -> list[str]:
     rows = warehouse.to_pyarrow(warehouse.table("audit_log")).to_pylist()
     return [r["details"] for r in sorted(rows, key=lambda r: r["ts"]) if r["action"] == action]
+
+
+def test_a_record_split_off_after_a_merge_gets_its_first_id_back(resolved: Warehouse) -> None:
+    luis = identities(resolved)["web:2"]
+    merge_customers(resolved, ["crm:2", "web:2"], actor=ACTOR)
+    assert identities(resolved)["web:2"] != luis
+    split_records(resolved, ["web:2"], actor=ACTOR)
+    assert identities(resolved)["web:2"] == luis
+    resolve(resolved, full=True, now=day(60))
+    assert identities(resolved)["web:2"] == luis
