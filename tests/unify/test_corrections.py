@@ -174,3 +174,8 @@ def test_a_record_split_off_after_a_merge_gets_its_first_id_back(resolved: Wareh
     assert identities(resolved)["web:2"] == luis
     resolve(resolved, full=True, now=day(60))
     assert identities(resolved)["web:2"] == luis
+
+
+def test_a_reference_with_a_nul_character_is_simply_unknown(resolved: Warehouse) -> None:
+    with pytest.raises(UsageError, match="no customer or source record"):
+        merge_customers(resolved, ["crm:1", "x\x00"], actor=ACTOR)

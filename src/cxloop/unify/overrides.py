@@ -130,6 +130,8 @@ def records_of(warehouse: Warehouse, ref: str, customer_of: dict[str, str]) -> l
     """The records a reference names: a record id, or every record of a customer id."""
     if ref in customer_of:
         return [ref]
+    if "\x00" in ref:  # not a valid SQL string literal: no record has it
+        raise NotFoundError(f"no customer or source record {ref!r}")
     members = sorted(r for r, c in customer_of.items() if c == ref)
     if members:
         return members

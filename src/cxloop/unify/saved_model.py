@@ -75,6 +75,8 @@ def load_model(warehouse: Warehouse, model_id: str | None = None) -> SavedModel:
         When there is no such model (no resolve run has scored pairs yet).
     """
     table = warehouse.table("resolve_models")
+    if model_id is not None and "\x00" in model_id:
+        raise NotFoundError(f"no saved model {model_id!r}")
     if model_id is not None:
         table = table.filter(table.model_id == model_id)
     frame = warehouse.to_pandas(table.order_by(table.created_at.desc()).limit(1))

@@ -8,7 +8,12 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-Ref = Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)]
+Ref = Annotated[
+    str,
+    StringConstraints(
+        min_length=1, max_length=300, strip_whitespace=True, pattern=r"^[^\x00-\x1f\x7f]+$"
+    ),
+]
 Reason = Annotated[str, StringConstraints(max_length=1_000, strip_whitespace=True)]
 
 
