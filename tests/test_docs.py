@@ -22,6 +22,21 @@ def test_every_command_is_documented(command: str) -> None:
     assert f"## `cxloop {command}" in read("docs/cli.md")
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        f"{group.name} {sub.name}"
+        for group in app.registered_groups
+        for sub in group.typer_instance.registered_commands
+    ],
+)
+def test_every_sub_command_is_documented(command: str) -> None:
+    group = command.split()[0]
+    doc = read("docs/cli.md")
+    assert f"## `cxloop {group}" in doc
+    assert f"`cxloop {command}" in doc
+
+
 @pytest.mark.parametrize("setting", list(Settings.model_fields))
 def test_every_setting_is_documented(setting: str) -> None:
     doc = read("docs/configuration.md")

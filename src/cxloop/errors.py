@@ -28,6 +28,10 @@ class UsageError(CxloopError):
     exit_code = 2
 
 
+class NotFoundError(UsageError):
+    """A thing named by id (a record, a customer, an override) does not exist."""
+
+
 class DataError(CxloopError):
     """Input data cannot be read or does not meet the contract."""
 

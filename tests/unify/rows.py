@@ -10,7 +10,16 @@ import pyarrow as pa
 
 from cxloop.storage import Warehouse
 
-SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+
+def _shared_data() -> Path:
+    """``../shared/data`` of the repository, or of a folder above it (a git worktree)."""
+    for folder in Path(__file__).resolve().parents[3:]:
+        if (folder / "shared" / "data").is_dir():
+            return folder / "shared" / "data"
+    return Path(__file__).resolve().parents[3] / "shared" / "data"
+
+
+SHARED_DATA = _shared_data()
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 
 

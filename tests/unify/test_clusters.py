@@ -109,3 +109,63 @@ def test_full_run_gives_each_id_to_the_cluster_holding_most_of_its_records() -> 
 def test_minted_ids_never_reuse_an_id_in_use() -> None:
     taken = {mint_id("r0", set())}
     assert mint_id("r0", set(taken)) != next(iter(taken))
+
+
+def test_a_split_refuses_the_weakest_link_that_would_join_its_sides() -> None:
+    # a ~ b (0.99), b ~ c (0.98): with c split from a, the chain a-b-c must break at b-c
+    ids = ["s1:a", "s2:b", "s3:c"]
+    result = cluster_records(
+        pd.Series(ids),
+        pd.Series(["s1", "s2", "s3"]),
+        edges(("s1:a", "s2:b", 0.99, "probabilistic"), ("s2:b", "s3:c", 0.98, "probabilistic")),
+        cannot=[(["s3:c"], ["s1:a"])],
+    )
+    assert groups(ids, result.root) == {frozenset({"s1:a", "s2:b"}), frozenset({"s3:c"})}
+    assert result.split_refused == 1
+
+
+def test_a_split_holds_through_merges_and_deterministic_links() -> None:
+    # must(a, b); c split from b; a and c share an e-mail: c may not join a either
+    ids = ["s1:a", "s2:b", "s3:c", "s4:d"]
+    result = cluster_records(
+        pd.Series(ids),
+        pd.Series(["s1", "s2", "s3", "s4"]),
+        edges(
+            ("s1:a", "s3:c", 1.0, "deterministic:email"),
+            ("s3:c", "s4:d", 1.0, "deterministic:phone"),
+            ("s4:d", "s2:b", 0.99, "probabilistic"),
+        ),
+        must=[("s1:a", "s2:b")],
+        cannot=[(["s3:c"], ["s2:b"])],
+    )
+    found = groups(ids, result.root)
+    assert frozenset({"s1:a", "s2:b"}) in found or frozenset({"s1:a", "s2:b", "s4:d"}) in found
+    assert not any({"s3:c", "s2:b"} <= g or {"s3:c", "s1:a"} <= g for g in found)
+    assert result.applied["override:merge"] == 1
+    assert result.split_refused == 2  # a-c (e-mail), then d-b once c-d joined
+
+
+def test_a_split_keeps_an_existing_customer_from_holding_both_sides() -> None:
+    ids = ["s1:a", "s2:b", "s3:c"]
+    result = cluster_records(
+        pd.Series(ids),
+        pd.Series(["s1", "s2", "s3"]),
+        edges(),
+        existing=pd.Series(["cus_1", "cus_1", "cus_1"]),
+        must=[("s2:b", "s3:c")],
+        cannot=[(["s2:b", "s3:c"], ["s1:a"])],
+    )
+    assert groups(ids, result.root) == {frozenset({"s1:a"}), frozenset({"s2:b", "s3:c"})}
+
+
+def test_a_split_customer_keeps_its_id_in_the_part_with_most_records() -> None:
+    t = datetime(2025, 1, 1, tzinfo=UTC)
+    records = pd.DataFrame(
+        {"record_id": ["a", "b", "c"], "seen_at": [t, t.replace(day=2), t.replace(day=3)]}
+    )
+    existing = pd.Series(["cus_1", "cus_1", "cus_1"])
+    for full in (False, True):
+        result = assign_ids(records, [0, 0, 2], existing, full=full)
+        assert list(result.customer_id[:2]) == ["cus_1", "cus_1"]
+        assert result.customer_id[2] == mint_id("c", {"cus_1"})
+        assert result.created == [result.customer_id[2]]

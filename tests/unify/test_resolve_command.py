@@ -73,3 +73,61 @@ def test_a_busy_or_missing_warehouse_is_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["--project", str(bad), "resolve"])
     assert result.exit_code != 0
     assert "error:" in result.output
+
+
+def run_cxloop(settings: Settings, *args: str):
+    from cxloop.cli.main import app as cxloop
+
+    return CliRunner().invoke(cxloop, ["--project", str(settings.project), *args])
+
+
+def test_plain_resolve_still_works_under_the_real_command_group(project: Settings) -> None:
+    fill(project)
+    result = run_cxloop(project, "resolve", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["customers"] == 2
+    result = run_cxloop(project, "resolve", "--full")
+    assert result.exit_code == 0 and "customers" in result.output
+
+
+def test_explain_prints_the_waterfall(project: Settings) -> None:
+    fill(project)
+    run_cxloop(project, "resolve")
+    result = run_cxloop(project, "resolve", "explain", "crm:1", "web:9", "--json")
+    assert result.exit_code == 0, result.output
+    why = json.loads(result.output)
+    assert why["decision"] == "linked" and why["direct_link"] == "deterministic:email"
+    assert {c["name"] for c in why["comparisons"]} >= {"name", "email"}
+    table = run_cxloop(project, "resolve", "explain", "crm:1", "web:5")
+    assert table.exit_code == 0, table.output
+    for text in ("waterfall", "prior", "total", "threshold", "not_linked"):
+        assert text in table.output
+    missing = run_cxloop(project, "resolve", "explain", "crm:1", "nope:1")
+    assert missing.exit_code != 0
+    assert missing.output.strip().startswith("error: no source record 'nope:1'")
+
+
+def test_merge_split_list_and_remove_overrides(project: Settings) -> None:
+    fill(project)
+    run_cxloop(project, "resolve")
+    merged = run_cxloop(project, "resolve", "merge", "crm:1", "web:5", "--reason", "same", "--json")
+    assert merged.exit_code == 0, merged.output
+    body = json.loads(merged.output)
+    assert len(set(body["customers"].values())) == 1
+    assert body["override"]["created_by"].startswith("cli:")
+    split = run_cxloop(project, "resolve", "split", "web:9", "--json")
+    assert split.exit_code == 0, split.output
+    split_id = json.loads(split.output)["override"]["override_id"]
+    listed = json.loads(run_cxloop(project, "resolve", "overrides", "--json").output)
+    assert [o["kind"] for o in listed] == ["merge", "split"]
+    table = run_cxloop(project, "resolve", "overrides")
+    assert split_id in table.output
+    removed = run_cxloop(project, "resolve", "unoverride", split_id)
+    assert removed.exit_code == 0 and split_id in removed.output
+    assert len(json.loads(run_cxloop(project, "resolve", "overrides", "--json").output)) == 1
+    everything = json.loads(run_cxloop(project, "resolve", "overrides", "--all", "--json").output)
+    assert everything[1]["removed_at"] is not None
+    again = run_cxloop(project, "resolve", "unoverride", split_id)
+    assert again.exit_code != 0 and "already removed" in again.output
+    bad = run_cxloop(project, "resolve", "merge", "crm:1")
+    assert bad.exit_code != 0 and "error: name at least two" in bad.output

@@ -67,7 +67,7 @@ app.command("status")(report_errors(status.status_command))
 app.command("import")(report_errors(importing.import_command))
 app.command("demo")(report_errors(demo_cmd.demo_command))
 app.command("serve")(report_errors(serve.serve_command))
-app.command("resolve")(report_errors(resolve_cmd.resolve_command))
+app.add_typer(resolve_cmd.resolve_app, name="resolve")
 app.add_typer(access.users_app, name="users")
 app.add_typer(access.keys_app, name="keys")
 

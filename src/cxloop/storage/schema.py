@@ -413,6 +413,44 @@ MIGRATIONS = (
     ),
 )
 
+MIGRATIONS = (
+    *MIGRATIONS,
+    Migration(
+        4,
+        "the model of each resolve run; analysts' merges and splits of customers",
+        (
+            _t(
+                "resolve_models",
+                "model_id",
+                ("model_id", STR),
+                ("created_at", TS),
+                ("mode", STR),
+                ("records", INT),
+                ("records_scored", INT),
+                ("trained", BOOL),
+                ("match_threshold", FLOAT),
+                ("prior_match_probability", FLOAT),
+                ("options", JSON),
+                ("settings", JSON),
+            ),
+            _t(
+                "identity_overrides",
+                "override_event_id",
+                ("override_event_id", STR),
+                ("override_id", STR),
+                ("ts", TS),
+                ("actor", STR),
+                ("action", STR),
+                ("kind", STR),
+                ("records", JSON),
+                ("apart", JSON),
+                ("reason", STR),
+                ("details", JSON),
+            ),
+        ),
+    ),
+)
+
 MIGRATIONS_TABLE = "schema_migrations"
 
 

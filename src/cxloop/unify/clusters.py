@@ -2,12 +2,18 @@
 
 Links are applied strongest first with a union-find:
 
-1. records that already share a customer id (an incremental run keeps existing clusters);
-2. deterministic links (e-mail, phone, collector) — always;
-3. probabilistic links, in decreasing match probability, with one guard: a link that would put
+1. analysts' merges (must-links) — always;
+2. records that already share a customer id (an incremental run keeps existing clusters);
+3. deterministic links (e-mail, phone, collector);
+4. probabilistic links, in decreasing match probability, with one guard: a link that would put
    two records *of the same source* in one cluster is applied only when it joins those two
    records directly. A source normally keeps one record per person; its duplicates are found
    by comparing them with each other, never by a chain through other sources.
+
+Analysts' splits (cannot-links) hold throughout steps 2–4: a link that would put a record of a
+split's group in one cluster with a record it was split from is refused, however indirect the
+join (each cluster carries the split sides its records are on). Links come strongest first, so
+the links refused are the weakest ones that would join the two sides.
 
 Customer ids: a cluster holding records that already have ids keeps one of them (incremental
 run: the oldest customer's; full run: the id most of its records had, each id going to one
@@ -22,15 +28,35 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from cxloop.unify.deterministic import OVERRIDE
+
 ID_PREFIX = "cus_"
 
 
 class UnionFind:
-    """Disjoint sets over ``0..n-1`` that remember the sources each set holds."""
+    """Disjoint sets over ``0..n-1`` that remember the sources each set holds, and the sides
+    of cannot-link constraints (constraint number → side 0 or 1) its records are on."""
 
     def __init__(self, sources: list[str]) -> None:
         self.parent = list(range(len(sources)))
         self.sources: list[set[str] | None] = [{s} for s in sources]
+        self.sides: list[dict[int, int] | None] = [None] * len(sources)
+
+    def mark(self, i: int, constraint: int, side: int) -> None:
+        """Record ``i`` is on ``side`` of ``constraint`` (call before any union)."""
+        sides = self.sides[i]
+        if sides is None:
+            sides = self.sides[i] = {}
+        sides[constraint] = side
+
+    def conflicts(self, a: int, b: int) -> bool:
+        """Whether joining the sets of ``a`` and ``b`` would break a cannot-link."""
+        sa, sb = self.sides[self.find(a)], self.sides[self.find(b)]
+        if not sa or not sb:
+            return False
+        if len(sa) > len(sb):
+            sa, sb = sb, sa
+        return any(sb.get(k, side) != side for k, side in sa.items())
 
     def find(self, i: int) -> int:
         parent = self.parent
@@ -52,6 +78,14 @@ class UnionFind:
         self.parent[rb] = ra
         sa |= sb
         self.sources[rb] = None
+        side_b = self.sides[rb]
+        if side_b:
+            side_a = self.sides[ra]
+            if side_a is None:
+                self.sides[ra] = side_b
+            else:
+                side_a.update(side_b)
+            self.sides[rb] = None
         return ra
 
     def shares_source(self, a: int, b: int) -> bool:
@@ -67,6 +101,8 @@ class Clustering:
     root: np.ndarray
     applied: dict[str, int] = field(default_factory=dict)
     refused: int = 0
+    #: links (any kind) not applied because they would have broken an analyst's split
+    split_refused: int = 0
 
 
 def cluster_records(
@@ -75,24 +111,39 @@ def cluster_records(
     edges: pd.DataFrame,
     *,
     existing: pd.Series | None = None,
+    must: list[tuple[str, str]] | None = None,
+    cannot: list[tuple[list[str], list[str]]] | None = None,
 ) -> Clustering:
     """Cluster ``record_ids`` with ``edges`` (unique_id_l, unique_id_r, match_probability,
     method); ``existing`` (customer id per record, aligned, may hold nulls) pre-joins
-    records that already share a customer."""
+    records that already share a customer; ``must`` pairs always join; ``cannot`` holds
+    (group, apart) record lists never to share a cluster."""
     index = {rid: i for i, rid in enumerate(record_ids.tolist())}
     source_list = sources.tolist()
     uf = UnionFind(source_list)
+    for k, (group, apart) in enumerate(cannot or ()):
+        for side, members in ((0, group), (1, apart)):
+            for rid in members:
+                if rid in index:
+                    uf.mark(index[rid], k, side)
+    applied: dict[str, int] = {}
+    refused = split_refused = 0
+    for a_id, b_id in must or ():
+        a, b = index.get(a_id), index.get(b_id)
+        if a is not None and b is not None and uf.find(a) != uf.find(b):
+            uf.union(a, b)
+            applied[OVERRIDE] = applied.get(OVERRIDE, 0) + 1
     if existing is not None:
         first_of: dict[str, int] = {}
         for i, cid in enumerate(existing.tolist()):
             if cid is None or (isinstance(cid, float) and np.isnan(cid)):
                 continue
-            if cid in first_of:
-                uf.union(first_of[cid], i)
-            else:
+            if cid not in first_of:
                 first_of[cid] = i
-    applied: dict[str, int] = {}
-    refused = 0
+            elif uf.conflicts(first_of[cid], i):
+                split_refused += 1
+            else:
+                uf.union(first_of[cid], i)
     if not edges.empty:
         order = edges.assign(_det=edges["method"] != "probabilistic").sort_values(
             ["_det", "match_probability", "unique_id_l", "unique_id_r"],
@@ -108,6 +159,9 @@ def cluster_records(
             ra, rb = uf.find(a), uf.find(b)
             if ra == rb:
                 continue
+            if uf.conflicts(a, b):
+                split_refused += 1
+                continue
             if (
                 method == "probabilistic"
                 and source_list[a] != source_list[b]
@@ -118,7 +172,7 @@ def cluster_records(
             uf.union(a, b)
             applied[method] = applied.get(method, 0) + 1
     roots = np.fromiter((uf.find(i) for i in range(len(source_list))), dtype=np.int64)
-    return Clustering(roots, applied, refused)
+    return Clustering(roots, applied, refused, split_refused)
 
 
 def mint_id(anchor_record_id: str, taken: set[str]) -> str:
@@ -171,10 +225,17 @@ def assign_ids(
     assigned = frame.dropna(subset=["old"])
     if not assigned.empty:
         age = assigned.groupby("old").agg(first=("seen_at", "min"), n=("record_id", "size"))
-        per = assigned.groupby(["root", "old"]).size().rename("count").reset_index()
+        per = (
+            assigned.groupby(["root", "old"])
+            .agg(count=("record_id", "size"), earliest=("seen_at", "min"))
+            .reset_index()
+        )
         per = per.join(age, on="old")
         if full:
-            per = per.sort_values(["count", "first", "old"], ascending=[False, True, True])
+            per = per.sort_values(
+                ["count", "first", "old", "earliest", "root"],
+                ascending=[False, True, True, True, True],
+            )
             used: set[str] = set()
             for root, old in zip(per["root"], per["old"], strict=True):
                 if root in chosen or old in used:
@@ -182,9 +243,18 @@ def assign_ids(
                 chosen[int(root)] = old
                 used.add(old)
         else:
-            per = per.sort_values(["first", "old"], ascending=[True, True])
+            # the oldest customer wins a cluster; a customer split in two keeps its id in the
+            # part holding most of its records
+            per = per.sort_values(
+                ["first", "old", "count", "earliest", "root"],
+                ascending=[True, True, False, True, True],
+            )
+            used_ids: set[str] = set()
             for root, old in zip(per["root"], per["old"], strict=True):
-                chosen.setdefault(int(root), old)
+                if int(root) in chosen or old in used_ids:
+                    continue
+                chosen[int(root)] = old
+                used_ids.add(old)
     created: list[str] = []
     anchors = frame.sort_values(["seen_at", "record_id"], na_position="last").drop_duplicates(
         "root"

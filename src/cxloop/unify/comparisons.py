@@ -17,6 +17,15 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator
 
+
+class DescribedComparison(cl.CustomComparison):  # type: ignore[misc]
+    """``CustomComparison`` that keeps its ``comparison_description`` in the model (Splink
+    5.0.0 writes the class name instead), so saved models and explanations can show it."""
+
+    def create_description(self) -> str:
+        return str(self._description or super().create_description())
+
+
 #: the untrained model's chance that two random records are one person (one in 10,000)
 PRIOR_MATCH_PROBABILITY = 1e-4
 
@@ -44,7 +53,7 @@ def _weighted(level: Any, column: str, term_frequencies: bool) -> Any:
 
 def name_comparison(term_frequencies: bool = True) -> Any:
     """First and last name together, so that order and script do not count twice."""
-    return cl.CustomComparison(
+    return DescribedComparison(
         output_column_name="name",
         comparison_description="Given and family name, in any order and script",
         comparison_levels=[
@@ -86,7 +95,7 @@ def name_comparison(term_frequencies: bool = True) -> Any:
 
 
 def dob_comparison() -> Any:
-    return cl.CustomComparison(
+    return DescribedComparison(
         output_column_name="dob",
         comparison_description="Date of birth",
         comparison_levels=[
@@ -109,7 +118,7 @@ def email_comparison(term_frequencies: bool = True) -> Any:
     ``dsmith``) is evidence the name comparison already counted, so when either user name is
     one, the addresses count only if they are the same; relay addresses (Hide My Email) are
     left out."""
-    return cl.CustomComparison(
+    return DescribedComparison(
         output_column_name="email",
         comparison_description="E-mail address",
         comparison_levels=[
@@ -131,7 +140,7 @@ def email_comparison(term_frequencies: bool = True) -> Any:
 
 
 def phone_comparison() -> Any:
-    return cl.CustomComparison(
+    return DescribedComparison(
         output_column_name="phone",
         comparison_description="Phone number",
         comparison_levels=[
@@ -147,7 +156,7 @@ def location_comparison() -> Any:
     """Postcode and city together; a pair where one side has only a postcode and the other
     only a city tells nothing, and the same city with two different postcodes tells less."""
     both_postcodes = cll.Not(cll.NullLevel("postcode"))
-    return cl.CustomComparison(
+    return DescribedComparison(
         output_column_name="location",
         comparison_description="Postcode and city",
         comparison_levels=[
@@ -171,7 +180,7 @@ def location_comparison() -> Any:
 
 
 def address_comparison() -> Any:
-    return cl.CustomComparison(
+    return DescribedComparison(
         output_column_name="address",
         comparison_description="Street address",
         comparison_levels=[
@@ -184,7 +193,7 @@ def address_comparison() -> Any:
 
 
 def country_comparison() -> Any:
-    return cl.CustomComparison(
+    return DescribedComparison(
         output_column_name="country",
         comparison_description="Country",
         comparison_levels=[
@@ -196,7 +205,7 @@ def country_comparison() -> Any:
 
 
 def identifier_comparison(column: str, name: str) -> Any:
-    return cl.CustomComparison(
+    return DescribedComparison(
         output_column_name=column,
         comparison_description=f"Identifier {name!r}",
         comparison_levels=[

@@ -16,8 +16,10 @@ PHONE = "deterministic:phone"
 COLLECTOR = "collector_link"
 PROBABILISTIC = "probabilistic"
 SINGLETON = "singleton"
+#: an analyst's merge (see :mod:`cxloop.unify.overrides`)
+OVERRIDE = "override:merge"
 #: the methods of ``identities.method``, strongest first
-METHODS = (EMAIL, PHONE, COLLECTOR, PROBABILISTIC, SINGLETON)
+METHODS = (EMAIL, PHONE, COLLECTOR, OVERRIDE, PROBABILISTIC, SINGLETON)
 
 EDGE_COLUMNS = ("unique_id_l", "unique_id_r", "match_probability", "method")
 

@@ -12,6 +12,7 @@ together. Everything is written in one transaction.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -27,6 +28,7 @@ from cxloop.unify.deterministic import (
     COLLECTOR,
     EMAIL,
     METHODS,
+    OVERRIDE,
     PHONE,
     PROBABILISTIC,
     SINGLETON,
@@ -37,7 +39,9 @@ from cxloop.unify.deterministic import (
 from cxloop.unify.features import RECORD_COLUMNS, record_features
 from cxloop.unify.golden_record import golden_records
 from cxloop.unify.options import ResolveOptions
+from cxloop.unify.overrides import Constraints, list_overrides
 from cxloop.unify.probabilistic import match_records
+from cxloop.unify.saved_model import model_row, save_model
 
 
 class ResolveReport(BaseModel):
@@ -48,16 +52,24 @@ class ResolveReport(BaseModel):
     records_resolved: int = Field(description="Records (re)considered: new or changed ones.")
     customers: int = Field(description="Customers after the run.")
     customers_created: int = 0
-    clusters_merged: int = Field(0, description="Existing customers absorbed into another.")
+    clusters_merged: int = Field(default=0, description="Existing customers absorbed into another.")
     links: dict[str, int] = Field(
         default_factory=dict,
         description="Links that joined two clusters this run, by kind (n records that share "
         "an e-mail make n - 1; a pair already joined by a stronger link is not counted).",
     )
     links_refused: int = Field(
-        0,
+        default=0,
         description="Probabilistic links not applied because they would have joined two "
         "records of one source through a third record.",
+    )
+    links_refused_by_splits: int = Field(
+        default=0,
+        description="Links not applied because they would have undone an analyst's split.",
+    )
+    overrides: int = Field(default=0, description="Analysts' merges and splits in force.")
+    model_id: str | None = Field(
+        default=None, description="The saved model that scored this run's pairs (`resolve_models`)."
     )
     identities: dict[str, int] = Field(
         default_factory=dict, description="Records per resolution method, after the run."
@@ -81,6 +93,7 @@ def resolve(
     *,
     full: bool = False,
     now: datetime | None = None,
+    revisit: Iterable[str] = (),
 ) -> ResolveReport:
     """Resolve source records into customers.
 
@@ -96,6 +109,9 @@ def resolve(
         records.
     now
         The time written as ``resolved_at`` / ``updated_at`` (default: the current time).
+    revisit
+        Record ids whose customers an incremental run re-links from scratch (after an
+        override was removed). Customers that break an analyst's split are re-linked anyway.
 
     Returns
     -------
@@ -120,15 +136,24 @@ def resolve(
 
     prior = records[["record_id"]].join(known, on="record_id")
     existing = prior["customer_id"].astype(object).where(prior["customer_id"].notna(), None)
+    overrides = list_overrides(warehouse, include_removed=False)
+    constraints = Constraints.from_overrides(overrides)
+    kept = existing  # the customers an incremental run keeps together
     if full:
         pending = pd.Series(True, index=records.index)
     else:
         newer = (records["imported_at"] > prior["resolved_at"]).fillna(False)
         pending = existing.isna() | newer.astype(bool)
+        relink = _customers_to_relink(records, existing, constraints, revisit)
+        if relink:
+            again = existing.isin(relink)
+            pending = pending | again
+            kept = existing.where(~again, None)
     collector = collector_graph(links, records)
     edges = [collector.edges]
     trained = False
     features = None
+    match = None
     if pending.any() or not collector.edges.empty:
         features = record_features(records, opts)
         clock.lap("normalise")
@@ -143,7 +168,12 @@ def resolve(
         clock.lap("link")
     all_edges = pd.concat([e for e in edges if not e.empty] or [empty_edges()], ignore_index=True)
     clustering = cluster_records(
-        records["record_id"], records["source"], all_edges, existing=None if full else existing
+        records["record_id"],
+        records["source"],
+        all_edges,
+        existing=None if full else kept,
+        must=constraints.must,
+        cannot=constraints.cannot,
     )
     assignment = assign_ids(
         records.assign(seen_at=_seen_at(records)),
@@ -161,7 +191,9 @@ def resolve(
     in_touched = customer.isin(touched_customers)
     if in_touched.any() and features is None:
         features = record_features(records, opts)
-    method, probability = _methods(records, features, customer, all_edges)
+    method, probability = _methods(
+        records, features, customer, all_edges, _must_edges(constraints.must)
+    )
     # a record linked probabilistically in an earlier run keeps that link's probability
     earlier = method.eq(PROBABILISTIC) & probability.isna() & prior["method"].eq(PROBABILISTIC)
     probability = probability.where(~earlier, prior["match_probability"])
@@ -189,8 +221,21 @@ def resolve(
     )
     vanished = sorted(set(known.index) - set(records["record_id"]))
     affected = set(customer[changed].dropna()) | set(existing[changed].dropna())
+    model = None
+    if match is not None and match.model:
+        model = model_row(
+            match.model,
+            opts,
+            created_at=now,
+            mode="full" if full else "incremental",
+            records=len(records),
+            records_scored=int(pending.sum()),
+            trained=match.trained,
+        )
 
     with warehouse.transaction():
+        if model is not None:
+            save_model(warehouse, model)
         warehouse.delete("identities", "record_id", vanished)
         if identity_rows.num_rows:
             warehouse.replace("identities", identity_rows)
@@ -225,6 +270,9 @@ def resolve(
         clusters_merged=assignment.merged,
         links=_link_counts(clustering.applied),
         links_refused=clustering.refused,
+        links_refused_by_splits=clustering.split_refused,
+        overrides=len(overrides),
+        model_id=model["model_id"] if model else None,
         identities={m: int(final_methods.get(m, 0)) for m in METHODS if final_methods.get(m)},
         identities_written=identity_rows.num_rows,
         activity_linked=activity_changed,
@@ -299,11 +347,37 @@ def _seen_at(records: pd.DataFrame) -> pd.Series:
     return records["created_at"].where(records["created_at"].notna(), records["imported_at"])
 
 
+def _customers_to_relink(
+    records: pd.DataFrame,
+    existing: pd.Series,
+    constraints: Constraints,
+    revisit: Iterable[str],
+) -> set[str]:
+    """Customers an incremental run must re-link: those holding a record to ``revisit``, and
+    those holding both sides of an analyst's split."""
+    customer_of = dict(zip(records["record_id"], existing, strict=True))
+    out = {customer_of.get(r) for r in revisit}
+    for group, apart in constraints.cannot:
+        sides = {customer_of.get(r) for r in group} & {customer_of.get(r) for r in apart}
+        out |= sides
+    return {c for c in out if c is not None}
+
+
+def _must_edges(must: list[tuple[str, str]]) -> pd.DataFrame:
+    if not must:
+        return empty_edges()
+    left, right = zip(*must, strict=True)
+    return pd.DataFrame(
+        {"unique_id_l": left, "unique_id_r": right, "match_probability": 1.0, "method": OVERRIDE}
+    )
+
+
 def _methods(
     records: pd.DataFrame,
     features: pd.DataFrame | None,
     customer: pd.Series,
     edges: pd.DataFrame,
+    must: pd.DataFrame,
 ) -> tuple[pd.Series, pd.Series]:
     """Each record's strongest tie to its cluster, and its probability."""
     index = records.index
@@ -326,6 +400,13 @@ def _methods(
     )
     best_p = ends[ends["method"] == PROBABILISTIC].groupby("record_id")["p"].max()
     probability[multi] = records.loc[multi, "record_id"].map(best_p)
+    inside_must = must[
+        must["unique_id_l"].map(customer_of).eq(must["unique_id_r"].map(customer_of))
+    ]
+    merged_ids = set(inside_must["unique_id_l"]) | set(inside_must["unique_id_r"])
+    # an analyst's merge is the tie of records that no link above the threshold ties
+    by_override = records["record_id"].isin(merged_ids) & multi & probability.isna()
+    method[by_override] = OVERRIDE
     collector_ids = set(ends.loc[ends["method"] == COLLECTOR, "record_id"])
     is_collector = records["record_id"].isin(collector_ids) & multi
     method[is_collector] = COLLECTOR
@@ -337,7 +418,7 @@ def _methods(
                 > 1
             ).fillna(False)
             method[shared & multi] = kind
-    deterministic = method.isin([EMAIL, PHONE, COLLECTOR])
+    deterministic = method.isin([EMAIL, PHONE, COLLECTOR, OVERRIDE])
     probability[deterministic] = 1.0
     return method, probability
 
