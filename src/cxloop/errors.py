@@ -28,6 +28,10 @@ class UsageError(CxloopError):
     exit_code = 2
 
 
+class NotFoundError(CxloopError):
+    """What was asked for (a customer, a record) does not exist; the HTTP API answers 404."""
+
+
 class DataError(CxloopError):
     """Input data cannot be read or does not meet the contract."""
 

@@ -14,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from cxloop.errors import CxloopError, DataError, UsageError, WarehouseBusyError
+from cxloop.errors import CxloopError, DataError, NotFoundError, UsageError, WarehouseBusyError
 
 log = logging.getLogger("cxloop.api")
 
@@ -75,11 +75,13 @@ def install_error_handlers(app: FastAPI) -> None:
         status = 503 if isinstance(exc, WarehouseBusyError) else 400
         if isinstance(exc, UsageError | DataError):
             status = 400
+        elif isinstance(exc, NotFoundError):
+            status = 404
         if wants_html(request):
             return request.app.state.render_error(request, status, exc.message)
         return error_json(
             status,
-            type(exc).__name__,
+            "not_found" if status == 404 else type(exc).__name__,
             exc.message,
             exc.details if isinstance(exc.details, dict | list | str | None) else None,
         )
