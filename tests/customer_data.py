@@ -2,8 +2,8 @@
 the Customers pages and API.
 
 - Ana Ruiz: a CRM record and a webshop record (same e-mail in other case, the phone written
-  two ways, the city spelt differently, two postcodes), 3 orders in EUR and USD, 60 events, 2 pieces of
-  feedback, a survey response and a case.
+  two ways, the city spelt differently, two postcodes), 3 orders in EUR and USD, 60 events,
+  2 pieces of feedback, a survey response and a case.
 - José García: one CRM record.
 - 王秀英: a CRM record in characters, an app record written "Wang Xiuying", one phone.
 """
@@ -48,7 +48,8 @@ RECORDS = [
     ),
     _record(
         "webshop", "W7", name="Ana Ruiz", email="Ana.Ruiz@Example.ES", phone="653126976",
-        city="madrid ", postcode="28013", country="España", language="es", created_at=T0 - timedelta(days=30),
+        city="madrid ", postcode="28013", country="España", language="es",
+        created_at=T0 - timedelta(days=30),
         attributes='{"tier": "silver", "newsletter": true}',
     ),
     _record(
@@ -79,7 +80,7 @@ def activity(source_customer_id: str = "C1", source: str = "crm") -> dict[str, l
             "touchpoint": "web",
             "channel": "web",
             "ts": T0 + timedelta(hours=i),
-            "properties": '{"sku": "SKU-%d"}' % i,
+            "properties": f'{{"sku": "SKU-{i}"}}',
         }
         for i in range(ANA_EVENTS)
     ]

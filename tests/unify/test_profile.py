@@ -87,13 +87,9 @@ def test_the_timeline_is_newest_first_with_every_kind(
 def test_the_timeline_is_paged(warehouse: Warehouse, ids: dict[str, str]) -> None:
     everything = customer_profile(warehouse, ids["ana"], timeline_limit=1000).timeline.items
     first = customer_profile(warehouse, ids["ana"], timeline_limit=10).timeline
-    second = customer_profile(
-        warehouse, ids["ana"], timeline_limit=10, timeline_offset=10
-    ).timeline
+    second = customer_profile(warehouse, ids["ana"], timeline_limit=10, timeline_offset=10).timeline
     assert first.limit == 10 and len(first.items) == 10 and first.total == len(everything)
-    assert [i.item_id for i in first.items + second.items] == [
-        i.item_id for i in everything[:20]
-    ]
+    assert [i.item_id for i in first.items + second.items] == [i.item_id for i in everything[:20]]
     assert customer_profile(warehouse, ids["ana"], timeline_limit=0).timeline.items == []
 
 

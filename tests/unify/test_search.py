@@ -74,7 +74,7 @@ def test_search_by_email_phone_and_ids(company, q: str, expected: set[str]) -> N
 
 
 def test_search_by_customer_id_prefix(company) -> None:
-    wh, ids = company
+    _, ids = company
     assert found(company, ids["jose"]) == {"jose"}
     assert found(company, ids["jose"][:8]) >= {"jose"}
 
