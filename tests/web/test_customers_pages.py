@@ -80,7 +80,7 @@ def test_the_profile_page(signed_in: Callable[..., TestClient], ids: dict[str, s
     assert h1(html) == "Ana Ruiz"
     assert f"<code>{ids['ana']}</code>" in html
     # summary figures
-    for text in ("150.5 EUR", "20 USD", "Latest NPS", "Latest CSAT", "2/5", "First seen"):
+    for text in ("€150.50", "$20.00", "Latest NPS", "Latest CSAT", "2/5", "First seen"):
         assert text in html, text
     # source records side by side, the differing fields marked
     assert re.search(r'<span class="record-source">crm</span> <span class="record-id">C1', html)

@@ -99,6 +99,11 @@ def _percent(context: jinja2.runtime.Context, value: float | None) -> str:
     return context["i18n"].format_percent(value)  # type: ignore[no-any-return]
 
 
+@jinja2.pass_context
+def _money(context: jinja2.runtime.Context, amount: float | None, currency: str | None) -> str:
+    return context["i18n"].format_money(amount, currency)  # type: ignore[no-any-return]
+
+
 def _lang_tag(code: str | None) -> str:
     """``code`` if it can go in a ``lang`` attribute (a language tag), else ''."""
     return code if code and _LANG_TAG.match(code) else ""
@@ -131,6 +136,7 @@ def _environment() -> jinja2.Environment:
         kind_label=_kind_label,
         kind_count_label=_kind_count_label,
         percent=_percent,
+        money=_money,
     )
     env.globals.update(version=__version__, languages=[(c, ENDONYMS[c]) for c in LANGUAGES])
     return env
