@@ -33,23 +33,47 @@ _MIN_PHONE_DIGITS = 6
 _PHONE_TAIL = 8
 
 
-def _accent_table() -> tuple[str, str]:
-    """Lower-case Latin letters with diacritics (U+00C0–U+024F) and their bare letters, for
-    ``translate``; separators become spaces, as :func:`cxloop.unify.names.fold` does."""
-    source, target = [], []
+#: what separates the words of a name (as :func:`cxloop.unify.names.fold` reads them)
+_SEPARATORS = " \t.,;:'\"`´’‘\-–—_/()·"
+#: the most words of a query that are matched (the rest is ignored)
+MAX_WORDS = 8
+
+
+def _accented_forms() -> dict[str, str]:
+    """Each bare Latin letter and its lower-case forms with diacritics (U+00C0–U+024F)."""
+    forms: dict[str, list[str]] = {}
     for code in range(0x00C0, 0x0250):
         ch = chr(code)
         if ch != ch.lower():
             continue
         bare = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-        if len(bare) == 1 and bare.isascii() and bare != ch:
-            source.append(ch)
-            target.append(bare)
-    separators = ".,;:'\"`´’‘-–—_/()·"
-    return "".join(source) + separators, "".join(target) + " " * len(separators)
+        if len(bare) == 1 and bare.isascii() and bare.isalpha() and bare != ch:
+            forms.setdefault(bare, []).append(ch)
+    return {bare: "".join(chars) for bare, chars in forms.items()}
 
 
-_FOLD_FROM, _FOLD_TO = _accent_table()
+_ACCENTED = _accented_forms()
+_WORD_START = "(^|[" + re.escape(_SEPARATORS) + "])"
+_WORD_END = "($|[" + re.escape(_SEPARATORS) + "])"
+
+
+def word_pattern(word: str, *, whole: bool = False) -> str:
+    """A regular expression for a folded query word at the start of a word of a lower-case
+    name, each bare letter also matching its accented forms (``garcia`` matches "garcía").
+
+    Examples
+    --------
+    >>> import re
+    >>> bool(re.search(word_pattern("jose"), "maría josé garcía"))
+    True
+    >>> bool(re.search(word_pattern("se"), "josé"))
+    False
+    """
+    letters = []
+    for ch in word:
+        accented = _ACCENTED.get(ch)
+        letters.append(f"[{ch}{accented}]" if accented else re.escape(ch))
+    return _WORD_START + "".join(letters) + (_WORD_END if whole else "")
 
 
 class CustomerHit(BaseModel):
@@ -77,22 +101,23 @@ class CustomerSearchResult(BaseModel):
     customers: list[CustomerHit]
 
 
-def folded_expr(value: ir.StringValue) -> ir.StringValue:
-    """An Ibis string folded for matching: lower case, Latin accents removed, separators as
-    spaces (Chinese characters kept)."""
-    return value.fill_null("").lower().translate(_FOLD_FROM, _FOLD_TO)
+def name_expr(*parts: ir.StringValue) -> ir.StringValue:
+    """The name parts of a record in one lower-case string (missing parts as empty)."""
+    joined = parts[0].fill_null("")
+    for part in parts[1:]:
+        joined = joined + " " + part.fill_null("")
+    return joined.lower()
 
 
 def _words_match(haystack: ir.StringValue, words: list[str], *, whole: bool) -> ir.BooleanValue:
-    """Every word is in ``haystack`` (folded): Chinese anywhere; Latin at a word start, or as
-    a whole word when ``whole``."""
-    padded = " " + haystack + " "
+    """Every word is in ``haystack`` (a lower-case name): Chinese anywhere; Latin at a word
+    start, accents aside, or as a whole word when ``whole``."""
     conditions = []
-    for word in words:
+    for word in words[:MAX_WORDS]:
         if all(is_han(ch) for ch in word):
             conditions.append(haystack.contains(word))
         else:
-            conditions.append(padded.contains(" " + word + (" " if whole else "")))
+            conditions.append(haystack.re_search(word_pattern(word, whole=whole)))
     return reduce(lambda a, b: a & b, conditions)
 
 
@@ -153,14 +178,8 @@ def matching_customers_expr(
     else:
         words, pinyin = _name_condition(query)
         if words:
-            golden_name = folded_expr(customers.name)
-            record_name = folded_expr(
-                records.first_name.fill_null("")
-                + " "
-                + records.last_name.fill_null("")
-                + " "
-                + records.name.fill_null("")
-            )
+            golden_name = name_expr(customers.name)
+            record_name = name_expr(records.first_name, records.last_name, records.name)
             golden_hit = _words_match(golden_name, words, whole=False)
             record_hit = _words_match(record_name, words, whole=False)
             if pinyin:
@@ -232,13 +251,21 @@ def search_customers(
         found = customers.semi_join(ids, "customer_id")
     else:
         found = customers
-    total = int(warehouse.to_pyarrow(found.count()).as_py() or 0)
-    page = (
-        found.order_by([ibis.desc(found.last_seen), found.customer_id])
-        .limit(limit, offset=offset)
-        .select(*(n for n in CustomerHit.model_fields if n in found.columns))
+    # one pass: the page, each row carrying the number of matches
+    counted = found.select(
+        *(n for n in CustomerHit.model_fields if n in found.columns),
+        _total=found.customer_id.count().over(ibis.window()),
+    )
+    page = counted.order_by([ibis.desc(counted.last_seen), counted.customer_id]).limit(
+        limit, offset=offset
     )
     rows = warehouse.to_pyarrow(page).to_pylist()
+    if rows:
+        total = int(rows[0]["_total"])
+    else:  # past the last page: count on its own
+        total = int(warehouse.to_pyarrow(found.count()).as_py() or 0)
+    for row in rows:
+        del row["_total"]
     sources = _sources(warehouse, identities, [r["customer_id"] for r in rows])
     hits = [
         CustomerHit.model_validate(
