@@ -34,7 +34,7 @@ _PHONE_TAIL = 8
 
 
 #: what separates the words of a name (as :func:`cxloop.unify.names.fold` reads them)
-_SEPARATORS = " \t.,;:'\"`´’‘\-–—_/()·"
+_SEPARATORS = " \t.,;:'\"`´’‘-–—_/()·"
 #: the most words of a query that are matched (the rest is ignored)
 MAX_WORDS = 8
 
