@@ -53,8 +53,10 @@ def _accented_forms() -> dict[str, str]:
 
 
 _ACCENTED = _accented_forms()
-_WORD_START = "(^|[" + re.escape(_SEPARATORS) + "])"
-_WORD_END = "($|[" + re.escape(_SEPARATORS) + "])"
+#: the separators as a bracket expression that RE2, POSIX and Java regular expressions read alike
+_SEPARATOR_CLASS = "[" + "".join("\\" + c if c in "\\]^-[" else c for c in _SEPARATORS) + "]"
+_WORD_START = f"(^|{_SEPARATOR_CLASS})"
+_WORD_END = f"($|{_SEPARATOR_CLASS})"
 
 
 def word_pattern(word: str, *, whole: bool = False) -> str:
