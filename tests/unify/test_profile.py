@@ -97,6 +97,7 @@ def test_a_customer_without_activity(warehouse: Warehouse, ids: dict[str, str]) 
     profile = customer_profile(warehouse, "wxy@example.cn")
     assert profile.customer_id == ids["xiuying"]
     assert profile.golden_record.name == "Wang Xiuying"  # the newer record wins
+    assert profile.differing_fields == []  # languages zh and zh-CN agree
     assert profile.timeline.total == 0 and profile.summary.orders == 0
     assert profile.summary.latest_nps is None and profile.summary.revenue == []
 

@@ -245,8 +245,8 @@ def differing_fields(records: list[SourceRecord]) -> list[str]:
 
     Values are compared as identity resolution reads them: names folded (case, accents and
     punctuation aside), e-mail cleaned, phones by their digits (the last 8: ``+86 191 4694
-    3617`` and ``19146943617`` agree), countries as ISO codes. A missing value disagrees with
-    nothing.
+    3617`` and ``19146943617`` agree), countries as ISO codes, languages by their primary
+    subtag (``zh`` and ``zh-CN`` agree). A missing value disagrees with nothing.
     """
     differing = []
     for name in COMPARED_FIELDS:
@@ -267,9 +267,9 @@ def _comparable(field: str, value: object) -> str | None:
         return phone_digits_tail(text) or fold(text)
     if field == "country":
         return country_code(text) or fold(text)
-    if field == "language":
+    if field == "language":  # zh and zh-CN, es and es-ES agree
         tag = language_tag(text)
-        return tag.lower() if tag else None
+        return tag.split("-")[0].lower() if tag else None
     return fold(text)
 
 
