@@ -34,9 +34,17 @@ _EXPORTS = {
     "ResolveOptions": "cxloop.unify",
     "ResolveReport": "cxloop.unify",
     "run_demo": "cxloop.demo.loading",
+    "CustomerProfile": "cxloop.unify.profile",
+    "customer_profile": "cxloop.unify.profile",
+    "CustomerSearchResult": "cxloop.unify.search",
+    "search_customers": "cxloop.unify.search",
+    "export_to_file": "cxloop.share.exports",
+    "write_export": "cxloop.share.exports",
 }
 
 __all__ = [
+    "CustomerProfile",
+    "CustomerSearchResult",
     "CxloopError",
     "ImportReport",
     "Mapping",
@@ -45,6 +53,8 @@ __all__ = [
     "Settings",
     "Warehouse",
     "__version__",
+    "customer_profile",
+    "export_to_file",
     "import_file",
     "init_project",
     "load_mapping",
@@ -53,6 +63,8 @@ __all__ = [
     "project_status",
     "resolve",
     "run_demo",
+    "search_customers",
+    "write_export",
 ]
 
 if TYPE_CHECKING:
@@ -62,8 +74,11 @@ if TYPE_CHECKING:
     from cxloop.demo.loading import run_demo
     from cxloop.errors import CxloopError
     from cxloop.project import init_project, open_project_warehouse, project_status
+    from cxloop.share.exports import export_to_file, write_export
     from cxloop.storage import Warehouse, open_warehouse
     from cxloop.unify import ResolveOptions, ResolveReport, resolve
+    from cxloop.unify.profile import CustomerProfile, customer_profile
+    from cxloop.unify.search import CustomerSearchResult, search_customers
 
 
 def __getattr__(name: str) -> Any:

@@ -27,7 +27,7 @@ def principal(role: Role) -> Principal:
 def test_the_registry_lists_every_page_in_order() -> None:
     assert [e.label for e in NAVIGATION] == EXPECTED
     assert len({e.key for e in NAVIGATION}) == len({e.path for e in NAVIGATION}) == len(EXPECTED)
-    assert {e.key for e in NAVIGATION if e.available} == {"overview", "settings"}
+    assert {e.key for e in NAVIGATION if e.available} == {"overview", "customers", "settings"}
     assert entry("drivers").role is Role.ANALYST
 
 
@@ -77,7 +77,8 @@ def test_unavailable_pages_are_disabled_items_not_links(
     nav = html[html.index('<nav class="site-nav"') : html.index("</nav>")]
     assert re.search(r'<a class="nav-link" href="/" aria-current="page">Overview</a>', nav)
     assert '<a class="nav-link" href="/settings">Settings</a>' in nav
-    for label in ("Scorecard", "Customers", "Drivers", "Value chain", "Segments"):
+    assert '<a class="nav-link" href="/customers">Customers</a>' in nav
+    for label in ("Scorecard", "Cases", "Drivers", "Value chain", "Segments"):
         item = re.search(rf'<span class="nav-link is-disabled"([^>]*)>{label}</span>', nav)
         assert item, f"{label} is not a disabled item"
         assert 'aria-disabled="true"' in item.group(1)

@@ -81,7 +81,7 @@ def install_error_handlers(app: FastAPI) -> None:
             return request.app.state.render_error(request, status, exc.message)
         return error_json(
             status,
-            type(exc).__name__,
+            "not_found" if status == 404 else type(exc).__name__,
             exc.message,
             exc.details if isinstance(exc.details, dict | list | str | None) else None,
         )

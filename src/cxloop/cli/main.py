@@ -12,8 +12,10 @@ from rich.console import Console
 from cxloop import __version__
 from cxloop.cli import access, importing, init, serve, status
 from cxloop.cli import demo as demo_cmd
+from cxloop.cli import profile as profile_cmd
 from cxloop.cli import resolve as resolve_cmd
 from cxloop.cli.errors import report_errors
+from cxloop.cli.export import export_app
 from cxloop.config import Settings
 from cxloop.errors import CxloopError
 
@@ -68,6 +70,8 @@ app.command("import")(report_errors(importing.import_command))
 app.command("demo")(report_errors(demo_cmd.demo_command))
 app.command("serve")(report_errors(serve.serve_command))
 app.add_typer(resolve_cmd.resolve_app, name="resolve")
+app.command("profile")(report_errors(profile_cmd.profile_command))
+app.add_typer(export_app, name="export")
 app.add_typer(access.users_app, name="users")
 app.add_typer(access.keys_app, name="keys")
 

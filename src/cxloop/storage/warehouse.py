@@ -121,6 +121,17 @@ class Warehouse:
         with self.lock:
             return self.ibis.to_pyarrow(expr)
 
+    def to_pyarrow_batches(self, expr: ir.Table, *, rows: int = 65_536) -> Iterator[pa.RecordBatch]:
+        """Run ``expr`` and yield its result in Arrow batches of about ``rows`` rows, so a
+        large table can be written out without holding it in memory. Consume it in the
+        thread that started it: the warehouse stays locked until the last batch."""
+        with self.lock:
+            reader = self.ibis.to_pyarrow_batches(expr, chunk_size=rows)
+            try:
+                yield from reader
+            finally:
+                reader.close()
+
     def counts(self) -> dict[str, int]:
         """Row count of every canonical table."""
         with self.lock:

@@ -20,7 +20,7 @@ from babel import Locale
 from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import format_currency, format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
 LOCALES = Path(__file__).parent / "locales"
@@ -140,6 +140,21 @@ class UiLanguage:
         if value is None:
             return ""
         return format_decimal(value, locale=self.locale)
+
+    def format_money(self, amount: float | None, currency: str | None) -> str:
+        """``150.5, "EUR"`` → €150.50 (en), 150,50 € (es), €150.50 (zh); a missing or unknown
+        currency is written after the number."""
+        if amount is None:
+            return ""
+        if currency and len(currency) == 3 and currency.isalpha():
+            return format_currency(amount, currency.upper(), locale=self.locale)
+        return " ".join(filter(None, [format_decimal(amount, locale=self.locale), currency]))
+
+    def format_percent(self, value: float | None) -> str:
+        """``0.9734`` → 97.3% (en), 97,3 % (es), 97.3% (zh)."""
+        if value is None:
+            return ""
+        return format_percent(value, "#,##0.#%", locale=self.locale)
 
     def format_date(self, value: date | None) -> str:
         """A date in the locale's medium form: Nov 3, 2026 · 3 nov 2026 · 2026年11月3日.

@@ -19,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 
 from cxloop import __version__
 from cxloop.api.deps import current_principal
-from cxloop.web import csrf, labels, vendor
+from cxloop.web import csrf, customer_labels, labels, vendor
 from cxloop.web.i18n import ENDONYMS, HTML_LANG, LANGUAGES, UiLanguage, negotiate, ui_language_for
 from cxloop.web.navigation import visible_entries
 
@@ -74,6 +74,36 @@ def _key_kind_label(context: jinja2.runtime.Context, kind: str) -> str:
     return labels.key_kind(context["i18n"], kind)
 
 
+@jinja2.pass_context
+def _field_label(context: jinja2.runtime.Context, name: str) -> str:
+    return customer_labels.field(context["i18n"], name)
+
+
+@jinja2.pass_context
+def _method_label(context: jinja2.runtime.Context, code: str | None) -> str:
+    return customer_labels.method(context["i18n"], code)
+
+
+@jinja2.pass_context
+def _kind_label(context: jinja2.runtime.Context, code: str | None) -> str:
+    return customer_labels.kind(context["i18n"], code)
+
+
+@jinja2.pass_context
+def _kind_count_label(context: jinja2.runtime.Context, code: str) -> str:
+    return customer_labels.kind_count(context["i18n"], code)
+
+
+@jinja2.pass_context
+def _percent(context: jinja2.runtime.Context, value: float | None) -> str:
+    return context["i18n"].format_percent(value)  # type: ignore[no-any-return]
+
+
+@jinja2.pass_context
+def _money(context: jinja2.runtime.Context, amount: float | None, currency: str | None) -> str:
+    return context["i18n"].format_money(amount, currency)  # type: ignore[no-any-return]
+
+
 def _lang_tag(code: str | None) -> str:
     """``code`` if it can go in a ``lang`` attribute (a language tag), else ''."""
     return code if code and _LANG_TAG.match(code) else ""
@@ -101,6 +131,12 @@ def _environment() -> jinja2.Environment:
         role_label=_role_label,
         key_kind_label=_key_kind_label,
         lang_tag=_lang_tag,
+        field_label=_field_label,
+        method_label=_method_label,
+        kind_label=_kind_label,
+        kind_count_label=_kind_count_label,
+        percent=_percent,
+        money=_money,
     )
     env.globals.update(version=__version__, languages=[(c, ENDONYMS[c]) for c in LANGUAGES])
     return env

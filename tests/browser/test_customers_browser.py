@@ -1,0 +1,154 @@
+"""The Customers pages in a real Chromium: sign in, search, open a profile, page through the
+timeline; no console errors or CSP violations; a phone-sized screen without sideways
+scrolling. Screenshots go to pytest's tmp dir."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from browser.test_dashboard import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, WATCH_CSP, Session
+from customer_data import build_company
+from cxloop.access.users import add_user
+from cxloop.api import create_app
+from cxloop.config import Settings
+from cxloop.project import init_project
+from cxloop.storage import open_warehouse
+
+EMAIL, PASSWORD = "grace@example.com", "cobol-compiler-1959"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
+    """The real app under uvicorn over the tiny company, and its customer ids."""
+    root = tmp_path_factory.mktemp("customers-browser")
+    init_project(root / "acme")
+    settings = Settings.load(project=root / "acme", company_name="Acme Travel")
+    warehouse = open_warehouse(settings.warehouse_url)
+    ids = build_company(warehouse)
+    add_user(warehouse, EMAIL, PASSWORD, "agent", name="Grace Hopper")
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    app = create_app(settings, warehouse=warehouse)
+    uvicorn_server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=uvicorn_server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not uvicorn_server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}", ids
+    finally:
+        uvicorn_server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+        warehouse.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def signed_in(browser, base: str, viewport: dict, locale: str = "en-US") -> Session:
+    context = browser.new_context(viewport=viewport, locale=locale)
+    context.add_init_script(WATCH_CSP)
+    page = context.new_page()
+    session = Session(page, base)
+    page.on("console", lambda m: session.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: session.errors.append(str(e)))
+    session.go("/login")
+    page.fill("#email", EMAIL)
+    page.fill("#password", PASSWORD)
+    page.click(".auth-card button[type=submit]")
+    page.wait_for_url(base + "/")
+    return session
+
+
+def test_search_and_open_a_profile_on_a_desktop(browser, server, tmp_path: Path) -> None:
+    base, ids = server
+    session = signed_in(browser, base, DESKTOP)
+    page = session.page
+    page.click(".site-nav >> text=Customers")
+    page.wait_for_url(base + "/customers")
+    assert page.locator(".customers-table tbody tr").count() == 3
+    page.fill("#customer-search", "ana ruiz")
+    with page.expect_navigation():
+        page.click(".search-form button[type=submit]")
+    assert page.locator(".customers-table tbody tr").count() == 1
+    page.screenshot(path=tmp_path / "customers-desktop.png", full_page=True)
+
+    page.click(".customers-table tbody a >> text=Ana Ruiz")
+    page.wait_for_url(base + f"/customers/{ids['ana']}")
+    assert page.locator("main h1").inner_text() == "Ana Ruiz"
+    assert page.locator(".records-table tr.is-different").count() == 2
+    assert page.locator(".timeline-item").count() == 50
+    assert page.locator(".timeline-text", has_text="<b>La entrega llegó tarde</b>").count() == 1
+    page.screenshot(path=tmp_path / "profile-desktop.png", full_page=True)
+    page.screenshot(path=tmp_path / "profile-desktop-top.png")
+    page.locator("#timeline-heading").scroll_into_view_if_needed()
+    page.screenshot(path=tmp_path / "profile-desktop-timeline.png")
+
+    page.click(".pager >> text=Next")
+    page.wait_for_url(base + f"/customers/{ids['ana']}?page=2")
+    assert page.locator(".timeline-item").count() == 17
+    page.click(".breadcrumb a")
+    page.wait_for_url(base + "/customers")
+    session.check_clean()
+    page.context.close()
+
+
+def test_a_phone_searches_in_chinese_without_sideways_scrolling(
+    browser, server, tmp_path: Path
+) -> None:
+    base, ids = server
+    session = signed_in(browser, base, PHONE, locale="zh-CN")
+    page = session.page
+    session.go("/customers")
+    assert page.locator("main h1").inner_text() == "客户"
+    page.fill("#customer-search", "王秀英")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/customers?q=*")
+    rows = page.locator(".customers-table tbody tr")
+    assert rows.count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # the table is a list of cards: its header row is hidden, each cell says what it is
+    box = page.locator(".customers-table thead").bounding_box()
+    assert box is not None and box["height"] <= 1
+    page.screenshot(path=tmp_path / "customers-phone-zh.png", full_page=True)
+
+    rows.first.locator("a").click()
+    page.wait_for_url(base + f"/customers/{ids['xiuying']}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert "黄金记录" in page.locator("main").inner_text()
+    page.screenshot(path=tmp_path / "profile-phone-zh.png", full_page=True)
+
+    session.go(f"/customers/{ids['ana']}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=tmp_path / "profile-phone-ana.png", full_page=True)
+    for section in ("golden", "records", "timeline"):
+        page.locator(f"#{section}-heading").scroll_into_view_if_needed()
+        page.screenshot(path=tmp_path / f"profile-phone-{section}.png")
+    session.check_clean()
+    page.context.close()
