@@ -69,7 +69,7 @@ def test_unknown_customers_are_one_line_errors(
     project: Settings, ids: dict[str, str], reference: str, message: str
 ) -> None:
     result = invoke(project, reference)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert message in result.output and "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) == 1
 
