@@ -11,6 +11,7 @@ import pyarrow as pa
 from ibis.backends.sql.datatypes import DuckDBType
 
 from cxloop.errors import WarehouseBusyError, WarehouseError
+from cxloop.storage.arrow_chunks import in_parallel_chunks
 from cxloop.storage.backends.base import Backend
 
 
@@ -81,7 +82,7 @@ class DuckDBBackend(Backend):
         if data.num_rows == 0:
             return 0
         name = "__cxloop_batch"
-        self.raw.register(name, data)
+        self.raw.register(name, in_parallel_chunks(data))
         try:
             cols = ", ".join(quote(c) for c in data.column_names)
             k = quote(key)
@@ -101,7 +102,7 @@ class DuckDBBackend(Backend):
         if data.num_rows == 0:
             return 0
         name = "__cxloop_batch"
-        self.raw.register(name, data)
+        self.raw.register(name, in_parallel_chunks(data))
         try:
             cols = ", ".join(quote(c) for c in data.column_names)
             row = self.raw.execute(
