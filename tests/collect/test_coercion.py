@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from cxloop.collect.import_plan import LINE_COLUMN, build_plan
 from cxloop.collect.mapping import Mapping
+from cxloop.collect.text_trimming import add_trimmed_columns
 from cxloop.domain.records import FieldSpec, FieldType, ImportKind
 from cxloop.storage.scratch import ScratchEngine
 
@@ -41,8 +42,19 @@ def coerce_values(
             LINE_COLUMN: list(range(2, len(values) + 2)),
         }
     )
-    plan = build_plan(kind, batch.schema, source="s", mapping=Mapping.model_validate(mapping or {}))
-    out = SCRATCH.query(plan.sql, batch=batch)
+    outputs = []
+    for trim_in_arrow in (False, True):  # the general path and the fast one agree
+        plan = build_plan(
+            kind,
+            batch.schema,
+            source="s",
+            mapping=Mapping.model_validate(mapping or {}),
+            trim_in_arrow=trim_in_arrow,
+        )
+        prepared = add_trimmed_columns(batch, plan.trimmed_copies)
+        outputs.append(SCRATCH.query(plan.sql, batch=prepared))
+    out, fast = outputs
+    assert fast.drop_columns(["imported_at"]).equals(out.drop_columns(["imported_at"]))
     errors = [e[0]["message"] if e else None for e in out["__errors"].to_pylist()]
     return out["v"].to_pylist(), errors
 

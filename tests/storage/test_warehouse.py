@@ -160,3 +160,21 @@ def test_append_rows_types_plain_rows_by_the_table_schema(warehouse) -> None:
     assert arrow_schema("audit_log", ["ts"]).field("ts").type.tz == "UTC"
     with pytest.raises(WarehouseError, match="no column"):
         warehouse.append_rows("audit_log", [{"audit_id": "a2", "colour": "red"}])
+
+
+def test_holds_keys_by_prefix(warehouse) -> None:
+    assert not warehouse.holds_keys("orders")
+    warehouse.append("orders", orders("shop:1", "shop:2"))
+    assert warehouse.holds_keys("orders") and warehouse.holds_keys("orders", "shop:")
+    assert not warehouse.holds_keys("orders", "crm:")
+    with pytest.raises(WarehouseError):
+        warehouse.holds_keys("nope")
+
+
+def test_append_of_keys_known_new_inserts_without_looking(warehouse) -> None:
+    result = warehouse.append("orders", orders("a", "b"), keys_known_new=True)
+    assert (result.inserted, result.skipped) == (2, 0)
+    with pytest.raises(RuntimeError), warehouse.transaction():
+        warehouse.append("orders", orders("c"), keys_known_new=True)
+        raise RuntimeError("rolled back")
+    assert warehouse.counts()["orders"] == 2

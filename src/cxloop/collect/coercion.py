@@ -178,11 +178,25 @@ def _timestamp_from_text(text: str, opts: Coercion, tz: str) -> str:
     return f"COALESCE({', '.join(aware_parts)}, {naive})"
 
 
-def coerce(column_sql: str, category: str, spec: FieldSpec, opts: Coercion, tz: str) -> Coerced:
-    """Coerce one source column (SQL expression of Arrow ``category``) to ``spec.type``."""
+def coerce(
+    column_sql: str,
+    category: str,
+    spec: FieldSpec,
+    opts: Coercion,
+    tz: str,
+    *,
+    text_is_trimmed: bool = False,
+) -> Coerced:
+    """Coerce one source column (SQL expression of Arrow ``category``) to ``spec.type``.
+
+    Text is trimmed of surrounding whitespace first, unless ``text_is_trimmed`` says that the
+    column already is (see :mod:`cxloop.collect.text_trimming`); empty text is NULL either way.
+    """
     kind = spec.type
     # native values pass through the text layer as they are
-    text = trimmed(column_sql) if category == "string" else column_sql
+    text = column_sql
+    if category == "string":
+        text = f"NULLIF({column_sql}, '')" if text_is_trimmed else trimmed(column_sql)
 
     def as_text(sql: str) -> str:
         return sql if category == "string" else f"CAST({sql} AS VARCHAR)"

@@ -50,6 +50,9 @@ class ImportPlan:
     ignored_columns: list[str]
     derived_ids: bool
     output_columns: list[str] = field(default_factory=list)
+    #: source column → name of its trimmed copy, which the SQL reads instead (see
+    #: :func:`cxloop.collect.text_trimming.add_trimmed_columns`); empty unless asked for
+    trimmed_copies: dict[str, str] = field(default_factory=dict)
 
     def describe(self) -> list[tuple[str, str]]:
         """(canonical field, where its values come from), for reports and ``--dry-run``."""
@@ -82,8 +85,15 @@ def build_plan(
     imported_at_sql: str = "now()",
     mapping_name: str = "mapping",
     file_name: str = "file",
+    trim_in_arrow: bool = False,
 ) -> ImportPlan:
-    """Plan the SQL that turns a batch with ``schema`` into rows of ``kind.table``."""
+    """Plan the SQL that turns a batch with ``schema`` into rows of ``kind.table``.
+
+    With ``trim_in_arrow`` the SQL reads a trimmed copy of each text column that feeds a field
+    (:attr:`ImportPlan.trimmed_copies`; add them to each batch with
+    :func:`~cxloop.collect.text_trimming.add_trimmed_columns`) instead of trimming every value
+    itself, which is faster and gives the same rows.
+    """
     mapping = mapping or Mapping()
     columns = [n for n in schema.names if n != LINE_COLUMN]
     types = {n: schema.field(n).type for n in columns}
@@ -120,6 +130,7 @@ def build_plan(
     output: list[str] = []
     used: set[str] = set()
     derived_ids = False
+    trimmed_copies: dict[str, str] = {}
 
     error_conditions: list[str] = []
 
@@ -155,7 +166,12 @@ def build_plan(
             used.add(src)
             field_sources[spec.name] = src
             label = src
-            c = coerce(sql_identifier(src), arrow_category(types[src]), spec, opts, tz)
+            category = arrow_category(types[src])
+            if trim_in_arrow and category == "string":
+                copy = trimmed_copies.setdefault(src, f"__trimmed{len(trimmed_copies)}")
+                c = coerce(sql_identifier(copy), category, spec, opts, tz, text_is_trimmed=True)
+            else:
+                c = coerce(sql_identifier(src), category, spec, opts, tz)
         elif spec.name == kind.source_key:
             derived_ids = True
             field_sources[spec.name] = "(hash of the row)"
@@ -237,7 +253,9 @@ def build_plan(
         f"checked AS ({layer(checked)}\nFROM parsed)\n"
         f"{layer(outer)}\nFROM checked"
     )
-    return ImportPlan(kind, source, sql, field_sources, extra, ignored, derived_ids, output)
+    return ImportPlan(
+        kind, source, sql, field_sources, extra, ignored, derived_ids, output, trimmed_copies
+    )
 
 
 def _tz(explicit: Coercion | None, defaults: Coercion, fallback: str) -> str:

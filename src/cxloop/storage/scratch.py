@@ -9,6 +9,8 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
+from cxloop.storage.arrow_chunks import in_parallel_chunks
+
 
 class ScratchEngine:
     """Runs SQL over Arrow data in a private in-memory DuckDB, with times in UTC."""
@@ -22,7 +24,7 @@ class ScratchEngine:
     def query(self, sql: str, **tables: pa.Table | pa.RecordBatch) -> pa.Table:
         """Run ``sql`` with each keyword bound as a table of that name; return Arrow."""
         for name, data in tables.items():
-            self._con.register(name, data)
+            self._con.register(name, in_parallel_chunks(data))
         try:
             return self._con.execute(sql).to_arrow_table()
         finally:

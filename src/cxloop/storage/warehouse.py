@@ -161,10 +161,25 @@ class Warehouse:
             finally:
                 self._in_transaction = False
 
-    def append(self, table: str, data: pa.Table | pa.RecordBatch) -> AppendResult:
+    def append(
+        self, table: str, data: pa.Table | pa.RecordBatch, *, keys_known_new: bool = False
+    ) -> AppendResult:
         """Append rows whose key is new; rows with a key already present are skipped.
 
         Idempotent (a retried batch adds nothing) and atomic (all or nothing).
+
+        Parameters
+        ----------
+        table
+            A canonical table.
+        data
+            Rows with (some of) the table's columns, its key column among them.
+        keys_known_new
+            The caller has made sure, inside the same transaction, that no key of ``data``
+            is in the table or repeated in ``data`` (the file importer does so with
+            :meth:`holds_keys` and its own record of the keys it has loaded); the rows are
+            then inserted without looking for their keys in the table, which is what makes
+            a large import fast. Wrong use breaks idempotence: leave it false otherwise.
         """
         if isinstance(data, pa.RecordBatch):
             data = pa.Table.from_batches([data])
@@ -173,8 +188,20 @@ class Warehouse:
         if key not in data.column_names:
             raise WarehouseError(f"rows for {table!r} lack their key column {key!r}")
         with self.transaction():
-            inserted = self.backend.append_new(table, data, key)
+            if keys_known_new:
+                inserted = self.backend.insert(table, data)
+            else:
+                inserted = self.backend.append_new(table, data, key)
         return AppendResult(table, data.num_rows, inserted)
+
+    def holds_keys(self, table: str, prefix: str = "") -> bool:
+        """Whether some row of ``table`` has a key that starts with ``prefix``.
+
+        With the empty prefix: whether the table has any row at all.
+        """
+        self._check_columns(table, [])
+        with self.lock:
+            return self.backend.holds_key_prefix(table, key_column(table), prefix)
 
     def append_rows(self, table: str, rows: list[dict[str, object]]) -> AppendResult:
         """Append plain rows (dicts with the same columns), typed by the table's schema."""

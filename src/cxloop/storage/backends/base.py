@@ -38,6 +38,14 @@ class Backend(ABC):
         """Insert the rows of ``data`` whose ``key`` is not yet in ``table``; return how many."""
 
     @abstractmethod
+    def insert(self, table: str, data: pa.Table) -> int:
+        """Insert every row of ``data`` as it is, without looking at keys; return how many."""
+
+    @abstractmethod
+    def holds_key_prefix(self, table: str, key: str, prefix: str) -> bool:
+        """Whether some row's ``key`` starts with ``prefix`` (any row at all when it is empty)."""
+
+    @abstractmethod
     def delete_where_in(self, table: str, column: str, values: list[str]) -> int:
         """Delete rows whose ``column`` is one of ``values``; return how many."""
 

@@ -11,6 +11,7 @@ import pyarrow as pa
 from ibis.backends.sql.datatypes import DuckDBType
 
 from cxloop.errors import WarehouseBusyError, WarehouseError
+from cxloop.storage.arrow_chunks import in_parallel_chunks
 from cxloop.storage.backends.base import Backend
 
 
@@ -81,7 +82,7 @@ class DuckDBBackend(Backend):
         if data.num_rows == 0:
             return 0
         name = "__cxloop_batch"
-        self.raw.register(name, data)
+        self.raw.register(name, in_parallel_chunks(data))
         try:
             cols = ", ".join(quote(c) for c in data.column_names)
             k = quote(key)
@@ -96,6 +97,28 @@ class DuckDBBackend(Backend):
         finally:
             self.raw.unregister(name)
         return int(row[0]) if row else 0
+
+    def insert(self, table: str, data: pa.Table) -> int:
+        if data.num_rows == 0:
+            return 0
+        name = "__cxloop_batch"
+        self.raw.register(name, in_parallel_chunks(data))
+        try:
+            cols = ", ".join(quote(c) for c in data.column_names)
+            row = self.raw.execute(
+                f"INSERT INTO {quote(table)} ({cols}) SELECT * FROM {name}"
+            ).fetchone()
+        finally:
+            self.raw.unregister(name)
+        return int(row[0]) if row else 0
+
+    def holds_key_prefix(self, table: str, key: str, prefix: str) -> bool:
+        where = f"WHERE starts_with({quote(key)}, ?)" if prefix else ""
+        params = [prefix] if prefix else []
+        row = self.raw.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {quote(table)} {where})", params
+        ).fetchone()
+        return bool(row and row[0])
 
     def delete_where_in(self, table: str, column: str, values: list[str]) -> int:
         if not values:
