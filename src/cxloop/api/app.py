@@ -10,8 +10,7 @@ from itsdangerous import URLSafeSerializer
 
 from cxloop import __version__
 from cxloop.api.errors import install_error_handlers
-from cxloop.api.routes import collector, health, identities
-from cxloop.api.routes import collector, customers, health
+from cxloop.api.routes import collector, customers, health, identities
 from cxloop.config import Settings
 from cxloop.project import open_project_warehouse
 from cxloop.storage import Warehouse
