@@ -160,3 +160,16 @@ def test_append_rows_types_plain_rows_by_the_table_schema(warehouse) -> None:
     assert arrow_schema("audit_log", ["ts"]).field("ts").type.tz == "UTC"
     with pytest.raises(WarehouseError, match="no column"):
         warehouse.append_rows("audit_log", [{"audit_id": "a2", "colour": "red"}])
+
+
+def test_replace_into_an_empty_table_and_over_rows_with_repeated_keys(warehouse) -> None:
+    first = warehouse.replace("orders", pa.table({"order_id": ["a", "b"], "amount": [1.0, 2.0]}))
+    assert (first.offered, first.inserted) == (2, 2)
+    again = warehouse.replace(
+        "orders", pa.table({"order_id": ["b", "b", "c"], "amount": [5.0, 5.0, 3.0]})
+    )
+    assert again.inserted == 2
+    got = warehouse.to_pyarrow(warehouse.table("orders").order_by("order_id")).to_pylist()
+    assert [(r["order_id"], r["amount"]) for r in got] == [("a", 1.0), ("b", 5.0), ("c", 3.0)]
+    with pytest.raises(WarehouseError, match="no column"):
+        warehouse.replace("orders", pa.table({"order_id": ["a"], "colour": ["red"]}))

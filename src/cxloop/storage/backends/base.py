@@ -37,6 +37,12 @@ class Backend(ABC):
     def append_new(self, table: str, data: pa.Table, key: str) -> int:
         """Insert the rows of ``data`` whose ``key`` is not yet in ``table``; return how many."""
 
+    def replace_rows(self, table: str, data: pa.Table, key: str) -> int:
+        """Insert the rows of ``data``, first deleting those of ``table`` with the same
+        ``key``; return how many were inserted. Backends override it with a bulk form."""
+        self.delete_where_in(table, key, data[key].to_pylist())
+        return self.append_new(table, data, key)
+
     @abstractmethod
     def delete_where_in(self, table: str, column: str, values: list[str]) -> int:
         """Delete rows whose ``column`` is one of ``values``; return how many."""

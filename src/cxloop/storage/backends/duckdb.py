@@ -97,6 +97,26 @@ class DuckDBBackend(Backend):
             self.raw.unregister(name)
         return int(row[0]) if row else 0
 
+    def replace_rows(self, table: str, data: pa.Table, key: str) -> int:
+        """Delete by a semi-join on the registered batch (no list of keys through Python),
+        skipped when the table is empty (a first run), then one plain insert."""
+        if data.num_rows == 0:
+            return 0
+        name = "__cxloop_batch"
+        self.raw.register(name, data)
+        try:
+            t, k = quote(table), quote(key)
+            cols = ", ".join(quote(c) for c in data.column_names)
+            repeats = self.raw.execute(f"SELECT count(*) - count(DISTINCT {k}) FROM {name}")
+            unique = (repeats.fetchone() or (0,))[0] == 0
+            rows = name if unique else f"(SELECT DISTINCT ON ({k}) * FROM {name})"
+            if self.raw.execute(f"SELECT count(*) FROM (SELECT 1 FROM {t} LIMIT 1)").fetchone()[0]:
+                self.raw.execute(f"DELETE FROM {t} WHERE {k} IN (SELECT {k} FROM {name})")
+            row = self.raw.execute(f"INSERT INTO {t} ({cols}) SELECT {cols} FROM {rows}").fetchone()
+        finally:
+            self.raw.unregister(name)
+        return int(row[0]) if row else 0
+
     def delete_where_in(self, table: str, column: str, values: list[str]) -> int:
         if not values:
             return 0
