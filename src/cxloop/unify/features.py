@@ -14,9 +14,9 @@ from typing import Any
 import pandas as pd
 
 from cxloop.unify.contacts import (
+    PLAIN_PHONE,
     clean_email,
     country_code,
-    PLAIN_PHONE,
     email_key,
     international_e164,
     is_relay,
@@ -208,7 +208,9 @@ def phones_e164(
         tuple(dict.fromkeys(r for r in (c, lr, default) if r))
         for c, lr in zip(country[national], lang_region[national], strict=True)
     ]
-    keys = pd.Series(list(zip(digits[national], regions, strict=True)), index=digits[national].index)
+    keys = pd.Series(
+        list(zip(digits[national], regions, strict=True)), index=digits[national].index
+    )
     out[keys.index] = map_unique(keys, lambda k: national_e164(*k) if k[1] else None)
     other = ~plain & (digits.str.len() >= 6)
     if other.any():

@@ -110,7 +110,8 @@ class DuckDBBackend(Backend):
             repeats = self.raw.execute(f"SELECT count(*) - count(DISTINCT {k}) FROM {name}")
             unique = (repeats.fetchone() or (0,))[0] == 0
             rows = name if unique else f"(SELECT DISTINCT ON ({k}) * FROM {name})"
-            if self.raw.execute(f"SELECT count(*) FROM (SELECT 1 FROM {t} LIMIT 1)").fetchone()[0]:
+            present = self.raw.execute(f"SELECT count(*) FROM (SELECT 1 FROM {t} LIMIT 1)")
+            if (present.fetchone() or (0,))[0]:
                 self.raw.execute(f"DELETE FROM {t} WHERE {k} IN (SELECT {k} FROM {name})")
             row = self.raw.execute(f"INSERT INTO {t} ({cols}) SELECT {cols} FROM {rows}").fetchone()
         finally:
