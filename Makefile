@@ -33,6 +33,7 @@ test-fast: install
 	$(BIN)/python -m pytest -q -m "not slow and not browser and not spark and not postgres" -x
 
 bench: install
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -r benchmarks/requirements.txt
 	$(BIN)/python -m benchmarks
 
 lint: install

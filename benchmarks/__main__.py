@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from benchmarks import collector_load, file_formats_speed, import_speed
+from benchmarks import collector_load, file_formats_speed, import_speed, resolve_speed
 
 
 def main() -> None:
@@ -19,6 +19,8 @@ def main() -> None:
     file_formats_speed.main(quick=args.quick)
     print()
     collector_load.main(quick=args.quick)
+    print()
+    resolve_speed.main(quick=args.quick, write_docs=args.write_docs)
 
 
 if __name__ == "__main__":

@@ -178,3 +178,16 @@ def test_append_of_keys_known_new_inserts_without_looking(warehouse) -> None:
         warehouse.append("orders", orders("c"), keys_known_new=True)
         raise RuntimeError("rolled back")
     assert warehouse.counts()["orders"] == 2
+
+
+def test_replace_into_an_empty_table_and_over_rows_with_repeated_keys(warehouse) -> None:
+    first = warehouse.replace("orders", pa.table({"order_id": ["a", "b"], "amount": [1.0, 2.0]}))
+    assert (first.offered, first.inserted) == (2, 2)
+    again = warehouse.replace(
+        "orders", pa.table({"order_id": ["b", "b", "c"], "amount": [5.0, 5.0, 3.0]})
+    )
+    assert again.inserted == 2
+    got = warehouse.to_pyarrow(warehouse.table("orders").order_by("order_id")).to_pylist()
+    assert [(r["order_id"], r["amount"]) for r in got] == [("a", 1.0), ("b", 5.0), ("c", 3.0)]
+    with pytest.raises(WarehouseError, match="no column"):
+        warehouse.replace("orders", pa.table({"order_id": ["a"], "colour": ["red"]}))

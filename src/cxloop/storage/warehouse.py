@@ -224,10 +224,12 @@ class Warehouse:
     def replace(self, table: str, data: pa.Table) -> AppendResult:
         """Insert rows, replacing those with the same key (an upsert), atomically."""
         key = key_column(table)
-        with self.transaction():
-            if key in data.column_names:
-                self.backend.delete_where_in(table, key, data[key].to_pylist())
+        if key not in data.column_names:
             return self.append(table, data)
+        self._check_columns(table, data.column_names)
+        with self.transaction():
+            inserted = self.backend.replace_rows(table, data, key)
+        return AppendResult(table, data.num_rows, inserted)
 
     def _check_columns(self, table: str, columns: list[str]) -> None:
         spec = canonical_tables().get(table)

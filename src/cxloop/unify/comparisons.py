@@ -219,10 +219,17 @@ def identifier_comparison(column: str, name: str) -> Any:
 
 
 def prediction_rules(id_columns: list[str]) -> list[Any]:
-    """Blocking rules: which pairs of records are scored at all (any rule admits a pair)."""
+    """Blocking rules: which pairs of records are scored at all (any rule admits a pair).
+
+    Each rule's cost grows with the square of its largest groups, so rules on common values
+    carry a second condition. Measured on 892,189 demo records (535,162 true pairs): family
+    name + canonical given name alone admitted 26.9M pairs for 9,735 true pairs no other rule
+    finds, none of which can reach the match threshold without a shared city; the address
+    rules with only a postcode area or a city admitted 6M pairs for 3 such true pairs.
+    """
     rules = [
         "l.name_key = r.name_key",
-        "l.last_token = r.last_token AND l.first_canon = r.first_canon",
+        "l.last_token = r.last_token AND l.first_canon = r.first_canon AND l.city = r.city",
         "l.email_user = r.email_user",
         "l.phone_tail = r.phone_tail",
         "l.last_token = r.last_token AND l.dob = r.dob",
@@ -230,8 +237,8 @@ def prediction_rules(id_columns: list[str]) -> list[Any]:
         "l.postcode = r.postcode AND l.dob = r.dob",
         "l.first_token = r.first_token AND l.postcode = r.postcode",
         "l.last_token = r.last_token AND l.postcode = r.postcode",
-        "l.address = r.address AND l.postcode_area = r.postcode_area",
-        "l.address = r.address AND l.city = r.city",
+        "l.address = r.address AND l.postcode = r.postcode",
+        "l.address = r.address AND l.city = r.city AND l.last_token = r.last_token",
         "l.dob = r.dob AND l.city = r.city",
     ]
     rules += [f"l.{c} = r.{c}" for c in id_columns]

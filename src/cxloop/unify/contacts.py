@@ -230,6 +230,34 @@ def phone_e164(raw: str | None, regions: tuple[str | None, ...] = ()) -> str | N
     return possible
 
 
+#: a phone number written with digits, spaces and ``().-/`` only (and maybe a leading ``+``):
+#: its digits alone say what :func:`phone_e164` reads
+PLAIN_PHONE = re.compile(r"^\+?[\d\s().\-/]*$")
+
+
+def international_e164(digits: str) -> str | None:
+    """:func:`phone_e164` of a number written with its country code: ``digits`` are those
+    after the ``+`` or ``00``."""
+    return _parse("+" + digits, None, strict=False)
+
+
+def national_e164(digits: str, regions: tuple[str, ...]) -> str | None:
+    """:func:`phone_e164` of a :data:`PLAIN_PHONE` number without ``+`` or ``00``, given by
+    its ``digits``; ``regions`` distinct and non-empty.
+
+    With a single region the number is valid or possible there or not at all, so the costly
+    validity check runs only for numbers that are not even possible.
+    """
+    if len(regions) != 1:
+        return phone_e164(digits, regions)
+    number = _parsed(digits, regions[0])
+    if number is None:
+        return None
+    if phonenumbers.is_possible_number(number) or phonenumbers.is_valid_number(number):
+        return _format(number)
+    return None
+
+
 def _parse(text: str, region: str | None, *, strict: bool) -> str | None:
     number = _parsed(text, region)
     if number is None:

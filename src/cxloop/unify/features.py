@@ -14,11 +14,14 @@ from typing import Any
 import pandas as pd
 
 from cxloop.unify.contacts import (
+    PLAIN_PHONE,
     clean_email,
     country_code,
     email_key,
+    international_e164,
     is_relay,
     language_tag,
+    national_e164,
     phone_digits_tail,
     phone_e164,
     plausible_birth_date,
@@ -58,7 +61,12 @@ def map_unique(values: pd.Series, func: Callable[[Any], Any]) -> pd.Series:
 
 
 def _text(values: pd.Series) -> pd.Series:
-    """Strings with blanks as missing."""
+    """Strings with blanks as missing (trimmed)."""
+    if pd.api.types.is_string_dtype(values.dtype) and not pd.api.types.is_object_dtype(
+        values.dtype
+    ):
+        trimmed = values.str.strip()
+        return trimmed.astype(object).where(trimmed.notna() & trimmed.ne(""), None)
     out = values.astype(object).where(values.notna(), None)
     return out.map(lambda v: v if v is None else (str(v).strip() or None))
 
@@ -171,14 +179,47 @@ def phones_e164(
     phones: pd.Series, countries: pd.Series, languages: pd.Series, options: ResolveOptions
 ) -> pd.Series:
     """E.164 numbers: a national number is read in the record's country, else in the region of
-    its language (``en-GB`` → GB; ``zh`` → CN), else in ``options.default_country``."""
+    its language (``en-GB`` → GB; ``zh`` → CN), else in ``options.default_country``.
+
+    Numbers written with digits and punctuation only are read once per distinct digit string
+    (and set of regions, for national ones): "(212) 555-0123" and "212-555-0123" are parsed
+    once. Others go through :func:`~cxloop.unify.contacts.phone_e164` as written.
+    """
     lang_regions = map_unique(_text(languages), lambda v: region_of_language(language_tag(v)))
     default = (options.default_country or "").upper() or None
-    keys = pd.Series(
-        list(zip(_text(phones), countries, lang_regions, strict=True)), index=phones.index
+    text = _text(phones)
+    out = pd.Series([None] * len(text), index=text.index, dtype=object)
+    present = text.notna()
+    if not present.any():
+        return out
+    written = text[present].astype(str)
+    country = countries[present].astype(object)
+    lang_region = lang_regions[present].astype(object)
+    digits = written.str.replace(r"\D", "", regex=True)
+    plain = written.str.match(PLAIN_PHONE.pattern).astype(bool) & (digits.str.len() >= 6)
+    plus = written.str.startswith("+")
+    international = plain & (plus | digits.str.startswith("00"))
+    after_prefix = digits.where(plus, digits.str[2:])
+    out[international[international].index] = map_unique(
+        after_prefix[international], international_e164
     )
-    keys = keys.where(_text(phones).notna(), None)
-    return map_unique(keys, lambda k: phone_e164(k[0], (k[1], k[2], default)))
+    national = plain & ~international
+    regions = [
+        tuple(dict.fromkeys(r for r in (c, lr, default) if r))
+        for c, lr in zip(country[national], lang_region[national], strict=True)
+    ]
+    keys = pd.Series(
+        list(zip(digits[national], regions, strict=True)), index=digits[national].index
+    )
+    out[keys.index] = map_unique(keys, lambda k: national_e164(*k) if k[1] else None)
+    other = ~plain & (digits.str.len() >= 6)
+    if other.any():
+        raw = pd.Series(
+            list(zip(written[other], country[other], lang_region[other], strict=True)),
+            index=written[other].index,
+        )
+        out[raw.index] = map_unique(raw, lambda k: phone_e164(k[0], (k[1], k[2], default)))
+    return out
 
 
 def postcode_key(postcode: str) -> str | None:

@@ -98,14 +98,35 @@ def _strip(values: pd.Series) -> pd.Series:
 def _names(records: pd.DataFrame) -> pd.DataFrame:
     """Each record's display name, and the same only when it is a full name."""
     first, last, whole = records["first_name"], records["last_name"], records["name"]
-    keys = pd.Series(list(zip(first, last, whole, strict=True)), index=records.index)
-    shown = map_unique(keys, lambda k: display_name(*(None if _missing(v) else v for v in k)))
+    shown = pd.Series([None] * len(records), index=records.index, dtype=object)
+    # given and family name, neither in Chinese characters: "given family", spaces collapsed
+    # (what display_name gives), without a Python call per name
+    first_c, last_c = _collapsed(first), _collapsed(last)
+    latin_pair = pd.Series(True, index=records.index)
+    for part in (first_c, last_c):
+        filled = part.fillna("")
+        latin_pair &= part.notna() & filled.ne("") & ~filled.str.contains(_HAN, regex=True)
+    shown[latin_pair] = (first_c[latin_pair] + " " + last_c[latin_pair]).astype(object)
+    rest = ~latin_pair
+    keys = pd.Series(
+        list(zip(first[rest], last[rest], whole[rest], strict=True)), index=records.index[rest]
+    )
+    shown[rest] = map_unique(keys, lambda k: display_name(*(None if _missing(v) else v for v in k)))
     has_parts = first.notna() & last.notna()
     whole_is_full = whole.notna() & whole.map(
         lambda v: isinstance(v, str) and (len(v.split()) >= 2 or (has_han(v) and len(v) >= 2))
     )
     full = shown.where(has_parts | (first.isna() & last.isna() & whole_is_full), None)
     return pd.DataFrame({"full": full, "any": shown}, index=records.index)
+
+
+_HAN = "[\u4e00-\u9fff\u3400-\u4dbf]"
+
+
+def _collapsed(values: pd.Series) -> pd.Series:
+    """Strings with runs of white space as one space, trimmed; missing stays missing."""
+    text = values.astype("str")
+    return text.str.replace(r"\s+", " ", regex=True).str.strip().where(values.notna())
 
 
 def _missing(value: Any) -> bool:

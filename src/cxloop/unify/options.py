@@ -65,6 +65,12 @@ class ResolveOptions(BaseModel):
     max_u_pairs: int = Field(
         default=2_000_000, gt=0, description="Random record pairs sampled to estimate u."
     )
+    max_training_records: int = Field(
+        default=250_000,
+        ge=1_000,
+        description="Above this many records, the model is trained on a random sample of "
+        "this many (m, u and the match rate are proportions; the sample keeps them).",
+    )
     seed: int = Field(default=1, description="Seed of the random sampling (reproducible runs).")
 
     @classmethod

@@ -17,12 +17,13 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
-from splink import DuckDBAPI, Linker
+from splink import DuckDBAPI, Linker, SettingsCreator
 from splink.internals.exceptions import SplinkException
 
 from cxloop.unify.comparisons import exact_rules, model_settings, training_rules
 from cxloop.unify.deterministic import EDGE_COLUMNS, PROBABILISTIC, empty_edges
 from cxloop.unify.options import ResolveOptions
+from cxloop.unify.sampling import training_sample
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +113,7 @@ def _match_records(
     timings["setup"] = time.perf_counter() - started
     trained = options.train and len(frame) >= MIN_TRAINING_RECORDS
     if trained:
-        _train(linker, options, id_columns)
+        linker = _trained_linker(linker, table, frame, settings, options, id_columns)
     timings["train"] = time.perf_counter() - started - timings["setup"]
     mark = time.perf_counter()
     scored = linker.inference.predict(
@@ -131,6 +132,28 @@ def _match_records(
     return MatchResult(
         edges, trained=trained, model=linker.misc.save_model_to_json(), timings=timings
     )
+
+
+def _trained_linker(
+    linker: Linker,
+    table: Any,
+    frame: pd.DataFrame,
+    settings: SettingsCreator,
+    options: ResolveOptions,
+    id_columns: list[str],
+) -> Linker:
+    """``linker`` (over ``table``, the registered ``frame``) trained on every record, or — past
+    ``options.max_training_records`` — a new linker over ``table`` with the model trained on
+    a random sample of the records."""
+    sample = training_sample(frame, options.max_training_records, options.seed)
+    if len(sample) == len(frame):
+        _train(linker, options, id_columns)
+        return linker
+    sample_table = DuckDBAPI().register(_arrow(sample), dataset_display_name="training_sample")
+    trainer = Linker(sample_table, settings, log_level=None)
+    _train(trainer, options, id_columns)
+    model = trainer.misc.save_model_to_json()
+    return Linker(table, model, log_level=None)
 
 
 def _train(linker: Linker, options: ResolveOptions, id_columns: list[str]) -> None:

@@ -37,6 +37,12 @@ class Backend(ABC):
     def append_new(self, table: str, data: pa.Table, key: str) -> int:
         """Insert the rows of ``data`` whose ``key`` is not yet in ``table``; return how many."""
 
+    def replace_rows(self, table: str, data: pa.Table, key: str) -> int:
+        """Insert the rows of ``data``, first deleting those of ``table`` with the same
+        ``key``; return how many were inserted. Backends override it with a bulk form."""
+        self.delete_where_in(table, key, data[key].to_pylist())
+        return self.append_new(table, data, key)
+
     @abstractmethod
     def insert(self, table: str, data: pa.Table) -> int:
         """Insert every row of ``data`` as it is, without looking at keys; return how many."""

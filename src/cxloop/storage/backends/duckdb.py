@@ -112,6 +112,27 @@ class DuckDBBackend(Backend):
             self.raw.unregister(name)
         return int(row[0]) if row else 0
 
+    def replace_rows(self, table: str, data: pa.Table, key: str) -> int:
+        """Delete by a semi-join on the registered batch (no list of keys through Python),
+        skipped when the table is empty (a first run), then one plain insert."""
+        if data.num_rows == 0:
+            return 0
+        name = "__cxloop_batch"
+        self.raw.register(name, data)
+        try:
+            t, k = quote(table), quote(key)
+            cols = ", ".join(quote(c) for c in data.column_names)
+            repeats = self.raw.execute(f"SELECT count(*) - count(DISTINCT {k}) FROM {name}")
+            unique = (repeats.fetchone() or (0,))[0] == 0
+            rows = name if unique else f"(SELECT DISTINCT ON ({k}) * FROM {name})"
+            present = self.raw.execute(f"SELECT count(*) FROM (SELECT 1 FROM {t} LIMIT 1)")
+            if (present.fetchone() or (0,))[0]:
+                self.raw.execute(f"DELETE FROM {t} WHERE {k} IN (SELECT {k} FROM {name})")
+            row = self.raw.execute(f"INSERT INTO {t} ({cols}) SELECT {cols} FROM {rows}").fetchone()
+        finally:
+            self.raw.unregister(name)
+        return int(row[0]) if row else 0
+
     def holds_key_prefix(self, table: str, key: str, prefix: str) -> bool:
         where = f"WHERE starts_with({quote(key)}, ?)" if prefix else ""
         params = [prefix] if prefix else []
