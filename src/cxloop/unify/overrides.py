@@ -164,17 +164,7 @@ def add_merge(
     customers = sorted({customer_of[r] for r in records})
     if len(customers) < 2:
         raise UsageError(f"already one customer: {customers[0]}")
-    override = Override(
-        override_id=_new_id(),
-        kind=MERGE,
-        records=records,
-        reason=reason,
-        created_by=actor,
-        created_at=now or datetime.now(UTC),
-        customers=customers,
-    )
-    _write(warehouse, override)
-    return override
+    return _record(warehouse, MERGE, records, [], customers, actor, reason, now)
 
 
 def add_split(
@@ -214,18 +204,7 @@ def add_split(
     apart = sorted(r for r, c in customer_of.items() if c == customers[0] and r not in group)
     if not apart:
         raise UsageError(f"these are all the records of {customers[0]}: nothing to split from")
-    override = Override(
-        override_id=_new_id(),
-        kind=SPLIT,
-        records=group,
-        apart=apart,
-        reason=reason,
-        created_by=actor,
-        created_at=now or datetime.now(UTC),
-        customers=customers,
-    )
-    _write(warehouse, override)
-    return override
+    return _record(warehouse, SPLIT, group, apart, customers, actor, reason, now)
 
 
 def remove_override(
@@ -244,6 +223,31 @@ def remove_override(
     if not override.active:
         raise UsageError(f"override {override_id} was already removed")
     _remove_event(warehouse, override, actor, reason, now or datetime.now(UTC))
+    return override
+
+
+def _record(
+    warehouse: Warehouse,
+    kind: OverrideKind,
+    records: list[str],
+    apart: list[str],
+    customers: list[str],
+    actor: str,
+    reason: str | None,
+    now: datetime | None,
+) -> Override:
+    """A new override of ``kind``, written; returns it."""
+    override = Override(
+        override_id=_new_id(),
+        kind=kind,
+        records=records,
+        apart=apart,
+        reason=reason,
+        created_by=actor,
+        created_at=now or datetime.now(UTC),
+        customers=customers,
+    )
+    _write(warehouse, override)
     return override
 
 
