@@ -10,7 +10,7 @@ import os
 import secrets
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError
 from pydantic_settings import (
@@ -111,6 +111,20 @@ class Settings(BaseSettings):
     resolve_default_country: str | None = Field(
         default=None,
         description="ISO country for national phone numbers of records with no country.",
+    )
+
+    text_backend: Literal["shipped", "transformers"] = Field(
+        default="shipped",
+        description="Sentiment model of text analysis: the shipped model, or a local "
+        "Hugging Face model (transformers, with text_model).",
+    )
+    text_model: Path | None = Field(
+        default=None,
+        description="Directory of a local Hugging Face sequence-classification model, for "
+        "text_backend = transformers.",
+    )
+    text_batch_size: int = Field(
+        default=2_000, gt=0, description="Texts handed to each text analysis part at once."
     )
 
     @classmethod
