@@ -39,6 +39,12 @@ _EXPORTS = {
     "CustomerSearchResult": "cxloop.unify.search",
     "search_customers": "cxloop.unify.search",
     "export_to_file": "cxloop.share.exports",
+    "TextAnalyser": "cxloop.understand.text.analyser",
+    "default_analyser": "cxloop.understand.text.analyser",
+    "TextAnalysisReport": "cxloop.understand.text.analyse_feedback",
+    "analyse_feedback": "cxloop.understand.text.analyse_feedback",
+    "ThemeSummary": "cxloop.understand.text.theme_counts",
+    "theme_counts": "cxloop.understand.text.theme_counts",
     "write_export": "cxloop.share.exports",
 }
 
@@ -51,9 +57,14 @@ __all__ = [
     "ResolveOptions",
     "ResolveReport",
     "Settings",
+    "TextAnalyser",
+    "TextAnalysisReport",
+    "ThemeSummary",
     "Warehouse",
     "__version__",
+    "analyse_feedback",
     "customer_profile",
+    "default_analyser",
     "export_to_file",
     "import_file",
     "init_project",
@@ -64,6 +75,7 @@ __all__ = [
     "resolve",
     "run_demo",
     "search_customers",
+    "theme_counts",
     "write_export",
 ]
 
@@ -76,6 +88,9 @@ if TYPE_CHECKING:
     from cxloop.project import init_project, open_project_warehouse, project_status
     from cxloop.share.exports import export_to_file, write_export
     from cxloop.storage import Warehouse, open_warehouse
+    from cxloop.understand.text.analyse_feedback import TextAnalysisReport, analyse_feedback
+    from cxloop.understand.text.analyser import TextAnalyser, default_analyser
+    from cxloop.understand.text.theme_counts import ThemeSummary, theme_counts
     from cxloop.unify import ResolveOptions, ResolveReport, resolve
     from cxloop.unify.profile import CustomerProfile, customer_profile
     from cxloop.unify.search import CustomerSearchResult, search_customers

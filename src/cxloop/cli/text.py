@@ -1,0 +1,142 @@
+"""``cxloop text``: analyse the voice of the customer and look at its themes."""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from cxloop.cli.errors import report_errors
+from cxloop.cli.output import console, print_json
+from cxloop.project import open_project_warehouse
+
+if TYPE_CHECKING:
+    from cxloop.understand.text.analyse_feedback import TextAnalysisReport
+    from cxloop.understand.text.theme_counts import ThemeSummary
+
+text_app = typer.Typer(
+    help="Text analytics: language, sentiment, intent, themes and redaction of feedback.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
+
+
+@text_app.command("analyze")
+@report_errors
+def analyze_command(
+    ctx: typer.Context,
+    full: Annotated[
+        bool, typer.Option("--full", help="Analyse all feedback again, not only the new.")
+    ] = False,
+    backend: Annotated[
+        str | None,
+        typer.Option(help="Sentiment backend: shipped or transformers (default: text_backend)."),
+    ] = None,
+    model: Annotated[
+        Path | None,
+        typer.Option(help="With --backend transformers: a local Hugging Face model directory."),
+    ] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Analyse feedback with text that has no insight yet (language, sentiment, intent,
+    themes, redacted copy) into feedback_insights."""
+    from cxloop.cli.main import settings_from
+    from cxloop.understand.text.analyse_feedback import analyse_feedback
+    from cxloop.understand.text.analyser import default_analyser
+
+    settings = settings_from(ctx)
+    show = not json_output and console.is_terminal
+    with console.status("loading the text models…") if show else nullcontext():
+        analyser = default_analyser(settings, backend=backend, model=model)
+    progress = Progress(
+        TextColumn("analysing feedback"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        disable=not show,
+    )
+    with open_project_warehouse(settings) as wh, progress:
+        task = progress.add_task("analyse", total=None)
+        report = analyse_feedback(
+            wh,
+            analyser,
+            full=full,
+            on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+        )
+    if json_output:
+        print_json(report.model_dump(mode="json") | {"texts_per_second": report.texts_per_second})
+        return
+    print_analysis(report)
+
+
+def print_analysis(report: TextAnalysisReport) -> None:
+    """Rows analysed, then their counts by language, sentiment and intent."""
+    head = Table(box=None, show_header=False)
+    head.add_row("rows analysed", f"[bold]{report.analysed:,}[/]")
+    head.add_row("mode", report.mode)
+    head.add_row("analyser", escape(report.analyser))
+    head.add_row("time", f"{report.seconds:.2f} s ({report.texts_per_second:,.0f} texts/s)")
+    console.print(head)
+    if not report.analysed:
+        console.print("nothing to analyse: every piece of feedback with text has its insight")
+        return
+    for title, counts in (
+        ("language", report.languages),
+        ("sentiment", report.sentiments),
+        ("intent", report.intents),
+    ):
+        table = Table(title, "rows", "share", title_justify="left", box=None)
+        for key, n in counts.items():
+            table.add_row(escape(key), f"{n:,}", f"{n / report.analysed:.1%}")
+        console.print(table)
+
+
+@text_app.command("themes")
+@report_errors
+def themes_command(
+    ctx: typer.Context,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
+) -> None:
+    """Themes of the analysed feedback, counted by language and by sentiment."""
+    from cxloop.cli.main import settings_from
+    from cxloop.understand.text.theme_counts import theme_counts
+
+    with open_project_warehouse(settings_from(ctx)) as wh:
+        summary = theme_counts(wh)
+    if json_output:
+        print_json(summary.model_dump(mode="json") | {"totals": summary.totals()})
+        return
+    print_themes(summary)
+
+
+def print_themes(summary: ThemeSummary) -> None:
+    """One row per theme: total, per language, per sentiment and the negative share."""
+    if not summary.analysed:
+        console.print("no analysed feedback yet: run [bold]cxloop text analyze[/] first")
+        return
+    languages = sorted({c.language for c in summary.counts})
+    sentiments = ("negative", "neutral", "positive")
+    table = Table("theme", "feedback", *languages, *sentiments, "negative share", box=None)
+    for column in table.columns[1:]:
+        column.justify = "right"
+    for theme, total in summary.totals().items():
+        per_language = summary.by(theme, "language")
+        per_sentiment = summary.by(theme, "sentiment")
+        table.add_row(
+            escape(theme),
+            f"{total:,}",
+            *(f"{per_language.get(lang, 0):,}" for lang in languages),
+            *(f"{per_sentiment.get(s, 0):,}" for s in sentiments),
+            f"{per_sentiment.get('negative', 0) / total:.0%}",
+        )
+    console.print(table)
+    console.print(
+        f"{summary.analysed:,} pieces of feedback analysed; {summary.uncovered:,} "
+        f"({summary.uncovered / summary.analysed:.0%}) match no theme"
+    )
