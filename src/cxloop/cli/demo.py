@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from cxloop.cli.output import console, print_json
@@ -21,9 +22,14 @@ def demo_command(
     ] = False,
     host: Annotated[str, typer.Option(help="With --serve: address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="With --serve: port to listen on.")] = 8000,
+    analyse_text: Annotated[
+        bool,
+        typer.Option("--text/--no-text", help="Analyse the comments (cxloop text analyze)."),
+    ] = True,
     json_output: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
-    """Generate the demo company (en/es/zh markets, messy sources, feedback, teams) and load it."""
+    """Generate the demo company (en/es/zh markets, messy sources, feedback, teams), load it
+    and analyse its comments."""
     from cxloop.cli.main import settings_from
     from cxloop.demo.loading import run_demo
 
@@ -34,6 +40,10 @@ def demo_command(
             customers=customers,
             seed=seed,
             on_file=lambda kind, name: status.update(f"importing {kind} from {name}…"),
+            analyse_text=analyse_text,
+            on_text_progress=lambda done, total: status.update(
+                f"analysing comments… {done:,} of {total:,}"
+            ),
         )
     if json_output:
         print_json(result)
@@ -54,6 +64,16 @@ def demo_command(
     )
     counts = ", ".join(f"{k} {v:,}" for k, v in result.tables.items() if v)
     console.print(f"  warehouse: {counts}")
+    if result.text is not None:
+        text = result.text
+        languages = ", ".join(f"{k} {v:,}" for k, v in text.languages.items())
+        sentiments = ", ".join(f"{k} {v:,}" for k, v in text.sentiments.items())
+        console.print(
+            f"  text analysis: {text.analysed:,} comments in {text.seconds:.1f} s "
+            f"({languages}; {sentiments}); see [bold]cxloop text themes[/]"
+        )
+    elif result.text_skipped:
+        console.print(f"  text analysis skipped: {escape(result.text_skipped)}")
     if serve:
         from cxloop.cli.serve import serve_command
         from cxloop.demo.loading import ensure_demo_admin

@@ -12,12 +12,18 @@ from pydantic import BaseModel
 from cxloop.collect.importer import ImportReport, import_file
 from cxloop.config import Settings
 from cxloop.project import init_project, open_project_warehouse
+from cxloop.understand.text.analyse_feedback import (
+    ProgressCallback,
+    TextAnalysisReport,
+    analyse_feedback,
+)
+from cxloop.understand.text.analyser import MissingTextPartError, default_analyser
 
 DEMO_DATA_DIR = "demo_data"
 
 
 class DemoResult(BaseModel):
-    """What ``cxloop demo`` built and loaded."""
+    """What ``cxloop demo`` built and loaded, and what text analysis found in its comments."""
 
     project: str
     data_directory: str
@@ -26,6 +32,8 @@ class DemoResult(BaseModel):
     seed: int
     imports: list[ImportReport]
     tables: dict[str, int]
+    text: TextAnalysisReport | None = None
+    text_skipped: str | None = None
     seconds: float
 
 
@@ -35,11 +43,14 @@ def run_demo(
     customers: int = 20_000,
     seed: int = 0,
     on_file: Callable[[str, str], None] | None = None,
+    analyse_text: bool = True,
+    on_text_progress: ProgressCallback | None = None,
 ) -> DemoResult:
-    """Generate the demo company into ``<project>/demo_data`` and import every file.
+    """Generate the demo company into ``<project>/demo_data``, import every file and analyse
+    the comments (``analyse_text``) into ``feedback_insights``.
 
     The project is initialised first when it has no ``cxloop.toml``. Re-running with the same
-    seed adds nothing (imports are idempotent).
+    seed adds nothing (imports and text analysis are incremental).
     """
     from cxloop.demo import generate_demo_company
 
@@ -68,6 +79,14 @@ def run_demo(
                     timezone=settings.timezone,
                 )
             )
+        text, skipped = None, None
+        if analyse_text:
+            try:
+                analyser = default_analyser(settings)
+            except MissingTextPartError as exc:
+                skipped = exc.message
+            else:
+                text = analyse_feedback(wh, analyser, on_progress=on_text_progress)
         tables = wh.counts()
     return DemoResult(
         project=str(project.resolve()),
@@ -77,6 +96,8 @@ def run_demo(
         seed=seed,
         imports=reports,
         tables=tables,
+        text=text,
+        text_skipped=skipped,
         seconds=round(time.perf_counter() - started, 2),
     )
 

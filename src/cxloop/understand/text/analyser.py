@@ -152,6 +152,10 @@ def _chunks(texts: Sequence[str], size: int) -> Iterator[tuple[int, Sequence[str
 TEXT_BACKENDS = ("shipped", "transformers")
 
 
+class MissingTextPartError(ConfigError):
+    """A part of the default analyser is not installed with this copy of cxloop."""
+
+
 def default_analyser(
     settings: Settings,
     project_dir: Path | None = None,
@@ -205,7 +209,7 @@ def default_analyser(
         from cxloop.understand.text.taxonomy import load_taxonomy
         from cxloop.understand.text.themes import KeywordThemeTagger
     except ModuleNotFoundError as exc:
-        raise ConfigError(f"a shipped text analysis part is missing: {exc}") from exc
+        raise MissingTextPartError(f"a shipped text analysis part is missing: {exc}") from exc
 
     taxonomy = load_taxonomy(project_dir if project_dir is not None else settings.project)
     sentiment: SentimentPredictor
