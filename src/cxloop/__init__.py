@@ -45,6 +45,8 @@ _EXPORTS = {
     "analyse_feedback": "cxloop.understand.text.analyse_feedback",
     "ThemeSummary": "cxloop.understand.text.theme_counts",
     "theme_counts": "cxloop.understand.text.theme_counts",
+    "discover_feedback_themes": "cxloop.understand.text.feedback_themes",
+    "promote_feedback_theme": "cxloop.understand.text.feedback_themes",
     "write_export": "cxloop.share.exports",
 }
 
@@ -65,6 +67,7 @@ __all__ = [
     "analyse_feedback",
     "customer_profile",
     "default_analyser",
+    "discover_feedback_themes",
     "export_to_file",
     "import_file",
     "init_project",
@@ -72,6 +75,7 @@ __all__ = [
     "open_project_warehouse",
     "open_warehouse",
     "project_status",
+    "promote_feedback_theme",
     "resolve",
     "run_demo",
     "search_customers",
@@ -90,6 +94,10 @@ if TYPE_CHECKING:
     from cxloop.storage import Warehouse, open_warehouse
     from cxloop.understand.text.analyse_feedback import TextAnalysisReport, analyse_feedback
     from cxloop.understand.text.analyser import TextAnalyser, default_analyser
+    from cxloop.understand.text.feedback_themes import (
+        discover_feedback_themes,
+        promote_feedback_theme,
+    )
     from cxloop.understand.text.theme_counts import ThemeSummary, theme_counts
     from cxloop.unify import ResolveOptions, ResolveReport, resolve
     from cxloop.unify.profile import CustomerProfile, customer_profile

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 from typing import Any
@@ -98,3 +99,40 @@ def test_a_bad_backend_is_one_line_naming_the_setting(project: Settings) -> None
     assert len(result.stderr.strip().splitlines()) == 1
     result = invoke(project, "analyze", "--backend", "transformers")
     assert result.exit_code == 1 and "--model PATH" in result.stderr
+
+
+needs_discovery = pytest.mark.skipif(
+    importlib.util.find_spec("cxloop.understand.text.discovery") is None,
+    reason="theme discovery not merged yet",
+)
+WRAPPING = [
+    "The gift wrapping paper was torn",
+    "Gift wrapping ribbon missing again",
+    "Please offer nicer gift wrapping paper",
+    "No gift wrapping option for my order",
+    "Gift wrapping paper ripped and ribbon gone",
+    "The ribbon on the gift wrapping came off",
+]
+
+
+@needs_discovery
+def test_discover_then_promote_a_theme(project: Settings, calls: list[dict[str, Any]]) -> None:
+    with open_project_warehouse(project) as wh:
+        add_feedback(wh, {f"g{i:02d}": t for i, t in enumerate(WRAPPING * 3)})
+    invoke(project, "analyze")
+    found = json.loads(invoke(project, "themes", "--discover", "--json").stdout)
+    assert found and found[0]["language"] == "en" and found[0]["examples"]
+    table = invoke(project, "themes", "--discover").stdout
+    assert found[0]["id"] in table and "cxloop text promote" in table
+
+    result = invoke(
+        project, "promote", found[0]["id"], "--id", "gift_wrapping", "-k", "gift wrapping",
+        "-k", "ribbon", "--json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["theme_id"] == "gift_wrapping" and doc["keywords"] == ["gift wrapping", "ribbon"]
+    assert "gift_wrapping" in (project.project / "themes" / "en.yaml").read_text(encoding="utf-8")
+
+    missing = invoke(project, "promote", "no_such_theme")
+    assert missing.exit_code == 2 and "no discovered theme 'no_such_theme'" in missing.stderr

@@ -17,6 +17,7 @@ from cxloop.project import open_project_warehouse
 
 if TYPE_CHECKING:
     from cxloop.understand.text.analyse_feedback import TextAnalysisReport
+    from cxloop.understand.text.discovery import DiscoveredTheme
     from cxloop.understand.text.theme_counts import ThemeSummary
 
 text_app = typer.Typer(
@@ -101,18 +102,106 @@ def print_analysis(report: TextAnalysisReport) -> None:
 @report_errors
 def themes_command(
     ctx: typer.Context,
-    json_output: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
+    discover: Annotated[
+        bool,
+        typer.Option(
+            "--discover", help="Find candidate new themes among feedback that matches none."
+        ),
+    ] = False,
+    limit: Annotated[
+        int,
+        typer.Option(min=1, help="With --discover: uncovered comments to look at, newest first."),
+    ] = 20_000,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
-    """Themes of the analysed feedback, counted by language and by sentiment."""
+    """Themes of the analysed feedback, counted by language and by sentiment; with
+    --discover, candidate new themes to promote into the taxonomy."""
     from cxloop.cli.main import settings_from
     from cxloop.understand.text.theme_counts import theme_counts
 
-    with open_project_warehouse(settings_from(ctx)) as wh:
+    settings = settings_from(ctx)
+    if discover:
+        from cxloop.understand.text.feedback_themes import discover_feedback_themes
+
+        show = not json_output and console.is_terminal
+        with (
+            open_project_warehouse(settings) as wh,
+            console.status("discovering themes…") if show else nullcontext(),
+        ):
+            found = discover_feedback_themes(wh, settings.project, limit=limit)
+        if json_output:
+            print_json([t.model_dump(mode="json") for t in found])
+            return
+        print_discovered(found)
+        return
+    with open_project_warehouse(settings) as wh:
         summary = theme_counts(wh)
     if json_output:
         print_json(summary.model_dump(mode="json") | {"totals": summary.totals()})
         return
     print_themes(summary)
+
+
+def print_discovered(found: list[DiscoveredTheme]) -> None:
+    """Each candidate theme: id, language, label, size, top terms and example comments."""
+    if not found:
+        console.print("no new themes: too few comments match no theme")
+        return
+    for t in found:
+        console.print(
+            f"[bold]{escape(t.id)}[/] ({t.language}) {escape(t.label)}: "
+            f"{t.size:,} comments, {t.share:.0%} of the uncovered"
+        )
+        console.print(f"  terms: {escape(', '.join(t.terms))}", soft_wrap=True)
+        for example in t.examples:
+            console.print(f"  “{escape(example)}”", soft_wrap=True)
+    console.print("promote one into the taxonomy with [bold]cxloop text promote ID[/]")
+
+
+@text_app.command("promote")
+@report_errors
+def promote_command(
+    ctx: typer.Context,
+    discovered_id: Annotated[
+        str, typer.Argument(help="The id of a theme that cxloop text themes --discover found.")
+    ],
+    theme_id: Annotated[
+        str | None, typer.Option("--id", help="Id to give it in the taxonomy.")
+    ] = None,
+    label: Annotated[str | None, typer.Option(help="Label to give it.")] = None,
+    keyword: Annotated[
+        list[str] | None,
+        typer.Option("--keyword", "-k", help="A keyword (repeat it); default: the top terms."),
+    ] = None,
+    extend: Annotated[
+        bool, typer.Option("--extend", help="Add the keywords to the existing theme --id.")
+    ] = False,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Promote a discovered theme into the project's themes/<language>.yaml."""
+    from cxloop.cli.main import settings_from
+    from cxloop.understand.text.feedback_themes import promote_feedback_theme
+
+    settings = settings_from(ctx)
+    with open_project_warehouse(settings) as wh:
+        promoted = promote_feedback_theme(
+            wh,
+            settings.project,
+            discovered_id,
+            theme_id=theme_id,
+            label=label,
+            keywords=keyword or None,
+            extend=extend,
+        )
+    if json_output:
+        print_json(promoted.model_dump(mode="json"))
+        return
+    console.print(
+        f"[bold]{escape(promoted.theme_id)}[/] ({promoted.language}) "
+        f"{'extended' if promoted.extend else 'added'} in {escape(str(promoted.path))}: "
+        f"{escape(', '.join(promoted.keywords))}\n"
+        "run [bold]cxloop text analyze[/] to tag the feedback with it"
+    )
 
 
 def print_themes(summary: ThemeSummary) -> None:
