@@ -2,9 +2,10 @@
 
 The run is incremental: a feedback row is analysed when it has text and no insight from the
 current analyser (none at all, or one from an older model or taxonomy). With ``full=True`` every
-row with text is analysed again. Rows are read in pages ordered by ``feedback_id`` and each page
+row with text is analysed again. Rows are read in pages ordered by ``feedback_id`` (keyset
+paging: each page starts after the last id of the one before) and every batch of the analyser
 is written in its own transaction through the warehouse's idempotent upsert, so a run that is
-killed loses at most one page and the next run carries on where it stopped. Feedback without
+killed loses at most one batch and the next run carries on where it stopped. Feedback without
 text gets no insight row.
 """
 
@@ -15,6 +16,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Literal
 
 import ibis.expr.types as ir
@@ -38,6 +40,8 @@ INSIGHT_COLUMNS = (
     "analysed_at",
 )
 NO_INTENT = "none"
+#: feedback rows read from the warehouse at once (each analyser batch is written on its own)
+READ_PAGE_ROWS = 50_000
 
 #: called with (rows analysed so far, rows to analyse in this run)
 ProgressCallback = Callable[[int, int], None]
@@ -102,9 +106,10 @@ def analyse_feedback(
     full
         Analyse every row with text again, not only the pending ones.
     page_rows
-        Rows read, analysed and written per transaction (default: the analyser's batch size).
+        Rows read from the warehouse at once (default 50,000). Each batch of the analyser's
+        ``batch_size`` rows is analysed and written in its own transaction.
     on_progress
-        Called after each page with (rows analysed so far, rows to analyse).
+        Called after each batch with (rows analysed so far, rows to analyse).
 
     Returns
     -------
@@ -118,7 +123,7 @@ def analyse_feedback(
     True
     """
     started = time.perf_counter()
-    rows = page_rows or analyser.batch_size
+    rows = page_rows or max(READ_PAGE_ROWS, analyser.batch_size)
     if rows < 1:
         raise ValueError(f"page_rows must be at least 1, not {rows}")
     pending = pending_feedback(warehouse, analyser.name, full=full)
@@ -133,13 +138,17 @@ def analyse_feedback(
             break
         ids = page["feedback_id"].to_pylist()
         texts = page["text"].to_pylist()
-        insights = analyser.analyse(texts, page["language"].to_pylist())
-        warehouse.replace("feedback_insights", insight_rows(ids, insights, analyser.name))
-        _count(counts, insights)
-        done += len(ids)
+        hints = page["language"].to_pylist()
+        for start in range(0, len(ids), analyser.batch_size):
+            end = start + analyser.batch_size
+            insights = analyser.analyse(texts[start:end], hints[start:end])
+            rows_out = insight_rows(ids[start:end], insights, analyser.name)
+            warehouse.replace("feedback_insights", rows_out)
+            _count(counts, insights)
+            done += len(insights)
+            if on_progress is not None:
+                on_progress(done, max(total, done))
         after = ids[-1]
-        if on_progress is not None:
-            on_progress(done, max(total, done))
     return TextAnalysisReport(
         analyser=analyser.name,
         mode="full" if full else "incremental",
@@ -162,13 +171,19 @@ def insight_rows(feedback_ids: list[str], insights: list[TextInsight], analyser:
         "language": [i.language for i in insights],
         "sentiment": [i.sentiment.score for i in insights],
         "sentiment_label": [i.sentiment.label for i in insights],
-        "themes": [json.dumps(list(i.themes), ensure_ascii=False) for i in insights],
+        "themes": [_themes_json(i.themes) for i in insights],
         "intent": [i.intent for i in insights],
         "redacted_text": [i.redacted_text for i in insights],
         "analyser": [analyser] * n,
         "analysed_at": [now] * n,
     }
     return pa.table(data, schema=arrow_schema("feedback_insights", INSIGHT_COLUMNS))
+
+
+@lru_cache(maxsize=4_096)
+def _themes_json(themes: tuple[str, ...]) -> str:
+    """A theme list as JSON; there are few distinct lists, so each is encoded once."""
+    return json.dumps(list(themes), ensure_ascii=False)
 
 
 def _count(counts: dict[str, Counter[str]], insights: list[TextInsight]) -> None:
