@@ -9,7 +9,12 @@ import pytest
 
 from cxloop.config import Settings
 from cxloop.errors import ConfigError
-from cxloop.understand.text.analyser import TextAnalyser, default_analyser, taxonomy_digest
+from cxloop.understand.text.analyser import (
+    TextAnalyser,
+    default_analyser,
+    model_fingerprint,
+    taxonomy_digest,
+)
 from understand.text.pipeline_doubles import RuleLanguages, rule_analyser
 
 
@@ -105,3 +110,11 @@ def test_a_changed_taxonomy_gives_another_digest() -> None:
         and a.startswith("taxonomy-")
         and a == taxonomy_digest('{"themes": {"delivery": ["late"]}}')
     )
+
+
+def test_a_model_saved_again_gets_another_fingerprint(tmp_path: Path) -> None:
+    (tmp_path / "config.json").write_text("{}", encoding="utf-8")
+    first = model_fingerprint(tmp_path)
+    assert model_fingerprint(tmp_path) == first
+    (tmp_path / "model.safetensors").write_bytes(b"weights")
+    assert model_fingerprint(tmp_path) != first

@@ -58,7 +58,7 @@ def test_the_backend_option_scores_sentiment_with_the_local_model(
 ) -> None:
     analyser = default_analyser(project, backend="transformers", model=tiny_model)
     assert isinstance(analyser.sentiment, backend.TransformerSentiment)
-    assert f"sentiment=transformers:{tiny_model.name}" in analyser.name
+    assert f"sentiment=transformers:{tiny_model.name}-" in analyser.name
     insights = analyser.analyse(["the delivery was late", "great staff", "la entrega tarde"])
     assert [i.language for i in insights][:2] == ["en", "en"]
     assert all(-1 <= i.sentiment.score <= 1 for i in insights)

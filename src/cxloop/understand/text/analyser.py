@@ -216,8 +216,9 @@ def default_analyser(
     if chosen == "transformers":
         from cxloop.understand.text.transformer_backend import TransformerSentiment
 
-        sentiment = TransformerSentiment(Path(str(model_path)))
-        sentiment_name = f"transformers:{Path(str(model_path)).resolve().name}"
+        folder = Path(str(model_path))
+        sentiment = TransformerSentiment(folder)
+        sentiment_name = f"transformers:{folder.resolve().name}-{model_fingerprint(folder)}"
     else:
         sentiment = ShippedSentimentModel.load()
         sentiment_name = _part_name(sentiment)
@@ -245,6 +246,16 @@ def _part_name(part: object) -> str:
     version = getattr(part, "version", None)
     kind = type(part).__name__
     return f"{kind}-{version}" if version else kind
+
+
+def model_fingerprint(folder: Path) -> str:
+    """A short fingerprint of a model folder's files (names, sizes, modification times), so
+    that a model saved again into the same folder gives a new analyser name."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        stat = path.stat()
+        digest.update(f"{path.relative_to(folder)}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+    return digest.hexdigest()[:10]
 
 
 def taxonomy_digest(taxonomy_json: str) -> str:
