@@ -224,6 +224,7 @@ def update_docs(markdown: str) -> None:
 def main(
     quick: bool = False, write_docs: bool = False, n: int | None = None, repeat: int = 3
 ) -> dict[str, dict[str, float]]:
+    n_given = n is not None
     n = n or (2_000 if quick else 20_000)
     corpora = {"demo comments": demo_comments(n), "public texts": public_texts(n)}
     corpora = {name: texts for name, texts in corpora.items() if texts[0]}
@@ -234,7 +235,7 @@ def main(
     finally:
         os.sched_setaffinity(0, allowed)
     sizes = {name: len(texts) for name, (texts, _) in corpora.items()}
-    flags = " --quick" if quick else ""
+    flags = (" --quick" if quick else "") + (f" --texts {n}" if n_given else "")
     markdown = to_markdown(results, sizes, f"python -m benchmarks.text_speed{flags}")
     print(markdown)
     if write_docs:

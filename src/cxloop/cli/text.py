@@ -93,6 +93,8 @@ def print_analysis(report: TextAnalysisReport) -> None:
         ("intent", report.intents),
     ):
         table = Table(title, "rows", "share", title_justify="left", box=None)
+        for column in table.columns[1:]:
+            column.justify = "right"
         for key, n in counts.items():
             table.add_row(escape(key), f"{n:,}", f"{n / report.analysed:.1%}")
         console.print(table)
