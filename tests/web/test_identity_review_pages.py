@@ -59,7 +59,7 @@ def test_an_analyst_sees_the_waterfall_of_two_records(
         re.search(r'id="waterfall-chart-spec">(.*?)</script>', html, re.S).group(1)  # type: ignore[union-attr]
     )
     bars = spec["layer"][1]["data"]["values"]
-    assert [b["step"] for b in bars][0] == "Prior" and bars[-1]["step"] == "Total"
+    assert bars[0]["step"] == "Prior" and bars[-1]["step"] == "Total"
     assert bars[-1]["end"] == pytest.approx(30.8871, abs=1e-3)
     assert "/static/js/charts.js" in html
     reads = [r for r in audit_actions(web_warehouse) if r["target_table"] == "identities"]
@@ -76,12 +76,10 @@ def test_a_record_of_another_customer_can_be_explained_and_merged(
     assert "Records crm:C1 and crm:C2" in html and "In different customers" in html
     assert 'name="other" value="' + ids["jose"] + '"' in html
     token = csrf_from(html)
-    response = post(
-        client, f"{page}/merge", {"other": ids["jose"], "reason": "same person"}, token
-    )
+    response = post(client, f"{page}/merge", {"other": ids["jose"], "reason": "same person"}, token)
     assert response.status_code == 303
     target = response.headers["location"]
-    assert re.fullmatch(rf"/customers/cus_\w+\?applied=ovr_[0-9a-f]{{12}}#identity-review", target)
+    assert re.fullmatch(r"/customers/cus_\w+\?applied=ovr_[0-9a-f]{12}#identity-review", target)
     customer_of = identity_of(web_warehouse)
     assert customer_of["crm:C2"] == customer_of["crm:C1"]
     after = client.get(target.split("#")[0]).text
@@ -172,13 +170,14 @@ def test_mistakes_are_clear_4xx_pages(
     client = signed_in("analyst")
     page = f"/customers/{ids['ana']}"
     token = csrf_from(client.get(page).text)
+    nobody = "/customers/cus_nobody"
     cases = [
         (f"{page}/split", {"records": "crm:C2", "reason": "x"}, 400, "not records of"),
         (f"{page}/split", {"records": "nope:1", "reason": "x"}, 404, "no customer or source"),
         (f"{page}/split", {"reason": "x"}, 400, "field records"),
         (f"{page}/split", {"records": "webshop:W7"}, 400, "field reason"),
         (f"{page}/split", {"records": ["crm:C1", "webshop:W7"], "reason": "x"}, 400, "all the"),
-        ("/customers/cus_nobody/split", {"records": "webshop:W7", "reason": "x"}, 404, "cus_nobody"),
+        (f"{nobody}/split", {"records": "webshop:W7", "reason": "x"}, 404, "cus_nobody"),
         (f"{page}/merge", {"other": "cus_nobody", "reason": "x"}, 404, "cus_nobody"),
         (f"{page}/merge", {"other": "  ", "reason": "x"}, 400, "field other"),
         (f"{page}/merge", {"other": "crm:C1", "reason": "x"}, 400, "already one customer"),
@@ -209,7 +208,7 @@ def test_the_review_in_spanish_and_chinese(
 ) -> None:
     es = signed_in("analyst", language="es")
     html = es.get(f"/customers/{ids['ana']}", params={"a": "crm:C1", "b": "webshop:W7"}).text
-    assert "Fusiones y divisiones" in html and "Misma dirección" in html
+    assert "Fusiones y separaciones" in html and "Misma dirección" in html
     assert "Probabilidad de coincidencia" in html and "+30,89" in html
     zh = signed_in("analyst", language="zh")
     html = zh.get(f"/customers/{ids['ana']}", params={"a": "crm:C1", "b": "webshop:W7"}).text

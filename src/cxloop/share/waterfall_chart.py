@@ -69,6 +69,7 @@ def match_weight_waterfall_chart(
     threshold_weight: float,
     *,
     weight_title: str = "Match weight",
+    axis_title: str = "Match weight (dashed line: the threshold)",
     step_title: str = "Step",
     up_label: str = "For a match",
     down_label: str = "Against a match",
@@ -86,7 +87,8 @@ def match_weight_waterfall_chart(
         The prior first, the comparisons, the total last (see :class:`WaterfallStep`).
     threshold_weight
         The match threshold as a match weight: pairs whose total reaches it link.
-    weight_title, step_title, up_label, down_label, ends_label, threshold_label, running_title
+    weight_title, axis_title, step_title, up_label, down_label, ends_label, threshold_label,
+    running_title
         Axis, legend and tooltip texts, translated.
     description
         The chart's text description (the SVG's ``aria-label``).
@@ -130,7 +132,7 @@ def match_weight_waterfall_chart(
     base = alt.Chart(alt.Data(values=rows))
     bars = base.mark_bar(height={"band": 0.7}).encode(
         y=y,
-        x=alt.X("start:Q", title=weight_title, scale=x_scale),
+        x=alt.X("start:Q", title=axis_title, scale=x_scale),
         x2="end:Q",
         color=alt.Color(
             "direction:N",

@@ -146,6 +146,7 @@ def explanation_view(
         steps,
         explanation.threshold_weight,
         weight_title=_("Match weight"),
+        axis_title=_("Match weight (dashed line: the threshold)"),
         step_title=_("Comparison"),
         up_label=_("For a match"),
         down_label=_("Against a match"),

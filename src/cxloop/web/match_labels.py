@@ -62,18 +62,22 @@ def comparison(ui: UiLanguage, name: str) -> str:
 
 
 def level(ui: UiLanguage, vector_value: int, label: str) -> str:
-    """The level a pair fell into, in the UI language."""
+    """The level a pair fell into, in the UI language: its own label when this module knows
+    it, else "missing" for Splink's null levels (-1) and "different" for the else level (0),
+    else the model's English."""
+    known = LEVEL_LABELS.get(label)
+    if known:
+        return ui.gettext(known)
     if vector_value < 0:
         return ui.gettext(MISSING)
     if vector_value == 0:
         return ui.gettext(DIFFERENT)
-    known = LEVEL_LABELS.get(label)
-    return ui.gettext(known) if known else label
+    return label
 
 
 def is_translated(vector_value: int, label: str) -> bool:
     """Whether :func:`level` translates this level (else it is the model's English)."""
-    return vector_value <= 0 or label in LEVEL_LABELS
+    return label in LEVEL_LABELS or vector_value <= 0
 
 
 def override_kind(ui: UiLanguage, kind: str) -> str:
