@@ -1,0 +1,100 @@
+"""What personal data looks like in a comment: the patterns and checks :mod:`redaction` uses.
+
+Numbers are found as candidates by a loose pattern and then checked: card numbers by the Luhn
+checksum, IBANs by their ISO 7064 mod-97 check digits, phone numbers by the numbering plans of
+the markets cxloop serves (libphonenumber). Dates, times and numbers after an order or invoice
+word are masked first, so that they are never mistaken for a phone or card number.
+"""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+
+EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]){11,30}(?![A-Za-z0-9])")
+CARD = re.compile(r"(?<![A-Za-z0-9])\d(?:[ -]?\d){12,18}(?![A-Za-z0-9])")
+PHONE = re.compile(r"(?<![A-Za-z0-9+])(?:\+\s?|00)?\(?\d[\d \u00a0().\-]{5,22}\d(?![A-Za-z0-9])")
+ACCOUNT = re.compile(
+    r"(?i:\baccount|\bacct|\bsort code|\bcuenta|\bccc\b|\bclabe|账号|账户|帐号|帐户|卡号|银行卡)"
+    r"(?i:\s*(?:number|num|no\.?|nº|n\.º|número|numero|号码|号)?\s*(?:is|es|:|：|是|为|#)?\s*)"
+    r"(?P<number>\d(?:[ -]?\d){5,33})(?![A-Za-z0-9])"
+)
+# spans that look like numbers but are not personal data
+_NOT_PII = re.compile(
+    r"(?<![\d.\-/])(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"  # 2024-03-15
+    r"|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})(?!\d)"  # 15/03/2024, 03-15-24
+    r"|\d{1,2}:\d{2}(?::\d{2})?"  # 10:30
+    r"|(?i:\b(?:order|invoice|ref(?:erence)?|ticket|tracking|pedido|factura|referencia"
+    r"|seguimiento|albar[aá]n)\b|订单|单号|发票|运单)"
+    r"\s*(?:(?i:number|no\.?|num|nº|n\.º|número|numero|号码|号)\s*)?[:：#]?\s*[A-Za-z]{0,4}[-\d]+"
+)
+
+PHONE_REGIONS = {
+    "en": ("US", "GB", "CA", "AU", "IE"),
+    "es": ("ES", "MX", "AR", "CO", "CL", "PE", "US"),
+    "zh": ("CN", "HK", "TW", "SG"),
+}
+_ALL_REGIONS = tuple(dict.fromkeys(r for rs in PHONE_REGIONS.values() for r in rs))
+
+
+def luhn_valid(digits: str) -> bool:
+    """Whether a string of digits passes the Luhn checksum (card numbers do).
+
+    Examples
+    --------
+    >>> luhn_valid("4111111111111111"), luhn_valid("4111111111111112")
+    (True, False)
+    """
+    total = 0
+    for i, char in enumerate(reversed(digits)):
+        n = int(char)
+        if i % 2:
+            n = n * 2 - 9 if n > 4 else n * 2
+        total += n
+    return total % 10 == 0
+
+
+def iban_valid(candidate: str) -> bool:
+    """Whether ``candidate`` (spaces allowed) has valid IBAN check digits.
+
+    Examples
+    --------
+    >>> iban_valid("ES91 2100 0418 4502 0005 1332")
+    True
+    """
+    iban = candidate.replace(" ", "").upper()
+    if not (15 <= len(iban) <= 34) or not iban[:2].isalpha() or not iban[2:4].isdigit():
+        return False
+    rearranged = iban[4:] + iban[:4]
+    number = "".join(str(int(c, 36)) for c in rearranged)
+    return int(number) % 97 == 1
+
+
+def mask_not_pii(text: str) -> str:
+    """``text`` with dates, times and order references blanked out (same length)."""
+    return _NOT_PII.sub(lambda m: "\x00" * len(m.group()), text)
+
+
+def phone_valid(candidate: str, language: str) -> bool:
+    """Whether ``candidate`` is a valid phone number in a market of ``language`` (or any)."""
+    digits = sum(c.isdigit() for c in candidate)
+    if not 7 <= digits <= 15:
+        return False
+    stripped = candidate.strip()
+    if stripped.startswith(("+", "00")):
+        international = "+" + stripped.lstrip("+")[2:] if stripped.startswith("00") else stripped
+        try:
+            return phonenumbers.is_valid_number(phonenumbers.parse(international, None))
+        except phonenumbers.NumberParseException:
+            return False
+    regions = PHONE_REGIONS.get(language, ())
+    for region in (*regions, *(r for r in _ALL_REGIONS if r not in regions)):
+        try:
+            number = phonenumbers.parse(stripped, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return True
+    return False
