@@ -18,6 +18,14 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _lock = threading.Lock()
 
 
+def _strip(char: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+
+
+# accented Latin letters (U+00C0 to U+024F) to their base letters, for str.translate
+_FOLD = {code: _strip(chr(code)) for code in range(0xC0, 0x250) if _strip(chr(code)) != chr(code)}
+
+
 def fold(text: str) -> str:
     """Lower-case ``text`` and strip its accents (``"Envío"`` → ``"envio"``).
 
@@ -28,6 +36,9 @@ def fold(text: str) -> str:
     """
     text = text.lower()
     if text.isascii():
+        return text
+    text = text.translate(_FOLD)
+    if all(ord(c) < 0x250 or c.isspace() for c in text):
         return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))

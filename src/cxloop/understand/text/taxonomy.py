@@ -25,15 +25,26 @@ from __future__ import annotations
 import re
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from cxloop.domain.definitions import load_definition
 from cxloop.errors import ConfigError
 
 THEME_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 DEFAULT_LANGUAGES = ("en", "es", "zh")
+
+
+def _check_id(theme_id: str) -> str:
+    if not THEME_ID.match(theme_id):
+        raise ValueError(
+            f"theme id {theme_id!r} must be lower-case letters, digits and underscores"
+        )
+    return theme_id
+
+
+ThemeId = Annotated[str, AfterValidator(_check_id)]
 
 
 class ThemeTerms(BaseModel):
@@ -66,6 +77,12 @@ class ThemeTerms(BaseModel):
             cleaned.append(text)
         return tuple(cleaned)
 
+    @model_validator(mode="after")
+    def _not_empty(self) -> ThemeTerms:
+        if not self.terms:
+            raise ValueError("a theme needs at least one keyword or phrase")
+        return self
+
     @property
     def terms(self) -> tuple[str, ...]:
         """Keywords and phrases together."""
@@ -79,24 +96,12 @@ class TaxonomyFile(BaseModel):
 
     language: str = Field(pattern=r"^[a-z]{2,3}$")
     include_defaults: bool = True
-    themes: dict[str, ThemeTerms] = Field(default_factory=dict)
+    themes: dict[ThemeId, ThemeTerms] = Field(default_factory=dict)
 
     @field_validator("themes", mode="before")
     @classmethod
     def _no_empty(cls, value: Any) -> Any:
         return {} if value is None else value
-
-    @field_validator("themes")
-    @classmethod
-    def _ids(cls, themes: dict[str, ThemeTerms]) -> dict[str, ThemeTerms]:
-        for theme_id, terms in themes.items():
-            if not THEME_ID.match(theme_id):
-                raise ValueError(
-                    f"theme id {theme_id!r} must be lower-case letters, digits and underscores"
-                )
-            if not terms.terms:
-                raise ValueError(f"theme {theme_id!r} has no keywords or phrases")
-        return themes
 
 
 class Theme(BaseModel):

@@ -13,6 +13,7 @@ dictionary look-ups per word.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from cxloop.understand.text.segmentation import (
@@ -114,6 +115,9 @@ class _ChineseMatcher:
                     self.terms.append((word, theme.id))
         add_chinese_words([w for w, _ in self.terms if has_cjk(w)])
         self._words: dict[str, frozenset[str]] = {}
+        # texts with no keyword anywhere skip segmentation
+        longest_first = sorted({w for w, _ in self.terms}, key=len, reverse=True)
+        self._any = re.compile("|".join(map(re.escape, longest_first))) if self.terms else None
 
     def _lookup(self, word: str) -> frozenset[str]:
         found = self._words.get(word)
@@ -126,6 +130,8 @@ class _ChineseMatcher:
 
     def tag(self, text: str) -> set[str]:
         themes: set[str] = set()
+        if self._any is None or self._any.search(text.lower()) is None:
+            return themes
         lookup = self._lookup
         for word in chinese_words(text):
             found = lookup(word)
