@@ -14,6 +14,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
@@ -77,11 +78,12 @@ class _Words:
         return terms
 
     def _chinese(self, text: str) -> list[str]:
-        terms = []
+        kept: list[str | None] = []
         for word in chinese_words(text):
-            if word in self.stop or len(word) < 2 or not (has_cjk(word) or word.isalpha()):
-                continue
-            terms.append(word)
+            useful = has_cjk(word) or (word.isalpha() and len(word) > 1)
+            kept.append(word if useful and word not in self.stop else None)
+        terms = [w for w in kept if w and len(w) > 1]
+        terms += [f"{a}{b}" for a, b in itertools.pairwise(kept) if a and b]
         return terms
 
     def __call__(self, text: str) -> list[str]:
@@ -123,28 +125,31 @@ def _discover_language(
 
     words = _Words(language)
     vectorizer = TfidfVectorizer(
-        analyzer=words, min_df=2, max_df=0.6, sublinear_tf=True, dtype=np.float32
+        analyzer=words, min_df=2, max_df=0.9, sublinear_tf=True, dtype=np.float32
     )
     try:
         matrix = vectorizer.fit_transform(texts)
     except ValueError:  # no term left after pruning
         return []
-    k = min(max_themes, len(texts) // min_size, matrix.shape[1])
+    # about sqrt(n / 2) topics for n comments (a common rule of thumb), at most max_themes
+    k = min(max_themes, len(texts) // min_size, round((len(texts) / 2) ** 0.5), matrix.shape[1])
     if k < 1:
         return []
     model = NMF(n_components=k, init="nndsvda", random_state=random_state, max_iter=400)
-    weights = model.fit_transform(matrix)
+    with np.errstate(invalid="ignore"):  # an exact fit makes a tiny negative residual
+        weights = model.fit_transform(matrix)
+    labels = _merge_similar(matrix, np.where(weights.max(axis=1) > 0, weights.argmax(axis=1), -1))
     vocabulary = vectorizer.get_feature_names_out()
-    best = weights.argmax(axis=1)
-    loaded = weights.max(axis=1) > 0
+    present = (matrix > 0).tocsc()
     found = []
-    for component in range(k):
-        members = np.flatnonzero((best == component) & loaded)
+    for cluster in np.unique(labels[labels >= 0]):
+        members = np.flatnonzero(labels == cluster)
         if len(members) < min_size:
             continue
-        top = np.argsort(model.components_[component])[::-1][:n_terms]
-        terms = tuple(words.display(vocabulary[i]) for i in top if model.components_[component, i])
-        order = members[np.argsort(weights[members, component])[::-1]]
+        terms = _top_terms(present, members, vocabulary, words, n_terms)
+        centroid = np.asarray(matrix[members].mean(axis=0)).ravel()
+        closeness = matrix[members] @ centroid
+        order = members[np.argsort(-closeness, kind="stable")]
         examples: list[str] = []
         for row in order:
             if texts[row] not in examples:
@@ -163,6 +168,37 @@ def _discover_language(
             )
         )
     return found
+
+
+def _merge_similar(matrix: Any, labels: np.ndarray, threshold: float = 0.3) -> np.ndarray:
+    """Join clusters whose mean TF-IDF vectors point the same way (cosine above threshold)."""
+    labels = labels.copy()
+    while True:
+        clusters = [c for c in np.unique(labels) if c >= 0]
+        if len(clusters) < 2:
+            return labels
+        centroids = np.vstack([np.asarray(matrix[labels == c].mean(axis=0)) for c in clusters])
+        norms = np.linalg.norm(centroids, axis=1, keepdims=True)
+        unit = centroids / np.where(norms == 0, 1, norms)
+        similarity = unit @ unit.T
+        np.fill_diagonal(similarity, 0)
+        i, j = np.unravel_index(similarity.argmax(), similarity.shape)
+        if similarity[i, j] <= threshold:
+            return labels
+        labels[labels == clusters[j]] = clusters[i]
+
+
+def _top_terms(
+    present: Any, members: np.ndarray, vocabulary: np.ndarray, words: _Words, n_terms: int
+) -> tuple[str, ...]:
+    """Terms most of the cluster uses and the rest of the comments use less: share × lift."""
+    n = present.shape[0]
+    inside = np.asarray(present[members].sum(axis=0)).ravel() / len(members)
+    total = np.asarray(present.sum(axis=0)).ravel()
+    outside = (total - inside * len(members)) / max(n - len(members), 1)
+    score = inside * np.log((inside + 0.01) / (outside + 0.01))
+    top = [i for i in np.argsort(-score, kind="stable")[:n_terms] if score[i] > 0]
+    return tuple(words.display(str(vocabulary[i])) for i in top)
 
 
 def discover_themes(
