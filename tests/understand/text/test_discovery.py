@@ -141,7 +141,7 @@ def test_promote_creates_a_missing_file_and_extends_defaults(
     )
     extended = promote_theme(tmp_path, gift, theme_id="returns", keywords=["退卡"], extend=True)
     assert extended.label == "退货与退款"
-    returns = [t for t in load_taxonomy(tmp_path).themes("zh") if t.id == "returns"][0]
+    returns = next(t for t in load_taxonomy(tmp_path).themes("zh") if t.id == "returns")
     assert returns.keywords[0] == "退货" and returns.keywords[-1] == "退卡"
     with pytest.raises(UsageError, match="does not exist"):
         promote_theme(tmp_path, gift, theme_id="nothing_here", extend=True)
