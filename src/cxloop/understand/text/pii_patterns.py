@@ -13,8 +13,8 @@ import re
 import phonenumbers
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]){11,30}(?![A-Za-z0-9])")
-CARD = re.compile(r"(?<![A-Za-z0-9])\d(?:[ -]?\d){12,18}(?![A-Za-z0-9])")
+IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}(?![A-Za-z0-9])")
+CARD = re.compile(r"(?<![A-Za-z0-9+])(?!00)\d(?:[ -]?\d){12,18}(?![A-Za-z0-9])")
 PHONE = re.compile(r"(?<![A-Za-z0-9+])(?:\+\s?|00)?\(?\d[\d \u00a0().\-]{5,22}\d(?![A-Za-z0-9])")
 ACCOUNT = re.compile(
     r"(?i:\baccount|\bacct|\bsort code|\bcuenta|\bccc\b|\bclabe|账号|账户|帐号|帐户|卡号|银行卡)"
@@ -26,17 +26,19 @@ _NOT_PII = re.compile(
     r"(?<![\d.\-/])(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"  # 2024-03-15
     r"|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})(?!\d)"  # 15/03/2024, 03-15-24
     r"|\d{1,2}:\d{2}(?::\d{2})?"  # 10:30
-    r"|(?i:\b(?:order|invoice|ref(?:erence)?|ticket|tracking|pedido|factura|referencia"
-    r"|seguimiento|albar[aá]n)\b|订单|单号|发票|运单)"
+    r"|[$€£¥]\s?\d(?:[\d.,]*\d)?"  # $1,234.56
+    r"|\d(?:[\d.,]*\d)?\s?(?:[€元円]|(?i:eur|usd|mxn|gbp|cny|rmb|euros?|pesos|dollars?|pounds"
+    r"|yuan)(?![A-Za-z]))"  # 1.234,56 €, 1299元
+    r"|\d{1,3}(?:[.,]\d{3})+[.,]\d{2}(?!\d)"  # 1,234,567.89
+    r"|(?i:(?<![A-Za-z])(?:order|invoice|ref(?:erence)?|ticket|tracking|pedido|factura"
+    r"|referencia|seguimiento|albar[aá]n)(?![A-Za-z])|订单|单号|发票|运单)"
     r"\s*(?:(?i:number|no\.?|num|nº|n\.º|número|numero|号码|号)\s*)?[:：#]?\s*[A-Za-z]{0,4}[-\d]+"
 )
 
-PHONE_REGIONS = {
-    "en": ("US", "GB", "CA", "AU", "IE"),
-    "es": ("ES", "MX", "AR", "CO", "CL", "PE", "US"),
-    "zh": ("CN", "HK", "TW", "SG"),
-}
-_ALL_REGIONS = tuple(dict.fromkeys(r for rs in PHONE_REGIONS.values() for r in rs))
+# national numbers (no + or 00) are tried in the markets cxloop serves, the text's language's
+# first; none of them has valid numbers of 8 digits or fewer, so short order numbers stay
+PHONE_REGIONS = {"en": ("US", "GB"), "es": ("ES", "MX"), "zh": ("CN",)}
+_ALL_REGIONS = tuple(r for regions in PHONE_REGIONS.values() for r in regions)
 
 
 def luhn_valid(digits: str) -> bool:
@@ -72,13 +74,28 @@ def iban_valid(candidate: str) -> bool:
     return int(number) % 97 == 1
 
 
+def iban_span(candidate: str) -> int:
+    """The length of the IBAN that ``candidate`` starts with (0 if none): the whole candidate, or
+    it less trailing space-separated groups (a following word in capitals, say)."""
+    end = len(candidate)
+    while end >= 15:
+        if iban_valid(candidate[:end]):
+            return end
+        space = candidate.rfind(" ", 0, end)
+        if space < 0:
+            return 0
+        end = space
+    return 0
+
+
 def mask_not_pii(text: str) -> str:
     """``text`` with dates, times and order references blanked out (same length)."""
     return _NOT_PII.sub(lambda m: "\x00" * len(m.group()), text)
 
 
 def phone_valid(candidate: str, language: str) -> bool:
-    """Whether ``candidate`` is a valid phone number in a market of ``language`` (or any)."""
+    """Whether ``candidate`` is a valid phone number: international (``+``/``00``) anywhere,
+    national in the US, the UK, Spain, Mexico or China (the markets of ``language`` first)."""
     digits = sum(c.isdigit() for c in candidate)
     if not 7 <= digits <= 15:
         return False
@@ -89,8 +106,8 @@ def phone_valid(candidate: str, language: str) -> bool:
             return phonenumbers.is_valid_number(phonenumbers.parse(international, None))
         except phonenumbers.NumberParseException:
             return False
-    regions = PHONE_REGIONS.get(language, ())
-    for region in (*regions, *(r for r in _ALL_REGIONS if r not in regions)):
+    first = PHONE_REGIONS.get(language, ())
+    for region in (*first, *(r for r in _ALL_REGIONS if r not in first)):
         try:
             number = phonenumbers.parse(stripped, region)
         except phonenumbers.NumberParseException:

@@ -28,24 +28,28 @@ from cxloop.understand.text.pii_patterns import (
     EMAIL,
     IBAN,
     PHONE,
-    iban_valid,
+    iban_span,
     luhn_valid,
     mask_not_pii,
     phone_valid,
 )
 from cxloop.understand.text.segmentation import fold
 
-_CAP = r"[A-ZÁÉÍÓÚÑÜ][a-záéíóúñüàèìòùç'’\-]+"
-_LATIN_NAME = rf"{_CAP}(?:\s+(?:(?:de|del|la|los|y|van|von)\s+)?{_CAP}){{0,3}}"
+_CAP = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]*(?:['’\-][A-ZÀ-ÖØ-Þa-zß-öø-ÿ]+)*"
+_LATIN_NAME = rf"{_CAP}(?:\s+(?:(?:de|del|la|las|los|y|van|von|da|di)\s+){{0,2}}{_CAP}){{0,3}}"
 _SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕"
     "丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔"
 )
+_COMPOUND_SURNAMES = frozenset(
+    ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒",
+     "令狐", "夏侯", "端木", "独孤", "南宫", "西门")
+)  # fmt: skip
 _NAME_CUES = re.compile(
     rf"(?:(?i:\bmy name is|\bmy name's|\bname\s*:|\bi am|\bi'm|\bme llamo|\bmi nombre es"
     rf"|\bnombre\s*:|\bsoy)\s+)(?P<name>{_LATIN_NAME})"
     r"|(?:我叫|我的名字是|我的名字叫|姓名[:：]?\s*)(?P<zh>[\u4e00-\u9fff]{2,3})"
-    rf"|(?:我是|本人)(?P<zh2>[{_SURNAMES}][\u4e00-\u9fff]{{1,2}})"
+    rf"|(?:我是|本人)(?P<zh2>(?:{'|'.join(_COMPOUND_SURNAMES)}|[{_SURNAMES}])[\u4e00-\u9fff]{{1,2}})"
 )
 _SIGN_OFF = re.compile(
     rf"(?i:\b(?:regards|kind regards|best|thanks|thank you|cheers|saludos|un saludo|gracias"
@@ -78,7 +82,9 @@ def _known_name_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
         if len(parts) > 1:
             variants.update(p for p in parts if len(p) >= 3 and fold(p) not in _STOP_NAME_WORDS)
         elif re.fullmatch(r"[\u4e00-\u9fff]{3,4}", name):
-            variants.add(name[1:])  # a Chinese given name of two characters
+            surname = 2 if name[:2] in _COMPOUND_SURNAMES else 1
+            if len(name) - surname >= 2:
+                variants.add(name[surname:])  # a given name of two characters
     if not variants:
         return None
     alternatives = []
@@ -89,6 +95,11 @@ def _known_name_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
             words = [_accent_class(w) for w in variant.split(" ")]
             alternatives.append(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)")
     return re.compile("|".join(alternatives), re.IGNORECASE)
+
+
+def _iban(match: re.Match[str]) -> str:
+    end = iban_span(match.group())
+    return "[IBAN]" + match.group()[end:] if end else match.group()
 
 
 def _replace_spans(text: str, spans: list[tuple[int, int, str]]) -> str:
@@ -154,7 +165,7 @@ class PatternRedactor:
         if "@" in text:
             text = EMAIL.sub("[EMAIL]", text)
         if any(c.isdigit() for c in text):
-            text = IBAN.sub(lambda m: "[IBAN]" if iban_valid(m.group()) else m.group(), text)
+            text = IBAN.sub(_iban, text)
             text = ACCOUNT.sub(
                 lambda m: m.group()[: m.start("number") - m.start()] + "[ACCOUNT]", text
             )
