@@ -90,8 +90,8 @@ def chinese_words(text: str) -> list[str]:
 
     Examples
     --------
-    >>> chinese_words("快递员很准时")
-    ['快递员', '很', '准时']
+    >>> chinese_words("客服态度很好 OK")
+    ['客服', '态度', '很', '好', 'ok']
     """
     tokenizer = chinese_tokenizer()
     return [w for w in tokenizer.cut(text.lower(), HMM=False) if not w.isspace()]
