@@ -215,6 +215,11 @@ def test_order_numbers_prices_and_dates_survive(
         ("I am Disappointed. I'm Sorry.", "en", "I am Disappointed. I'm Sorry."),
         ("Soy Ana y me llamo Ana María de la Cruz", "es", "Soy [NAME] y me llamo [NAME]"),
         ("我是老客户了，我是王芳", "zh", "我是老客户了，我是[NAME]"),
+        ("I am VERY concerned, I'm Platinum", "en", "I am VERY concerned, I'm Platinum"),
+        ("Claim 4016688561, request # 16866853", "en", "Claim 4016688561, request # 16866853"),
+        ("99.99999999% sure, from 153.69.214.203", "en", "99.99999999% sure, from 153.69.214.203"),
+        ("Thanks! Happy New Year! Thanks, Lin S", "en", "Thanks! Happy New Year! Thanks, [NAME]"),
+        ("name: Mitchell M Neuer", "en", "name: [NAME]"),
         ("", "en", ""),
     ],
 )  # fmt: skip

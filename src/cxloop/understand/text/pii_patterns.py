@@ -26,17 +26,23 @@ _NOT_PII = re.compile(
     r"(?<![\d.\-/])(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"  # 2024-03-15
     r"|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})(?!\d)"  # 15/03/2024, 03-15-24
     r"|\d{1,2}:\d{2}(?::\d{2})?"  # 10:30
+    r"|\d{1,3}(?:\.\d{1,3}){3}(?!\d)"  # 192.168.0.1
+    r"|\d[\d.,]*\s?%"  # 99.5%
+    r"|#\s?[A-Za-z]{0,4}[-\d]+"  # #1000123
     r"|[$€£¥]\s?\d(?:[\d.,]*\d)?"  # $1,234.56
     r"|\d(?:[\d.,]*\d)?\s?(?:[€元円]|(?i:eur|usd|mxn|gbp|cny|rmb|euros?|pesos|dollars?|pounds"
     r"|yuan)(?![A-Za-z]))"  # 1.234,56 €, 1299元
     r"|\d{1,3}(?:[.,]\d{3})+[.,]\d{2}(?!\d)"  # 1,234,567.89
-    r"|(?i:(?<![A-Za-z])(?:order|invoice|ref(?:erence)?|ticket|tracking|pedido|factura"
-    r"|referencia|seguimiento|albar[aá]n)(?![A-Za-z])|订单|单号|发票|运单)"
+    r"|(?i:(?<![A-Za-z])(?:order|invoice|ref(?:erence)?|ticket|tracking|claim|case|request"
+    r"|confirmation|booking|reservation|locator|pedido|factura|referencia|seguimiento|reclamaci[oó]n"
+    r"|reserva|albar[aá]n)(?![A-Za-z])|订单|单号|发票|运单)"
     r"\s*(?:(?i:number|no\.?|num|nº|n\.º|número|numero|号码|号)\s*)?[:：#]?\s*[A-Za-z]{0,4}[-\d]+"
 )
 
 # national numbers (no + or 00) are tried in the markets cxloop serves, the text's language's
-# first; none of them has valid numbers of 8 digits or fewer, so short order numbers stay
+# first, when they have 9 digits or more (every mobile number there has): shorter order or
+# reference numbers stay even without a word before them
+NATIONAL_MIN_DIGITS = 9
 PHONE_REGIONS = {"en": ("US", "GB"), "es": ("ES", "MX"), "zh": ("CN",)}
 _ALL_REGIONS = tuple(r for regions in PHONE_REGIONS.values() for r in regions)
 
@@ -95,11 +101,14 @@ def mask_not_pii(text: str) -> str:
 
 def phone_valid(candidate: str, language: str) -> bool:
     """Whether ``candidate`` is a valid phone number: international (``+``/``00``) anywhere,
-    national in the US, the UK, Spain, Mexico or China (the markets of ``language`` first)."""
+    national (9 digits or more) in the US, the UK, Spain, Mexico or China (the markets of
+    ``language`` first)."""
     digits = sum(c.isdigit() for c in candidate)
     if not 7 <= digits <= 15:
         return False
     stripped = candidate.strip()
+    if not stripped.startswith(("+", "00")) and digits < NATIONAL_MIN_DIGITS:
+        return False
     if stripped.startswith(("+", "00")):
         international = "+" + stripped.lstrip("+")[2:] if stripped.startswith("00") else stripped
         try:

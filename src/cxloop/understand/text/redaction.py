@@ -35,8 +35,11 @@ from cxloop.understand.text.pii_patterns import (
 )
 from cxloop.understand.text.segmentation import fold
 
-_CAP = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]*(?:['’\-][A-ZÀ-ÖØ-Þa-zß-öø-ÿ]+)*"
-_LATIN_NAME = rf"{_CAP}(?:\s+(?:(?:de|del|la|las|los|y|van|von|da|di)\s+){{0,2}}{_CAP}){{0,3}}"
+# a capitalised word with a lower-case letter (Ana, O'Brien, Jean-Luc; not VERY, not UA)
+_CAP = r"(?:[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:['’\-][A-ZÀ-ÖØ-Þa-zß-öø-ÿ]+)*|[A-Z]['’][A-Z][a-zß-öø-ÿ]+)"
+_PARTICLES = r"(?:(?:de|del|la|las|los|y|van|von|da|di)\s+){0,2}"
+_INITIAL = r"[A-Z]\.?(?![A-Za-z])"
+_LATIN_NAME = rf"{_CAP}(?:\s+{_PARTICLES}(?:{_CAP}|{_INITIAL})){{0,3}}"
 _SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕"
     "丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔"
@@ -46,14 +49,14 @@ _COMPOUND_SURNAMES = frozenset(
      "令狐", "夏侯", "端木", "独孤", "南宫", "西门")
 )  # fmt: skip
 _NAME_CUES = re.compile(
-    rf"(?:(?i:\bmy name is|\bmy name's|\bname\s*:|\bi am|\bi'm|\bme llamo|\bmi nombre es"
+    rf"(?:(?i:\bmy name is|\bmy name's|\bname\s*:|\bme llamo|\bmi nombre es"
     rf"|\bnombre\s*:|\bsoy)\s+)(?P<name>{_LATIN_NAME})"
     r"|(?:我叫|我的名字是|我的名字叫|姓名[:：]?\s*)(?P<zh>[\u4e00-\u9fff]{2,3})"
     rf"|(?:我是|本人)(?P<zh2>(?:{'|'.join(_COMPOUND_SURNAMES)}|[{_SURNAMES}])[\u4e00-\u9fff]{{1,2}})"
 )
 _SIGN_OFF = re.compile(
     rf"(?i:\b(?:regards|kind regards|best|thanks|thank you|cheers|saludos|un saludo|gracias"
-    rf"|atentamente))\s*[,.!-]?\s+(?P<name>{_LATIN_NAME})\s*[.!]?\s*$"
+    rf"|atentamente))\s*,\s+(?P<name>{_LATIN_NAME})\s*[.!]?\s*$"
 )
 _NOT_NAMES = """the a an and or but not very so really happy sorry disappointed here still writing
 calling trying looking waiting el la un una muy cliente"""
