@@ -15,6 +15,8 @@ im ive dont didnt doesnt cant wont isnt wasnt arent youre theyre thats its just 
 didn doesn isn wasn aren don haven hasn couldn wouldn shouldn ve ll re
 got get gets getting would could should also still even one two ok okay thanks thank please
 like really very much lot lots will shall may might need want know think said say
+did does doing done going gone goes went make made makes come came comes let lets mean means
+guys yes yeah sure thing things way ve actually literally seriously hey hi hello
 """
 
 _ES = """
