@@ -189,3 +189,16 @@ def test_an_invalid_file_is_reported_and_left_alone(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"en.yaml:3: themes.a"):
         promote_theme(tmp_path, theme)
     assert path.read_text(encoding="utf-8") == "language: en\nthemes:\n  a: 5\n"
+
+
+def test_a_theme_of_undetermined_language_needs_a_language(tmp_path: Path) -> None:
+    theme = DiscoveredTheme(
+        id="parking", language="und", label="parking", terms=("parking",), size=5, share=1.0,
+        examples=(),
+    )  # fmt: skip
+    with pytest.raises(UsageError, match="cannot write a taxonomy for language 'und'"):
+        promote_theme(tmp_path, theme)
+    promoted = promote_theme(tmp_path, theme, language="en")
+    assert promoted.language == "en" and promoted.path.name == "en.yaml"
+    tagger = KeywordThemeTagger(load_taxonomy(tmp_path))
+    assert "parking" in tagger.tag_one("no parking at all", "und")

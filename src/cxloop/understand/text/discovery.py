@@ -20,6 +20,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from cxloop.errors import UsageError
+from cxloop.understand.text.parts import UNDETERMINED
 from cxloop.understand.text.segmentation import chinese_words, fold, has_cjk
 from cxloop.understand.text.stop_words import stop_words
 from cxloop.understand.text.taxonomy import THEME_ID, Taxonomy, load_taxonomy
@@ -271,6 +272,7 @@ def promote_theme(
     label: str | None = None,
     keywords: Sequence[str] | None = None,
     extend: bool = False,
+    language: str | None = None,
 ) -> PromotedTheme:
     """Write a discovered theme into the project's ``themes/<language>.yaml``.
 
@@ -289,6 +291,9 @@ def promote_theme(
     extend
         Add the keywords to an existing theme of the package defaults with the same id instead
         of creating a new theme.
+    language
+        Write it into this language's file instead of the theme's own language (required for
+        a theme found among comments of undetermined language, ``und``).
 
     Raises
     ------
@@ -298,6 +303,12 @@ def promote_theme(
         When the taxonomy file is invalid or already holds the id.
     """
     theme_id = theme_id or theme.id
+    language = (language or theme.language).split("-")[0].lower()
+    if language == UNDETERMINED or not re.fullmatch(r"[a-z]{2,3}", language):
+        raise UsageError(
+            f"theme {theme_id!r}: cannot write a taxonomy for language {language!r}; "
+            "name the language whose themes file should get it (language=… / --language)"
+        )
     if not THEME_ID.match(theme_id):
         raise UsageError(
             f"theme id {theme_id!r} must be lower-case letters, digits and underscores"
@@ -306,28 +317,28 @@ def promote_theme(
     if not words:
         raise UsageError(f"theme {theme_id!r}: no keywords to promote")
     existing = load_taxonomy(project_dir)
-    known = {t.id for t in existing.themes(theme.language)}
+    known = {t.id for t in existing.themes(language)}
     if theme_id in known and not extend:
         raise UsageError(
-            f"theme {theme_id!r} already exists in {theme.language}: choose another id "
+            f"theme {theme_id!r} already exists in {language}: choose another id "
             "or extend it (extend=True / --extend)"
         )
     if extend and theme_id not in known:
-        raise UsageError(f"theme {theme_id!r} does not exist in {theme.language}: cannot extend it")
+        raise UsageError(f"theme {theme_id!r} does not exist in {language}: cannot extend it")
     body: dict[str, object] = {}
     if label or not extend:
         body["label"] = label or theme.label
     body["keywords"] = list(words)
     if extend:
         body["extend"] = True
-    path = Path(project_dir) / "themes" / f"{theme.language}.yaml"
+    path = Path(project_dir) / "themes" / f"{language}.yaml"
     note = f"promoted from theme discovery ({theme.size} comments)"
-    add_theme_to_file(path, theme.language, theme_id, body, note=note)
-    final_label = label or (existing.label(theme_id, theme.language) if extend else theme.label)
+    add_theme_to_file(path, language, theme_id, body, note=note)
+    final_label = label or (existing.label(theme_id, language) if extend else theme.label)
     return PromotedTheme(
         path=path,
         theme_id=theme_id,
-        language=theme.language,
+        language=language,
         label=final_label,
         keywords=words,
         extend=extend,
