@@ -94,6 +94,7 @@ def test_the_starter_project_has_valid_taxonomies(tmp_path: Path) -> None:
         ("language: en\nthemes:\n  a: ['  ']\n", "empty keyword or phrase"),
         ("language: es\nthemes: {}\n", ":1: language: 'es' does not match the file name"),
         ("themes:\n  a: [x]\n", ":1: language: Field required"),
+        ("language: und\nthemes: {}\n", ":1: language: Value error, 'und' (undetermined)"),
         ("language: en\nthemes:\n  a: [x\n", ": invalid YAML"),
     ],
 )

@@ -98,6 +98,13 @@ class TaxonomyFile(BaseModel):
     include_defaults: bool = True
     themes: dict[ThemeId, ThemeTerms] = Field(default_factory=dict)
 
+    @field_validator("language")
+    @classmethod
+    def _a_language(cls, language: str) -> str:
+        if language == "und":
+            raise ValueError("'und' (undetermined) is not a language a taxonomy can be for")
+        return language
+
     @field_validator("themes", mode="before")
     @classmethod
     def _no_empty(cls, value: Any) -> Any:
