@@ -10,6 +10,7 @@ from benchmarks import (
     import_speed,
     resolve_speed,
     text_speed,
+    theme_quality,
 )
 
 
@@ -29,6 +30,8 @@ def main() -> None:
     resolve_speed.main(quick=args.quick, write_docs=args.write_docs)
     print()
     text_speed.main(quick=args.quick, write_docs=args.write_docs)
+    print()
+    theme_quality.main(quick=args.quick)
 
 
 if __name__ == "__main__":

@@ -178,6 +178,10 @@ def promote_command(
     extend: Annotated[
         bool, typer.Option("--extend", help="Add the keywords to the existing theme --id.")
     ] = False,
+    language: Annotated[
+        str | None,
+        typer.Option(help="Taxonomy file to write (needed for a theme of undetermined language)."),
+    ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Promote a discovered theme into the project's themes/<language>.yaml."""
@@ -194,6 +198,7 @@ def promote_command(
             label=label,
             keywords=keyword or None,
             extend=extend,
+            language=language,
         )
     if json_output:
         print_json(promoted.model_dump(mode="json"))

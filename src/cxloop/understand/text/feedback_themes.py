@@ -99,6 +99,7 @@ def promote_feedback_theme(
     label: str | None = None,
     keywords: Sequence[str] | None = None,
     extend: bool = False,
+    language: str | None = None,
     limit: int = DEFAULT_LIMIT,
     max_themes: int = 8,
     min_size: int = 5,
@@ -113,6 +114,9 @@ def promote_feedback_theme(
         Override the discovered id, label and keywords.
     extend
         Add the keywords to an existing theme with id ``theme_id`` instead.
+    language
+        The taxonomy file to write to; needed for a theme found among comments of
+        undetermined language (``und``).
     limit, max_themes, min_size
         As for :func:`discover_feedback_themes`: the same values find the same themes.
 
@@ -134,5 +138,11 @@ def promote_feedback_theme(
             "run cxloop text themes --discover"
         )
     return promote_theme(
-        project_dir, chosen, theme_id=theme_id, label=label, keywords=keywords, extend=extend
+        project_dir,
+        chosen,
+        theme_id=theme_id,
+        label=label,
+        keywords=keywords,
+        extend=extend,
+        language=language,
     )
