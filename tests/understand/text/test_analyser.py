@@ -53,8 +53,10 @@ def test_parts_see_batches_of_at_most_batch_size_and_order_is_kept() -> None:
 
 
 def test_a_language_hint_is_used_only_where_detection_gives_up() -> None:
-    insights = rule_analyser().analyse(["!!!", "great", "..."], ["es", "zh", None])
-    assert [i.language for i in insights] == ["es", "en", "und"]
+    insights = rule_analyser().analyse(
+        ["!!!", "great", "...", "?", "-"], ["es", "zh", None, "zh-CN", " "]
+    )
+    assert [i.language for i in insights] == ["es", "en", "und", "zh", "und"]
     with pytest.raises(ValueError, match="2 language hints for 3 texts"):
         rule_analyser().analyse(["a", "b", "c"], ["en", "en"])
 

@@ -87,7 +87,7 @@ class TextAnalyser:
             The texts (empty strings are allowed: language ``und``, neutral, no themes).
         hints
             Optional language each text is said to be in (e.g. the ``language`` column of
-            ``feedback``), used only where detection returns ``und``.
+            ``feedback``, ``zh-CN`` read as ``zh``), used only where detection returns ``und``.
 
         Returns
         -------
@@ -107,7 +107,7 @@ class TextAnalyser:
         detected = self.languages.detect(texts)
         if hints is not None:
             detected = [
-                (hint or UNDETERMINED) if found == UNDETERMINED else found
+                _primary_subtag(hint) if found == UNDETERMINED else found
                 for found, hint in zip(detected, hints, strict=True)
             ]
         sentiments = self.sentiment.predict(texts, detected)
@@ -142,6 +142,12 @@ class TextAnalyser:
                     f"the {part} part of analyser {self.name!r} returned {len(answer)} "
                     f"answers for {expected} texts"
                 )
+
+
+def _primary_subtag(tag: str | None) -> str:
+    """``zh-CN`` → ``zh``, ``ES`` → ``es``; empty or missing → ``und``."""
+    primary = (tag or "").replace("_", "-").split("-")[0].strip().lower()
+    return primary or UNDETERMINED
 
 
 def _chunks(texts: Sequence[str], size: int) -> Iterator[tuple[int, Sequence[str]]]:
