@@ -80,12 +80,16 @@ def print_analysis(report: TextAnalysisReport) -> None:
     """Rows analysed, then their counts by language, sentiment and intent."""
     head = Table(box=None, show_header=False)
     head.add_row("rows analysed", f"[bold]{report.analysed:,}[/]")
+    if report.retagged:
+        head.add_row("themes re-tagged", f"{report.retagged:,} (taxonomy changed)")
     head.add_row("mode", report.mode)
     head.add_row("analyser", escape(report.analyser))
-    head.add_row("time", f"{report.seconds:.2f} s ({report.texts_per_second:,.0f} texts/s)")
+    rate = f" ({report.texts_per_second:,.0f} texts/s)" if report.analysed else ""
+    head.add_row("time", f"{report.seconds:.2f} s{rate}")
     console.print(head)
     if not report.analysed:
-        console.print("nothing to analyse: every piece of feedback with text has its insight")
+        if not report.retagged:
+            console.print("nothing to analyse: every piece of feedback with text has its insight")
         return
     for title, counts in (
         ("language", report.languages),

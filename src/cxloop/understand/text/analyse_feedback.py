@@ -7,16 +7,18 @@ paging: each page starts after the last id of the one before) and every batch of
 is written in its own transaction through the warehouse's idempotent upsert, so a run that is
 killed loses at most one batch and the next run carries on where it stopped. Feedback without
 text gets no insight row.
+
+When only the taxonomy changed (the analyser's name differs in its ``themes=`` token alone), the
+insights keep their language, sentiment and intent and only their themes are tagged again
+(:mod:`cxloop.understand.text.theme_retagging`).
 """
 
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Literal
 
 import ibis.expr.types as ir
@@ -27,6 +29,7 @@ from cxloop.storage import Warehouse
 from cxloop.storage.schema import arrow_schema
 from cxloop.understand.text.analyser import TextAnalyser
 from cxloop.understand.text.parts import TextInsight
+from cxloop.understand.text.theme_retagging import retag_themes, themes_json
 
 INSIGHT_COLUMNS = (
     "feedback_id",
@@ -54,6 +57,7 @@ class TextAnalysisReport(BaseModel):
     mode: Literal["incremental", "full"]
     pending: int
     analysed: int
+    retagged: int = 0
     languages: dict[str, int]
     sentiments: dict[str, int]
     intents: dict[str, int]
@@ -114,12 +118,13 @@ def analyse_feedback(
     Returns
     -------
     TextAnalysisReport
-        Rows analysed and their counts by language, sentiment, intent and theme.
+        Rows analysed (and rows whose themes alone were tagged again, ``retagged``) and their
+        counts by language, sentiment, intent and theme.
 
     Examples
     --------
     >>> report = analyse_feedback(wh, default_analyser(settings))
-    >>> report.analysed == report.pending
+    >>> report.analysed + report.retagged == report.pending
     True
     """
     started = time.perf_counter()
@@ -132,6 +137,24 @@ def analyse_feedback(
     done, after = 0, None
     if on_progress is not None:
         on_progress(0, total)
+    retagged = 0
+    if not full:
+
+        def retagged_batch(themes: list[tuple[str, ...]]) -> None:
+            nonlocal retagged
+            retagged += len(themes)
+            counts["theme"].update(t for tags in themes for t in tags)
+            if on_progress is not None:
+                on_progress(retagged, max(total, retagged))
+
+        retag_themes(
+            warehouse,
+            analyser.name,
+            analyser.themes.tag,
+            batch_size=analyser.batch_size,
+            page_rows=rows,
+            on_batch=retagged_batch,
+        )
     while True:
         page = warehouse.to_pyarrow(_page(pending, after, rows))
         if page.num_rows == 0:
@@ -147,13 +170,14 @@ def analyse_feedback(
             _count(counts, insights)
             done += len(insights)
             if on_progress is not None:
-                on_progress(done, max(total, done))
+                on_progress(retagged + done, max(total, retagged + done))
         after = ids[-1]
     return TextAnalysisReport(
         analyser=analyser.name,
         mode="full" if full else "incremental",
         pending=total,
         analysed=done,
+        retagged=retagged,
         languages=_sorted(counts["lang"]),
         sentiments=_sorted(counts["sent"]),
         intents=_sorted(counts["intent"]),
@@ -171,19 +195,13 @@ def insight_rows(feedback_ids: list[str], insights: list[TextInsight], analyser:
         "language": [i.language for i in insights],
         "sentiment": [i.sentiment.score for i in insights],
         "sentiment_label": [i.sentiment.label for i in insights],
-        "themes": [_themes_json(i.themes) for i in insights],
+        "themes": [themes_json(i.themes) for i in insights],
         "intent": [i.intent for i in insights],
         "redacted_text": [i.redacted_text for i in insights],
         "analyser": [analyser] * n,
         "analysed_at": [now] * n,
     }
     return pa.table(data, schema=arrow_schema("feedback_insights", INSIGHT_COLUMNS))
-
-
-@lru_cache(maxsize=4_096)
-def _themes_json(themes: tuple[str, ...]) -> str:
-    """A theme list as JSON; there are few distinct lists, so each is encoded once."""
-    return json.dumps(list(themes), ensure_ascii=False)
 
 
 def _count(counts: dict[str, Counter[str]], insights: list[TextInsight]) -> None:
