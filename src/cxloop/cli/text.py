@@ -52,8 +52,6 @@ def analyze_command(
 
     settings = settings_from(ctx)
     show = not json_output and console.is_terminal
-    with console.status("loading the text models…") if show else nullcontext():
-        analyser = default_analyser(settings, backend=backend, model=model)
     progress = Progress(
         TextColumn("analysing feedback"),
         BarColumn(),
@@ -62,14 +60,17 @@ def analyze_command(
         console=console,
         disable=not show,
     )
-    with open_project_warehouse(settings) as wh, progress:
-        task = progress.add_task("analyse", total=None)
-        report = analyse_feedback(
-            wh,
-            analyser,
-            full=full,
-            on_progress=lambda done, total: progress.update(task, completed=done, total=total),
-        )
+    with open_project_warehouse(settings) as wh:  # first: a busy warehouse fails fast
+        with console.status("loading the text models…") if show else nullcontext():
+            analyser = default_analyser(settings, backend=backend, model=model)
+        with progress:
+            task = progress.add_task("analyse", total=None)
+            report = analyse_feedback(
+                wh,
+                analyser,
+                full=full,
+                on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+            )
     if json_output:
         print_json(report.model_dump(mode="json") | {"texts_per_second": report.texts_per_second})
         return
