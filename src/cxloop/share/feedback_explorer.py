@@ -1,0 +1,360 @@
+"""The Feedback explorer's queries: feedback with its insights, customer and team, filtered,
+searched and paged; one piece of feedback; the choices the filters offer; the theme ×
+sentiment counts of the heat map; and what unhappy customers talk about.
+
+Functions named ``*_expr`` only build Ibis expressions (no I/O); the others run them on a
+:class:`~cxloop.storage.Warehouse` and return plain data.
+
+Who sees what is decided by the caller and passed in as :class:`Visibility`: the original text
+is selected only for admins (everyone else gets the PII-redacted copy, and their search looks
+only in that copy), customer names only for roles that may open the customer pages.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+from pydantic import BaseModel, Field
+
+from cxloop.domain.access import Role
+from cxloop.errors import NotFoundError, UsageError
+from cxloop.share.feedback_filters import SENTIMENTS, FeedbackFilters, filter_conditions
+from cxloop.storage import Warehouse
+from cxloop.understand.text.theme_contrast import (
+    ThemeContrast,
+    compare_themes,
+    nps_groups_expr,
+    theme_mentions_expr,
+)
+
+MAX_LIMIT = 100
+MAX_ID_LENGTH = 300
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """What the caller may see: the original text (admins) and customer names (agents up)."""
+
+    original_text: bool = False
+    customer_names: bool = False
+
+    @classmethod
+    def for_role(cls, role: Role) -> Visibility:
+        """Admins see the original text; agents and up see customer names."""
+        return cls(original_text=role.allows(Role.ADMIN), customer_names=role.allows(Role.AGENT))
+
+
+class FeedbackInsight(BaseModel):
+    """What text analytics found in a piece of feedback (a row of ``feedback_insights``)."""
+
+    language: str | None = Field(None, description="Detected language (ISO 639-1; und).")
+    sentiment: float | None = Field(None, description="Score from -1 (negative) to 1.")
+    sentiment_label: str | None = Field(None, description="negative, neutral or positive.")
+    themes: list[str] = Field(default_factory=list)
+    intent: str | None = Field(None, description="need, issue, gap, praise or question.")
+    redacted_text: str | None = Field(None, description="The text with personal data replaced.")
+    analyser: str | None = None
+    analysed_at: datetime | None = None
+
+
+class FeedbackEntry(BaseModel):
+    """One piece of customer voice with its insights."""
+
+    feedback_id: str
+    ts: datetime | None = None
+    source: str | None = None
+    kind: str | None = None
+    channel: str | None = None
+    touchpoint: str | None = None
+    team_id: str | None = None
+    team_name: str | None = None
+    survey_id: str | None = None
+    customer_id: str | None = None
+    customer_name: str | None = Field(
+        None, description="Agents and up only (null for viewers)."
+    )
+    nps: int | None = None
+    csat: int | None = None
+    ces: int | None = None
+    rating: float | None = None
+    language: str | None = Field(
+        None, description="The detected language where analysed, else the one given."
+    )
+    text: str | None = Field(
+        None, description="The original text: admins only. Every other role gets null here "
+        "and reads insight.redacted_text."
+    )  # fmt: skip
+    insight: FeedbackInsight | None = Field(None, description="Null until analysed.")
+
+
+class FeedbackPage(BaseModel):
+    """A page of feedback matching the filters, newest first."""
+
+    total: int = Field(description="Pieces of feedback matching, on every page.")
+    limit: int
+    offset: int
+    filters: FeedbackFilters
+    items: list[FeedbackEntry]
+
+
+class FilterOptions(BaseModel):
+    """The values the explorer's filters can take in this warehouse."""
+
+    languages: list[str]
+    themes: list[str]
+    touchpoints: list[str]
+    teams: list[tuple[str, str]] = Field(description="(team_id, name) pairs.")
+
+
+_FEEDBACK_COLUMNS = (
+    "feedback_id", "ts", "source", "kind", "channel", "touchpoint", "team_id", "survey_id",
+    "customer_id", "nps", "csat", "ces", "rating",
+)  # fmt: skip
+_INSIGHT_COLUMNS = ("sentiment", "sentiment_label", "intent", "redacted_text", "analyser")
+
+
+def feedback_with_insights_expr(
+    feedback: ir.Table,
+    insights: ir.Table,
+    customers: ir.Table,
+    teams: ir.Table,
+    visibility: Visibility = Visibility(),
+) -> ir.Table:
+    """Feedback left-joined with its insights, its customer's name and its team's name.
+
+    Columns: those of :class:`FeedbackEntry` (``text`` only with ``original_text``,
+    ``customer_name`` only with ``customer_names``), ``insight_language``, ``themes`` (the
+    stored JSON), ``theme_list`` (the themes as an array of strings), ``analysed_at`` and
+    ``analysed`` (true where the feedback has insights, null otherwise).
+    """
+    i = insights.select(
+        "feedback_id",
+        *_INSIGHT_COLUMNS,
+        "themes",
+        "analysed_at",
+        insight_language=insights.language,
+        analysed=ibis.literal(True),
+    )
+    joined = feedback.left_join(i, "feedback_id")
+    c = customers.select(_customer_id="customer_id", customer_name="name")
+    joined = joined.left_join(c, joined.customer_id == c._customer_id)
+    t = teams.select(_team_id="team_id", team_name="name")
+    joined = joined.left_join(t, joined.team_id == t._team_id)
+    language = ibis.coalesce(joined.insight_language.nullif("und"), joined.language)
+    columns: dict[str, Any] = {name: joined[name] for name in _FEEDBACK_COLUMNS}
+    columns |= {name: joined[name] for name in _INSIGHT_COLUMNS}
+    columns |= {
+        "team_name": joined.team_name,
+        "language": language,
+        "insight_language": joined.insight_language,
+        "themes": joined.themes,
+        "theme_list": joined.themes.try_cast("json").array.map(lambda x: x.str),
+        "analysed_at": joined.analysed_at,
+        "analysed": joined.analysed,
+    }
+    if visibility.original_text:
+        columns["text"] = joined.text
+    if visibility.customer_names:
+        columns["customer_name"] = joined.customer_name
+    return joined.select(**columns)
+
+
+def _joined(warehouse: Warehouse, visibility: Visibility) -> ir.Table:
+    return feedback_with_insights_expr(
+        warehouse.table("feedback"),
+        warehouse.table("feedback_insights"),
+        warehouse.table("customers"),
+        warehouse.table("teams"),
+        visibility,
+    )
+
+
+def filtered_feedback_expr(
+    joined: ir.Table, filters: FeedbackFilters, visibility: Visibility, timezone: str = "UTC"
+) -> ir.Table:
+    """``joined`` narrowed by ``filters``; the search looks in the text the caller may see."""
+    column = "text" if visibility.original_text else "redacted_text"
+    conditions = filter_conditions(joined, filters, search_column=column, timezone=timezone)
+    return joined.filter(*conditions) if conditions else joined
+
+
+def list_feedback(
+    warehouse: Warehouse,
+    filters: FeedbackFilters | None = None,
+    limit: int = 20,
+    offset: int = 0,
+    *,
+    visibility: Visibility = Visibility(),
+    timezone: str = "UTC",
+) -> FeedbackPage:
+    """A page of feedback matching ``filters``, newest first, with insights.
+
+    Parameters
+    ----------
+    warehouse
+        The warehouse.
+    filters
+        What to show (default: everything).
+    limit, offset
+        At most ``limit`` (1 to 100) pieces after skipping ``offset``.
+    visibility
+        Whether the caller may see the original text and customer names.
+    timezone
+        The time zone whose days ``date_from`` and ``date_to`` mean.
+
+    Examples
+    --------
+    >>> page = list_feedback(wh, FeedbackFilters(sentiment="negative", q="late"))  # doctest: +SKIP
+    >>> page.items[0].insight.sentiment_label  # doctest: +SKIP
+    'negative'
+    """
+    if not 1 <= limit <= MAX_LIMIT:
+        raise UsageError(f"limit must be between 1 and {MAX_LIMIT}")
+    if offset < 0:
+        raise UsageError("offset cannot be negative")
+    filters = filters or FeedbackFilters()
+    found = filtered_feedback_expr(_joined(warehouse, visibility), filters, visibility, timezone)
+    counted = found.mutate(_total=found.feedback_id.count().over(ibis.window()))
+    page = counted.order_by([ibis.desc(counted.ts), counted.feedback_id]).limit(limit, offset=offset)
+    rows = warehouse.to_pyarrow(page.drop("theme_list")).to_pylist()
+    if rows:
+        total = int(rows[0]["_total"])
+    else:  # past the last page: count on its own
+        total = int(warehouse.to_pyarrow(found.count()).as_py() or 0)
+    items = [entry_from_row(row) for row in rows]
+    return FeedbackPage(total=total, limit=limit, offset=offset, filters=filters, items=items)
+
+
+def get_feedback(
+    warehouse: Warehouse, feedback_id: str, *, visibility: Visibility = Visibility()
+) -> FeedbackEntry:
+    """One piece of feedback with its insights; :class:`NotFoundError` if there is none."""
+    missing = NotFoundError(f"no feedback with id {feedback_id[:80]!r}")
+    if "\x00" in feedback_id or len(feedback_id) > MAX_ID_LENGTH:
+        raise missing
+    joined = _joined(warehouse, visibility)
+    rows = warehouse.to_pyarrow(
+        joined.filter(joined.feedback_id == feedback_id).drop("theme_list").limit(1)
+    ).to_pylist()
+    if not rows:
+        raise missing
+    return entry_from_row(rows[0])
+
+
+def entry_from_row(row: dict[str, Any]) -> FeedbackEntry:
+    """A :class:`FeedbackEntry` from a row of :func:`feedback_with_insights_expr`."""
+    insight = None
+    if row.get("analysed"):
+        insight = FeedbackInsight(
+            language=row.get("insight_language"),
+            sentiment=row.get("sentiment"),
+            sentiment_label=row.get("sentiment_label"),
+            themes=parse_themes(row.get("themes")),
+            intent=row.get("intent"),
+            redacted_text=row.get("redacted_text"),
+            analyser=row.get("analyser"),
+            analysed_at=row.get("analysed_at"),
+        )
+    fields = {name: row.get(name) for name in FeedbackEntry.model_fields if name != "insight"}
+    return FeedbackEntry(**fields, insight=insight)
+
+
+def parse_themes(value: object) -> list[str]:
+    """The themes of the stored JSON list (anything else: none).
+
+    >>> parse_themes('["delivery", "价格"]')
+    ['delivery', '价格']
+    """
+    if not isinstance(value, str):
+        return []
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return []
+    return [str(item) for item in parsed if isinstance(item, str)] if isinstance(parsed, list) else []
+
+
+def filter_options(warehouse: Warehouse) -> FilterOptions:
+    """The languages, themes, touchpoints and teams present, for the filter form's choices."""
+    joined = _joined(warehouse, Visibility())
+    languages = joined.select("language").filter(joined.language.notnull()).distinct()
+    touchpoints = joined.select("touchpoint").filter(joined.touchpoint.notnull()).distinct()
+    themes = joined.select(theme=joined.theme_list.unnest())
+    themes = themes.filter(themes.theme.notnull()).distinct()
+    teams = warehouse.table("teams").select("team_id", "name")
+
+    def values(expr: ir.Table, column: str) -> list[str]:
+        return sorted(str(v) for v in warehouse.to_pyarrow(expr)[column].to_pylist())
+
+    team_rows = warehouse.to_pyarrow(teams).to_pylist()
+    return FilterOptions(
+        languages=values(languages, "language"),
+        themes=values(themes, "theme"),
+        touchpoints=values(touchpoints, "touchpoint"),
+        teams=sorted(((r["team_id"], r["name"] or r["team_id"]) for r in team_rows), key=lambda p: p[1]),
+    )
+
+
+def theme_sentiment_expr(filtered: ir.Table) -> ir.Table:
+    """Analysed pieces of feedback per theme and sentiment: ``theme``, ``sentiment_label``,
+    ``count`` (a piece with two themes counts under both)."""
+    analysed = filtered.filter(filtered.analysed.notnull(), filtered.sentiment_label.notnull())
+    tagged = analysed.select(
+        "feedback_id", "sentiment_label", theme=analysed.theme_list.unnest()
+    )
+    tagged = tagged.filter(tagged.theme.notnull()).distinct()
+    return tagged.group_by("theme", "sentiment_label").aggregate(count=tagged.count())
+
+
+def theme_sentiment_matrix(
+    warehouse: Warehouse,
+    filters: FeedbackFilters | None = None,
+    *,
+    visibility: Visibility = Visibility(),
+    timezone: str = "UTC",
+) -> pd.DataFrame:
+    """The heat map's numbers: one row per theme, one column per sentiment (negative,
+    neutral, positive) and ``total``; themes with the most feedback first."""
+    filters = filters or FeedbackFilters()
+    found = filtered_feedback_expr(_joined(warehouse, visibility), filters, visibility, timezone)
+    counts = warehouse.to_pandas(theme_sentiment_expr(found))
+    matrix = counts.pivot_table(
+        index="theme", columns="sentiment_label", values="count", aggfunc="sum", fill_value=0
+    ).reindex(columns=list(SENTIMENTS), fill_value=0)
+    matrix = matrix.astype("int64")
+    matrix.columns.name = None
+    matrix["total"] = matrix.sum(axis=1)
+    return matrix.sort_values(["total"], ascending=False, kind="stable").rename_axis("theme")
+
+
+def unhappy_themes(
+    warehouse: Warehouse,
+    filters: FeedbackFilters | None = None,
+    *,
+    visibility: Visibility = Visibility(),
+    timezone: str = "UTC",
+) -> ThemeContrast:
+    """What unhappy customers talk about: every theme's share among detractors (NPS 0–6)
+    against promoters (9–10), among the analysed feedback the filters select (the NPS band
+    filter is left out, since both groups are needed)."""
+    filters = (filters or FeedbackFilters()).without("nps_band")
+    found = filtered_feedback_expr(_joined(warehouse, visibility), filters, visibility, timezone)
+    groups = dict(
+        warehouse.to_pyarrow(nps_groups_expr(found)).to_pandas().itertuples(index=False)
+    )
+    mentions: dict[str, list[int]] = {}
+    for group, theme, n in warehouse.to_pandas(theme_mentions_expr(found)).itertuples(
+        index=False
+    ):
+        mentions.setdefault(str(theme), [0, 0])[0 if group == "detractor" else 1] = int(n)
+    return compare_themes(
+        {theme: (d, p) for theme, (d, p) in mentions.items()},
+        int(groups.get("detractor", 0)),
+        int(groups.get("promoter", 0)),
+    )
