@@ -23,6 +23,7 @@ from cxloop.storage import Warehouse, open_warehouse
 from feedback_data import build_feedback, build_survey_crowd
 
 ADMIN = Visibility(original_text=True, customer_names=True)
+REDACTED = Visibility()
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +35,7 @@ def explored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
         yield warehouse
 
 
-def ids(warehouse: Warehouse, visibility: Visibility = Visibility(), **filters: object) -> list[str]:
+def ids(warehouse: Warehouse, visibility: Visibility = REDACTED, **filters: object) -> list[str]:
     page = list_feedback(warehouse, FeedbackFilters(**filters), 100, visibility=visibility)
     assert page.total == len(page.items)
     return [item.feedback_id for item in page.items]

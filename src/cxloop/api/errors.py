@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from http import HTTPStatus
+from typing import cast
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -48,13 +49,17 @@ def _invalid_message(details: list[dict[str, object]]) -> str:
     parameter sentiment: Input should be 'negative', 'neutral' or 'positive'``."""
     if not details:
         return "the request is not valid"
-    loc = [str(part) for part in details[0]["loc"]]  # type: ignore[union-attr]
+    loc = [str(part) for part in cast(list[object], details[0]["loc"])]
     where = loc[0] if loc else ""
     name = ".".join(loc[1:])
     place = {"query": "query parameter", "path": "path parameter", "body": "body field"}
     subject = f"{place.get(where, where)} {name}".strip() if name else where
     message = str(details[0]["message"])
-    return f"the request is not valid: {subject}: {message}" if subject else f"the request is not valid: {message}"
+    return (
+        f"the request is not valid: {subject}: {message}"
+        if subject
+        else f"the request is not valid: {message}"
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:

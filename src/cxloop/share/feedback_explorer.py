@@ -50,15 +50,21 @@ class Visibility:
         return cls(original_text=role.allows(Role.ADMIN), customer_names=role.allows(Role.AGENT))
 
 
+#: what a caller sees unless it is given more: the redacted text, no customer names
+REDACTED_ONLY = Visibility()
+
+
 class FeedbackInsight(BaseModel):
     """What text analytics found in a piece of feedback (a row of ``feedback_insights``)."""
 
-    language: str | None = Field(None, description="Detected language (ISO 639-1; und).")
-    sentiment: float | None = Field(None, description="Score from -1 (negative) to 1.")
-    sentiment_label: str | None = Field(None, description="negative, neutral or positive.")
+    language: str | None = Field(default=None, description="Detected language (ISO 639-1; und).")
+    sentiment: float | None = Field(default=None, description="Score from -1 (negative) to 1.")
+    sentiment_label: str | None = Field(default=None, description="negative, neutral or positive.")
     themes: list[str] = Field(default_factory=list)
-    intent: str | None = Field(None, description="need, issue, gap, praise or question.")
-    redacted_text: str | None = Field(None, description="The text with personal data replaced.")
+    intent: str | None = Field(default=None, description="need, issue, gap, praise or question.")
+    redacted_text: str | None = Field(
+        default=None, description="The text with personal data replaced."
+    )
     analyser: str | None = None
     analysed_at: datetime | None = None
 
@@ -77,20 +83,21 @@ class FeedbackEntry(BaseModel):
     survey_id: str | None = None
     customer_id: str | None = None
     customer_name: str | None = Field(
-        None, description="Agents and up only (null for viewers)."
+        default=None, description="Agents and up only (null for viewers)."
     )
     nps: int | None = None
     csat: int | None = None
     ces: int | None = None
     rating: float | None = None
     language: str | None = Field(
-        None, description="The detected language where analysed, else the one given."
+        default=None, description="The detected language where analysed, else the one given."
     )
     text: str | None = Field(
-        None, description="The original text: admins only. Every other role gets null here "
-        "and reads insight.redacted_text."
-    )  # fmt: skip
-    insight: FeedbackInsight | None = Field(None, description="Null until analysed.")
+        default=None,
+        description="The original text: admins only. Every other role gets null here and "
+        "reads insight.redacted_text.",
+    )
+    insight: FeedbackInsight | None = Field(default=None, description="Null until analysed.")
 
 
 class FeedbackPage(BaseModel):
@@ -124,7 +131,7 @@ def feedback_with_insights_expr(
     insights: ir.Table,
     customers: ir.Table,
     teams: ir.Table,
-    visibility: Visibility = Visibility(),
+    visibility: Visibility = REDACTED_ONLY,
 ) -> ir.Table:
     """Feedback left-joined with its insights, its customer's name and its team's name.
 
@@ -190,7 +197,7 @@ def list_feedback(
     limit: int = 20,
     offset: int = 0,
     *,
-    visibility: Visibility = Visibility(),
+    visibility: Visibility = REDACTED_ONLY,
     timezone: str = "UTC",
 ) -> FeedbackPage:
     """A page of feedback matching ``filters``, newest first, with insights.
@@ -221,7 +228,9 @@ def list_feedback(
     filters = filters or FeedbackFilters()
     found = filtered_feedback_expr(_joined(warehouse, visibility), filters, visibility, timezone)
     counted = found.mutate(_total=found.feedback_id.count().over(ibis.window()))
-    page = counted.order_by([ibis.desc(counted.ts), counted.feedback_id]).limit(limit, offset=offset)
+    page = counted.order_by([ibis.desc(counted.ts), counted.feedback_id]).limit(
+        limit, offset=offset
+    )
     rows = warehouse.to_pyarrow(page.drop("theme_list")).to_pylist()
     if rows:
         total = int(rows[0]["_total"])
@@ -232,7 +241,7 @@ def list_feedback(
 
 
 def get_feedback(
-    warehouse: Warehouse, feedback_id: str, *, visibility: Visibility = Visibility()
+    warehouse: Warehouse, feedback_id: str, *, visibility: Visibility = REDACTED_ONLY
 ) -> FeedbackEntry:
     """One piece of feedback with its insights; :class:`NotFoundError` if there is none."""
     missing = NotFoundError(f"no feedback with id {feedback_id[:80]!r}")
@@ -262,7 +271,7 @@ def entry_from_row(row: dict[str, Any]) -> FeedbackEntry:
             analysed_at=row.get("analysed_at"),
         )
     fields = {name: row.get(name) for name in FeedbackEntry.model_fields if name != "insight"}
-    return FeedbackEntry(**fields, insight=insight)
+    return FeedbackEntry.model_validate({**fields, "insight": insight})
 
 
 def parse_themes(value: object) -> list[str]:
@@ -277,7 +286,9 @@ def parse_themes(value: object) -> list[str]:
         parsed = json.loads(value)
     except ValueError:
         return []
-    return [str(item) for item in parsed if isinstance(item, str)] if isinstance(parsed, list) else []
+    return (
+        [str(item) for item in parsed if isinstance(item, str)] if isinstance(parsed, list) else []
+    )
 
 
 def filter_options(warehouse: Warehouse) -> FilterOptions:
@@ -297,7 +308,9 @@ def filter_options(warehouse: Warehouse) -> FilterOptions:
         languages=values(languages, "language"),
         themes=values(themes, "theme"),
         touchpoints=values(touchpoints, "touchpoint"),
-        teams=sorted(((r["team_id"], r["name"] or r["team_id"]) for r in team_rows), key=lambda p: p[1]),
+        teams=sorted(
+            ((r["team_id"], r["name"] or r["team_id"]) for r in team_rows), key=lambda p: p[1]
+        ),
     )
 
 
@@ -305,9 +318,7 @@ def theme_sentiment_expr(filtered: ir.Table) -> ir.Table:
     """Analysed pieces of feedback per theme and sentiment: ``theme``, ``sentiment_label``,
     ``count`` (a piece with two themes counts under both)."""
     analysed = filtered.filter(filtered.analysed.notnull(), filtered.sentiment_label.notnull())
-    tagged = analysed.select(
-        "feedback_id", "sentiment_label", theme=analysed.theme_list.unnest()
-    )
+    tagged = analysed.select("feedback_id", "sentiment_label", theme=analysed.theme_list.unnest())
     tagged = tagged.filter(tagged.theme.notnull()).distinct()
     return tagged.group_by("theme", "sentiment_label").aggregate(count=tagged.count())
 
@@ -316,7 +327,7 @@ def theme_sentiment_matrix(
     warehouse: Warehouse,
     filters: FeedbackFilters | None = None,
     *,
-    visibility: Visibility = Visibility(),
+    visibility: Visibility = REDACTED_ONLY,
     timezone: str = "UTC",
 ) -> pd.DataFrame:
     """The heat map's numbers: one row per theme, one column per sentiment (negative,
@@ -337,7 +348,7 @@ def unhappy_themes(
     warehouse: Warehouse,
     filters: FeedbackFilters | None = None,
     *,
-    visibility: Visibility = Visibility(),
+    visibility: Visibility = REDACTED_ONLY,
     timezone: str = "UTC",
 ) -> ThemeContrast:
     """What unhappy customers talk about: every theme's share among detractors (NPS 0–6)
@@ -345,13 +356,9 @@ def unhappy_themes(
     filter is left out, since both groups are needed)."""
     filters = (filters or FeedbackFilters()).without("nps_band")
     found = filtered_feedback_expr(_joined(warehouse, visibility), filters, visibility, timezone)
-    groups = dict(
-        warehouse.to_pyarrow(nps_groups_expr(found)).to_pandas().itertuples(index=False)
-    )
+    groups = dict(warehouse.to_pyarrow(nps_groups_expr(found)).to_pandas().itertuples(index=False))
     mentions: dict[str, list[int]] = {}
-    for group, theme, n in warehouse.to_pandas(theme_mentions_expr(found)).itertuples(
-        index=False
-    ):
+    for group, theme, n in warehouse.to_pandas(theme_mentions_expr(found)).itertuples(index=False):
         mentions.setdefault(str(theme), [0, 0])[0 if group == "detractor" else 1] = int(n)
     return compare_themes(
         {theme: (d, p) for theme, (d, p) in mentions.items()},

@@ -27,8 +27,16 @@ CsatBand = Literal["dissatisfied", "neutral", "satisfied"]
 CesBand = Literal["difficult", "neutral", "easy"]
 
 #: score bands, inclusive: NPS 0–10, CSAT 1–5, CES 1–7 (7 = very easy)
-NPS_BANDS: dict[str, tuple[int, int]] = {"detractor": (0, 6), "passive": (7, 8), "promoter": (9, 10)}
-CSAT_BANDS: dict[str, tuple[int, int]] = {"dissatisfied": (1, 2), "neutral": (3, 3), "satisfied": (4, 5)}
+NPS_BANDS: dict[str, tuple[int, int]] = {
+    "detractor": (0, 6),
+    "passive": (7, 8),
+    "promoter": (9, 10),
+}
+CSAT_BANDS: dict[str, tuple[int, int]] = {
+    "dissatisfied": (1, 2),
+    "neutral": (3, 3),
+    "satisfied": (4, 5),
+}
 CES_BANDS: dict[str, tuple[int, int]] = {"difficult": (1, 3), "neutral": (4, 4), "easy": (5, 7)}
 SENTIMENTS: tuple[str, ...] = ("negative", "neutral", "positive")
 INTENTS: tuple[str, ...] = ("need", "issue", "gap", "praise", "question")
@@ -51,27 +59,27 @@ class FeedbackFilters(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     q: str = Field(
-        "",
+        default="",
         max_length=MAX_QUERY_LENGTH,
         description="Words the text contains, each anywhere in it (case and accents aside; "
         "Chinese matches any substring).",
     )
     language: str | None = Field(
-        None,
+        default=None,
         pattern=_LANGUAGE,
         description="Language code (ISO 639-1: en, es, zh): the detected one, else the one "
         "the feedback came with.",
     )
     sentiment: SentimentLabel | None = None
-    theme: str | None = Field(None, min_length=1, max_length=100)
+    theme: str | None = Field(default=None, min_length=1, max_length=100)
     intent: Intent | None = None
-    touchpoint: str | None = Field(None, min_length=1, max_length=100)
-    team: str | None = Field(None, min_length=1, max_length=100, description="A team id.")
-    nps_band: NpsBand | None = Field(None, description="NPS 0–6, 7–8 or 9–10.")
-    csat_band: CsatBand | None = Field(None, description="CSAT 1–2, 3 or 4–5.")
-    ces_band: CesBand | None = Field(None, description="CES 1–3, 4 or 5–7 (7: very easy).")
-    date_from: date | None = Field(None, description="First day (inclusive).")
-    date_to: date | None = Field(None, description="Last day (inclusive).")
+    touchpoint: str | None = Field(default=None, min_length=1, max_length=100)
+    team: str | None = Field(default=None, min_length=1, max_length=100, description="A team id.")
+    nps_band: NpsBand | None = Field(default=None, description="NPS 0–6, 7–8 or 9–10.")
+    csat_band: CsatBand | None = Field(default=None, description="CSAT 1–2, 3 or 4–5.")
+    ces_band: CesBand | None = Field(default=None, description="CES 1–3, 4 or 5–7 (7: very easy).")
+    date_from: date | None = Field(default=None, description="First day (inclusive).")
+    date_to: date | None = Field(default=None, description="Last day (inclusive).")
 
     @field_validator("q", "language", "theme", "touchpoint", "team", mode="before")
     @classmethod
@@ -91,7 +99,9 @@ class FeedbackFilters(BaseModel):
 
     def without(self, *names: str) -> FeedbackFilters:
         """The same filters with ``names`` cleared."""
-        return self.model_copy(update={name: type(self).model_fields[name].default for name in names})
+        return self.model_copy(
+            update={name: type(self).model_fields[name].default for name in names}
+        )
 
 
 def fold(text: str) -> str:
@@ -153,7 +163,9 @@ def text_matches(column: ir.StringValue, q: str) -> ir.BooleanValue | None:
     for word in words:
         pattern = word_pattern(word)
         # plain text (Chinese, digits) is a substring; Latin letters also match accented forms
-        conditions.append(haystack.contains(word) if pattern == word else haystack.re_search(pattern))
+        conditions.append(
+            haystack.contains(word) if pattern == word else haystack.re_search(pattern)
+        )
     return reduce(lambda a, b: a & b, conditions)
 
 

@@ -8,7 +8,7 @@ titles and labels come in already translated.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
 import altair as alt
 import pandas as pd
@@ -19,7 +19,7 @@ from cxloop.share.feedback_filters import SENTIMENTS
 #: the most themes a heat map shows (the most mentioned ones)
 MAX_THEMES = 20
 #: a sequential blue scale: darker is more, and it reads the same with colour-vision deficiency
-SCHEME = "blues"
+SCHEME: Final = "blues"
 
 
 def theme_sentiment_heatmap(
@@ -68,12 +68,12 @@ def theme_sentiment_heatmap(
     shown = matrix.head(max_themes)
     themes = [str(theme) for theme in shown.index]
     labels = list(sentiment_labels)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"theme": theme, "sentiment": label, "count": int(shown.loc[theme_key, code])}
         for theme, theme_key in zip(themes, shown.index, strict=True)
         for code, label in zip(SENTIMENTS, labels, strict=True)
     ]
-    highest = max((row["count"] for row in rows), default=0)
+    highest: int = max((int(row["count"]) for row in rows), default=0)
     base = alt.Chart(alt.Data(values=rows)).encode(
         x=alt.X(
             "sentiment:N",

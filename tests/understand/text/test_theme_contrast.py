@@ -40,7 +40,7 @@ def test_a_case_worked_by_hand() -> None:
     assert delivery.difference == pytest.approx(0.6)
     assert delivery.significant and delivery.verdict == "detractors"
     # 10 in each group is a small sample: still shown, and flagged
-    assert delivery.small_sample and result.small_sample and 10 < MIN_GROUP
+    assert delivery.small_sample and result.small_sample and MIN_GROUP > 10
     assert price.p_value == pytest.approx(1.0) and price.p_adjusted == pytest.approx(1.0)
     assert not price.significant and price.verdict == "too_few"
     assert result.leading() == delivery

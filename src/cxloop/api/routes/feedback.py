@@ -9,6 +9,7 @@ only in the redacted copy).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Annotated
 
@@ -36,6 +37,7 @@ from cxloop.share.feedback_filters import (
 from cxloop.understand.text.parts import Intent, SentimentLabel
 
 router = APIRouter(prefix="/v1/feedback", tags=["feedback"])
+
 
 def feedback_filters(
     q: Annotated[
@@ -65,7 +67,7 @@ def feedback_filters(
     return filters_from(locals())
 
 
-def filters_from(values: dict[str, object]) -> FeedbackFilters:
+def filters_from(values: Mapping[str, object]) -> FeedbackFilters:
     """:class:`FeedbackFilters` from plain values, or a :class:`UsageError` naming the field."""
     try:
         return FeedbackFilters.model_validate(values)

@@ -177,10 +177,11 @@ def heatmap_view(matrix: pd.DataFrame, ui: UiLanguage) -> HeatmapView:
         description=description,
         locale=chart_locale(ui.code),
     )
+    counts = shown[list(SENTIMENTS)].astype(int)
     rows = [
-        (str(theme), [int(shown.loc[theme, code]) for code in SENTIMENTS], int(shown.loc[theme, "total"]))
+        (str(theme), [int(v) for v in counts.loc[theme]], int(shown.loc[theme, "total"]))
         for theme in shown.index
-    ]  # fmt: skip
+    ]
     return HeatmapView(spec, description, sentiments, rows)
 
 
