@@ -130,13 +130,15 @@ def main(quick: bool = False, rows: int = 1_000_000, repeat: int = 3) -> None:
     from cxloop.storage import open_warehouse
 
     size = 20_000 if quick else rows
-    with tempfile.TemporaryDirectory() as scratch:
-        with open_warehouse(f"duckdb:///{Path(scratch) / 'bench.duckdb'}") as warehouse:
-            started = time.perf_counter()
-            fill(warehouse, size)
-            took = time.perf_counter() - started
-            print(f"{size:,} pieces of analysed feedback written in {took:.1f} s")
-            results = run(warehouse, repeat)
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        open_warehouse(f"duckdb:///{Path(scratch) / 'bench.duckdb'}") as warehouse,
+    ):
+        started = time.perf_counter()
+        fill(warehouse, size)
+        took = time.perf_counter() - started
+        print(f"{size:,} pieces of analysed feedback written in {took:.1f} s")
+        results = run(warehouse, repeat)
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"\nFeedback explorer, {size:,} rows, median of {repeat}; load average {load}\n")
     print("| query | result | time |\n|---|---:|---:|")

@@ -20,7 +20,7 @@ from cxloop.share.feedback_explorer import (
 )
 from cxloop.share.feedback_filters import FeedbackFilters
 from cxloop.storage import Warehouse, open_warehouse
-from feedback_data import build_feedback, build_survey_crowd
+from feedback_data import build_feedback, build_survey_crowd, insight
 
 ADMIN = Visibility(original_text=True, customer_names=True)
 REDACTED = Visibility()
@@ -214,3 +214,20 @@ def test_parse_themes_reads_only_lists_of_strings() -> None:
     assert parse_themes('["a", 3, "b"]') == ["a", "b"]
     assert parse_themes("not json") == [] and parse_themes(None) == []
     assert parse_themes('{"a": 1}') == []
+
+
+def test_themes_however_the_json_was_written(warehouse: Warehouse) -> None:
+    build_feedback(warehouse)
+    raw = ['["价格", "say \\"hi\\""]', '[ "价格" ]', '["say", "hi"]', '{"价格": 1}']
+    for n, themes in enumerate(raw):
+        warehouse.append_rows("feedback", [{"feedback_id": f"j{n}", "text": "x"}])
+        row = insight(f"j{n}", "zh", "x", "neutral", [], None) | {"themes": themes}
+        warehouse.append_rows("feedback_insights", [row])
+    found = {
+        name: [i.feedback_id for i in list_feedback(warehouse, FeedbackFilters(theme=name)).items]
+        for name in ("价格", 'say "hi"', "say", "hi")
+    }
+    assert sorted(found["价格"]) == ["f6", "j0", "j1"]  # escaped and unescaped JSON alike
+    assert found['say "hi"'] == ["j0"]
+    assert found["say"] == ["j2"] and found["hi"] == ["j2"]
+    assert get_feedback(warehouse, "j3").insight.themes == []  # not a list: no themes
