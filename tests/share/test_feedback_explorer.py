@@ -231,3 +231,11 @@ def test_themes_however_the_json_was_written(warehouse: Warehouse) -> None:
     assert found['say "hi"'] == ["j0"]
     assert found["say"] == ["j2"] and found["hi"] == ["j2"]
     assert get_feedback(warehouse, "j3").insight.themes == []  # not a list: no themes
+
+
+def test_a_theme_listed_twice_counts_once(warehouse: Warehouse) -> None:
+    build_survey_crowd(warehouse, [(1, 3, ["delivery", "delivery"]), (10, 3, ["price"])])
+    assert theme_sentiment_matrix(warehouse).loc["delivery"].tolist() == [3, 0, 0, 3]
+    delivery = next(t for t in unhappy_themes(warehouse).themes if t.theme == "delivery")
+    assert (delivery.detractors, delivery.promoters) == (3, 0)
+    assert filter_options(warehouse).themes == ["delivery", "price"]

@@ -87,18 +87,32 @@ def nps_groups_expr(table: ir.Table) -> ir.Table:
     return scored.group_by(nps_group=nps_group(scored.nps)).aggregate(n=scored.count())
 
 
+def theme_list(themes: ir.StringValue) -> ir.ArrayValue:
+    """The stored JSON list of theme names as an array of strings (null if not a list)."""
+    return themes.try_cast("json").array.map(lambda x: x.str)
+
+
+def themes_by_group_expr(table: ir.Table, *groups: str) -> ir.Table:
+    """Pieces of feedback per theme and per value of the ``groups`` columns: columns
+    ``*groups``, ``theme``, ``n`` (a theme counted once per piece of feedback).
+
+    ``table`` needs ``themes`` (the stored JSON list). Rows are first counted per distinct
+    JSON text, so each distinct list is parsed once, not once per row: feedback repeats a
+    few combinations of themes, and parsing is what costs."""
+    combos = table.group_by("themes", *groups).aggregate(n=table.count())
+    parsed = combos.select(*groups, "n", theme=theme_list(combos.themes).unique().unnest())
+    parsed = parsed.filter(parsed.theme.notnull())
+    return parsed.group_by(*groups, "theme").aggregate(n=parsed.n.sum())
+
+
 def theme_mentions_expr(table: ir.Table) -> ir.Table:
     """Detractors' and promoters' pieces of feedback per theme: columns ``nps_group``,
     ``theme``, ``n`` (a theme counted once per piece of feedback).
 
-    ``table`` needs ``feedback_id``, ``nps``, ``analysed`` and ``theme_list`` (an array of
-    theme names)."""
+    ``table`` needs ``nps``, ``analysed`` and ``themes`` (the stored JSON list)."""
     scored = table.filter(table.analysed.notnull(), table.nps.notnull(), table.nps.notin([7, 8]))
-    tagged = scored.select(
-        "feedback_id", nps_group=nps_group(scored.nps), theme=scored.theme_list.unnest()
-    )
-    tagged = tagged.filter(tagged.theme.notnull()).distinct()
-    return tagged.group_by("nps_group", "theme").aggregate(n=tagged.count())
+    grouped = scored.select("themes", nps_group=nps_group(scored.nps))
+    return themes_by_group_expr(grouped, "nps_group")
 
 
 def compare_themes(
