@@ -4,15 +4,12 @@ scrolling. Screenshots go to pytest's tmp dir."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
+from browser.live_server import serve
 from browser.test_dashboard import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, WATCH_CSP, Session
 from customer_data import build_company
 from cxloop.access.users import add_user
@@ -40,24 +37,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict
     warehouse = open_warehouse(settings.warehouse_url)
     ids = build_company(warehouse)
     add_user(warehouse, EMAIL, PASSWORD, "agent", name="Grace Hopper")
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    app = create_app(settings, warehouse=warehouse)
-    uvicorn_server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=uvicorn_server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uvicorn_server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}", ids
+        with serve(create_app(settings, warehouse=warehouse)) as base:
+            yield base, ids
     finally:
-        uvicorn_server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
         warehouse.close()
 
 

@@ -3,17 +3,14 @@ strict CSP, keyboard use, and a phone-sized screen. Screenshots go to pytest's t
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import uvicorn
 
+from browser.live_server import serve
 from cxloop.access.users import add_user, find_user, set_user_language
 from cxloop.api import create_app
 from cxloop.collect.importer import import_file
@@ -101,24 +98,10 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, War
     add_user(warehouse, EMAIL, PASSWORD, "admin", name="Ada Lovelace")
     import_file(warehouse, "feedback", feedback_file(root / "surveys.csv"), source="crm")
 
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    app = create_app(settings, warehouse=warehouse)
-    uvicorn_server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=uvicorn_server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uvicorn_server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}", warehouse
+        with serve(create_app(settings, warehouse=warehouse)) as base:
+            yield base, warehouse
     finally:
-        uvicorn_server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
         warehouse.close()
 
 

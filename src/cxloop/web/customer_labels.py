@@ -26,6 +26,7 @@ METHOD_LABELS = {
     "deterministic:email": N_("Same e-mail"),
     "deterministic:phone": N_("Same phone"),
     "collector_link": N_("Linked by the event collector"),
+    "override:merge": N_("An analyst's merge"),
     "probabilistic": N_("Probabilistic match"),
     "singleton": N_("Only record"),
 }

@@ -19,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 
 from cxloop import __version__
 from cxloop.api.deps import current_principal
-from cxloop.web import csrf, customer_labels, feedback_labels, labels, vendor
+from cxloop.web import csrf, customer_labels, feedback_labels, labels, match_labels, vendor
 from cxloop.web.i18n import ENDONYMS, HTML_LANG, LANGUAGES, UiLanguage, negotiate, ui_language_for
 from cxloop.web.navigation import visible_entries
 
@@ -95,6 +95,11 @@ def _kind_count_label(context: jinja2.runtime.Context, code: str) -> str:
 
 
 @jinja2.pass_context
+def _override_kind_label(context: jinja2.runtime.Context, kind: str) -> str:
+    return match_labels.override_kind(context["i18n"], kind)
+
+
+@jinja2.pass_context
 def _percent(context: jinja2.runtime.Context, value: float | None) -> str:
     return context["i18n"].format_percent(value)  # type: ignore[no-any-return]
 
@@ -145,6 +150,7 @@ def _environment() -> jinja2.Environment:
         method_label=_method_label,
         kind_label=_kind_label,
         kind_count_label=_kind_count_label,
+        override_kind_label=_override_kind_label,
         percent=_percent,
         money=_money,
         sentiment_label=_sentiment_label,

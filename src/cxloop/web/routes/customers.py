@@ -16,7 +16,8 @@ from cxloop.api.deps import Agent, SettingsDep, WarehouseDep
 from cxloop.storage import Warehouse
 from cxloop.unify.profile import COMPARED_FIELDS, CustomerProfile, customer_profile
 from cxloop.unify.search import MAX_QUERY_LENGTH, search_customers
-from cxloop.web.rendering import render, ui_language
+from cxloop.web.rendering import CHART_SCRIPTS, render, ui_language
+from cxloop.web.routes.identity_review import review_view
 
 router = APIRouter(include_in_schema=False)
 
@@ -134,9 +135,18 @@ def customer_page(
     request: Request,
     principal: Agent,
     warehouse: WarehouseDep,
+    settings: SettingsDep,
     reference: str,
     page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+    a: Annotated[str, Query(max_length=300)] = "",
+    b: Annotated[str, Query(max_length=300)] = "",
+    b_id: Annotated[str, Query(max_length=300)] = "",
+    applied: Annotated[str, Query(max_length=40)] = "",
+    undone: Annotated[str, Query(max_length=40)] = "",
 ) -> Response:
+    """The profile; for analysts also the identity review (``a`` and ``b``: two records to
+    explain, ``b_id`` typed in wins over ``b``; ``applied`` / ``undone``: an override just
+    changed)."""
     profile = customer_profile(
         warehouse,
         reference,
@@ -146,6 +156,17 @@ def customer_page(
     canonical = f"/customers/{quote(profile.customer_id, safe='')}"
     if reference != profile.customer_id:  # an e-mail or a source record: one address each
         return RedirectResponse(canonical + (f"?page={page}" if page > 1 else ""), 303)
+    review, status = review_view(
+        request,
+        principal,
+        warehouse,
+        settings,
+        profile,
+        a=a.strip(),
+        b=b_id.strip() or b.strip(),
+        applied=applied,
+        undone=undone,
+    )
     audit.record(
         warehouse,
         principal.actor,
@@ -163,5 +184,8 @@ def customer_page(
             "record_rows": record_rows(profile),
             "pager": pager(canonical, {}, page, TIMELINE_PAGE, profile.timeline.total),
             "timezone": str(ui_language(request).timezone),
+            "review": review,
+            "scripts": CHART_SCRIPTS if review.explanation else [],
         },
+        status_code=status,
     )
