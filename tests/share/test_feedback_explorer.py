@@ -239,3 +239,11 @@ def test_a_theme_listed_twice_counts_once(warehouse: Warehouse) -> None:
     delivery = next(t for t in unhappy_themes(warehouse).themes if t.theme == "delivery")
     assert (delivery.detractors, delivery.promoters) == (3, 0)
     assert filter_options(warehouse).themes == ["delivery", "price"]
+
+
+def test_any_stored_id_can_be_listed(warehouse: Warehouse) -> None:
+    odd = ["crm:it's", "crm:nul\x00here", 'crm:"quoted"']
+    warehouse.append_rows("feedback", [{"feedback_id": fid, "text": "x"} for fid in odd])
+    page = list_feedback(warehouse, limit=10)
+    assert sorted(i.feedback_id for i in page.items) == sorted(odd) and page.total == 3
+    assert get_feedback(warehouse, "crm:it's").feedback_id == "crm:it's"

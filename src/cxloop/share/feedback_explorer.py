@@ -165,18 +165,14 @@ def list_feedback(
     if offset < 0:
         raise UsageError("offset cannot be negative")
     filters = filters or FeedbackFilters()
-    # two steps: the ids of the page from as narrow a table as the filters allow (feedback
-    # alone when no filter reads the insights), then their rows with everything joined
+    # the ids of the page from as narrow a table as the filters allow (feedback alone when no
+    # filter reads the insights), then only their rows joined with everything; the ids stay
+    # in the query (never literals: a stored id may hold any character)
     matching = _matching_expr(warehouse, filters, visibility, timezone)
-    keys = matching.order_by([ibis.desc(matching.ts), matching.feedback_id])
-    ids = warehouse.to_pyarrow(keys.select("feedback_id").limit(limit, offset=offset))
-    page_ids = ids["feedback_id"].to_pylist()
-    rows: list[dict[str, Any]] = []
-    if page_ids:
-        joined = _joined(warehouse, visibility)
-        chosen = joined.filter(joined.feedback_id.isin(page_ids)).drop("theme_list")
-        by_id = {row["feedback_id"]: row for row in warehouse.to_pyarrow(chosen).to_pylist()}
-        rows = [by_id[fid] for fid in page_ids if fid in by_id]
+    newest = [ibis.desc("ts"), "feedback_id"]
+    keys = matching.order_by(newest).select("feedback_id").limit(limit, offset=offset)
+    page = _joined(warehouse, visibility).join(keys, "feedback_id").order_by(newest)
+    rows = warehouse.to_pyarrow(page.drop("theme_list")).to_pylist()
     if len(rows) < limit and (rows or offset == 0):
         total = offset + len(rows)  # the last page: no need to count
     else:
