@@ -121,7 +121,7 @@ def test_filter_search_and_heat_map_on_a_desktop(browser, server: str, shots: Pa
     page.wait_for_url(server + "/feedback")
     wait_for_heatmap(session)
     assert page.locator(".feedback-card").count() == 20
-    assert "Unhappy customers talk most about delivery" in page.locator(".verdict").inner_text()
+    assert "Unhappy customers talk most about Delivery" in page.locator(".verdict").inner_text()
     assert page.locator(".contrast-table tbody tr").count() == 4  # themes of NPS 0-6, 9-10
     page.screenshot(path=shots / "feedback-desktop.png", full_page=True)
     page.screenshot(path=shots / "feedback-desktop-top.png")

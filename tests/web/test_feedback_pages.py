@@ -117,7 +117,8 @@ def test_the_heat_map_spec_and_its_table(
     html = signed_in("viewer", language="es").get("/feedback").text
     spec = chart_spec(html)
     values = {(r["theme"], r["sentiment"]): r["count"] for r in spec["data"]["values"]}
-    assert values[("delivery", "Negativo")] == 3 and values[("staff", "Positivo")] == 1
+    # themes named by the taxonomy in the page's language; ids it lacks shown as they are
+    assert values[("Entrega", "Negativo")] == 3 and values[("staff", "Positivo")] == 1
     assert spec["config"]["locale"]["number"]["decimal"] == ","
     assert '<script src="/static/vendor/vega.js' in html
     assert 'data-chart-spec="heatmap-chart-spec"' in html
@@ -132,10 +133,10 @@ def test_what_unhappy_customers_talk_about(
         [(2, 30, ["delivery"]), (4, 10, ["price"]), (10, 6, ["delivery"]), (9, 34, ["price"])],
     )
     html = signed_in("analyst").get("/feedback").text
-    assert "Unhappy customers talk most about delivery: 75% of detractors mention it, " \
+    assert "Unhappy customers talk most about Delivery: 75% of detractors mention it, " \
         "against 15% of promoters." in html  # fmt: skip
     rows = re.findall(r'<tr class="verdict-([a-z_]+)">\s*<th scope="row"[^>]*>([^<]+)</th>', html)
-    assert rows == [("detractors", "delivery"), ("promoters", "price")]
+    assert rows == [("detractors", "Delivery"), ("promoters", "Price and value")]
     assert "40 detractors, 40 promoters" in html
     assert "Few answers" not in html
 
@@ -147,7 +148,7 @@ def test_small_samples_are_flagged_not_hidden(
     assert "3 detractors, 3 promoters" in html
     assert "Few answers: fewer than 30 detractors or promoters." in html
     assert html.count("Too few answers to tell") >= 1
-    assert '<th scope="row" data-label="Theme">delivery</th>' in html
+    assert '<th scope="row" data-label="Theme">Delivery</th>' in html
 
 
 def test_reading_the_page_is_audited(
@@ -182,3 +183,24 @@ def test_an_empty_warehouse(signed_in: Callable[..., TestClient]) -> None:
     assert "No feedback yet." in html
     assert "heatmap-chart-spec" not in html and "vega.js" not in html
     assert "There are not yet analysed answers from both detractors and promoters" in html
+
+
+def test_themes_are_named_in_the_page_language(
+    signed_in: Callable[..., TestClient], explored: Warehouse
+) -> None:
+    html = signed_in("viewer", language="zh").get("/feedback").text
+    assert '<option value="delivery">配送</option>' in html
+    f1 = cards(html)[card_ids(html).index("f1")]
+    assert 'href="/feedback?theme=delivery"' in f1 and "配送</a>" in f1
+    assert ">staff</a>" in f1  # not in the taxonomy: its id
+
+
+def test_a_broken_taxonomy_leaves_the_theme_ids(
+    signed_in: Callable[..., TestClient], explored: Warehouse, web_settings, caplog
+) -> None:
+    folder = web_settings.project / "themes"
+    folder.mkdir(exist_ok=True)
+    (folder / "en.yaml").write_text("themes: [not, a, mapping\n", encoding="utf-8")
+    html = signed_in("viewer").get("/feedback").text
+    assert '<option value="delivery">delivery</option>' in html
+    assert "theme labels unavailable" in caplog.text

@@ -7,6 +7,8 @@ their search looks only in it. Every page that lists feedback is audited.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -19,6 +21,7 @@ from cxloop.access import audit
 from cxloop.api.deps import SettingsDep, Viewer, WarehouseDep
 from cxloop.api.routes.feedback import filters_from
 from cxloop.domain.access import Role
+from cxloop.errors import ConfigError
 from cxloop.share.charts import chart_locale
 from cxloop.share.feedback_explorer import (
     FilterOptions,
@@ -30,6 +33,7 @@ from cxloop.share.feedback_explorer import (
 )
 from cxloop.share.feedback_filters import SENTIMENTS, FeedbackFilters
 from cxloop.share.theme_heatmap import MAX_THEMES, theme_sentiment_heatmap
+from cxloop.understand.text.taxonomy import Taxonomy, load_taxonomy
 from cxloop.understand.text.theme_contrast import MIN_GROUP, ThemeContrast
 from cxloop.web import feedback_labels as labels
 from cxloop.web.i18n import UiLanguage
@@ -38,6 +42,7 @@ from cxloop.web.rendering import CHART_SCRIPTS, render, ui_language
 from cxloop.web.routes.customers import MAX_PAGE, pager
 
 router = APIRouter(include_in_schema=False)
+log = logging.getLogger("cxloop.web")
 
 PAGE_SIZE = 20
 
@@ -106,7 +111,10 @@ def feedback_page(
                 "original_text": visibility.original_text,
             },
         )
-    heatmap = heatmap_view(matrix, ui) if len(matrix) else None
+    name = theme_namer(request, ui)
+    heatmap = heatmap_view(matrix, ui, name) if len(matrix) else None
+    options = filter_options(warehouse)
+    shown = {t for item in result.items if item.insight for t in item.insight.themes}
     return render(
         request,
         "feedback.html",
@@ -115,7 +123,7 @@ def feedback_page(
             "result": result,
             "pager": pager("/feedback", dict(raw), page, PAGE_SIZE, result.total),
             "choices": {
-                **option_choices(filter_options(warehouse), filters, ui),
+                **option_choices(options, filters, ui, name),
                 "sentiment": labels.choices(ui, labels.SENTIMENT_LABELS),
                 "intent": labels.choices(ui, labels.INTENT_LABELS),
                 "nps_band": labels.choices(ui, labels.NPS_BAND_LABELS),
@@ -125,9 +133,10 @@ def feedback_page(
             "sees_original": visibility.original_text,
             "links_customers": principal.role.allows(Role.AGENT),
             "heatmap": heatmap,
+            "theme_labels": {theme: name(theme) for theme in {*options.themes, *shown}},
             "contrast": contrast,
-            "contrast_rows": contrast_rows(contrast, ui),
-            "verdict": verdict_sentence(contrast, ui),
+            "contrast_rows": contrast_rows(contrast, ui, name),
+            "verdict": verdict_sentence(contrast, ui, name),
             "min_group": MIN_GROUP,
             "timezone": str(ui.timezone),
             "scripts": CHART_SCRIPTS if heatmap else [],
@@ -135,8 +144,27 @@ def feedback_page(
     )
 
 
+def theme_namer(request: Request, ui: UiLanguage) -> Callable[[str], str]:
+    """A theme id's label in the page's language, from the project's taxonomy (read once per
+    server; an invalid taxonomy file leaves the ids as they are, and is logged)."""
+    taxonomy = getattr(request.app.state, "explorer_taxonomy", None)
+    if taxonomy is None:
+        try:
+            taxonomy = load_taxonomy(request.app.state.settings.project)
+        except ConfigError as exc:
+            log.warning("theme labels unavailable: %s", exc.message)
+            taxonomy = False
+        request.app.state.explorer_taxonomy = taxonomy
+    if not isinstance(taxonomy, Taxonomy):
+        return str
+    return lambda theme: taxonomy.label(theme, ui.code)
+
+
 def option_choices(
-    options: FilterOptions, filters: FeedbackFilters, ui: UiLanguage
+    options: FilterOptions,
+    filters: FeedbackFilters,
+    ui: UiLanguage,
+    name: Callable[[str], str] = str,
 ) -> dict[str, list[tuple[str, str]]]:
     """``(value, label)`` pairs of the selects whose values come from the data; a value in
     the address that the data lacks stays selectable, so the form shows what is applied."""
@@ -150,17 +178,23 @@ def option_choices(
         "language": with_current(
             [(code, labels_language(ui, code)) for code in options.languages], filters.language
         ),
-        "theme": with_current([(t, t) for t in options.themes], filters.theme),
+        "theme": with_current(
+            sorted(((t, name(t)) for t in options.themes), key=lambda pair: pair[1].casefold()),
+            filters.theme,
+        ),
         "touchpoint": with_current([(t, t) for t in options.touchpoints], filters.touchpoint),
         "team": with_current(list(options.teams), filters.team),
     }
 
 
-def heatmap_view(matrix: pd.DataFrame, ui: UiLanguage) -> HeatmapView:
+def heatmap_view(
+    matrix: pd.DataFrame, ui: UiLanguage, name: Callable[[str], str] = str
+) -> HeatmapView:
     """The heat map in the page's language, with its text alternative."""
     _ = ui.gettext
     sentiments = [labels.sentiment(ui, code) for code in SENTIMENTS]
     shown = matrix.head(MAX_THEMES)
+    shown = shown.set_axis([name(str(theme)) for theme in shown.index], axis=0)
     description = _(
         "Heat map of the pieces of feedback per theme (rows) and sentiment (columns): "
         "%(themes)s themes, %(total)s mentions in all."
@@ -197,11 +231,13 @@ def _share(ui: UiLanguage, value: float | None) -> str:
     return "—" if value is None else format_percent(value, "#,##0%", locale=ui.locale)
 
 
-def contrast_rows(contrast: ThemeContrast, ui: UiLanguage) -> list[ContrastRow]:
+def contrast_rows(
+    contrast: ThemeContrast, ui: UiLanguage, name: Callable[[str], str] = str
+) -> list[ContrastRow]:
     """The comparison's themes with shares as percentages and p-values to three places."""
     return [
         ContrastRow(
-            theme=theme.theme,
+            theme=name(theme.theme),
             detractor_share=_share(ui, theme.detractor_share),
             detractors=theme.detractors,
             promoter_share=_share(ui, theme.promoter_share),
@@ -219,7 +255,9 @@ def contrast_rows(contrast: ThemeContrast, ui: UiLanguage) -> list[ContrastRow]:
     ]
 
 
-def verdict_sentence(contrast: ThemeContrast, ui: UiLanguage) -> str:
+def verdict_sentence(
+    contrast: ThemeContrast, ui: UiLanguage, name: Callable[[str], str] = str
+) -> str:
     """The comparison in plain words: the theme that sets detractors apart, or that none does."""
     _ = ui.gettext
     if not contrast.detractors or not contrast.promoters:
@@ -236,7 +274,7 @@ def verdict_sentence(contrast: ThemeContrast, ui: UiLanguage) -> str:
         "Unhappy customers talk most about %(theme)s: %(detractors)s of detractors mention "
         "it, against %(promoters)s of promoters."
     ) % {
-        "theme": leading.theme,
+        "theme": name(leading.theme),
         "detractors": _share(ui, leading.detractor_share),
         "promoters": _share(ui, leading.promoter_share),
     }
