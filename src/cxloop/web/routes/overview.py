@@ -51,9 +51,7 @@ def overview(
     ui = ui_language(request)
     counts = overview_counts(warehouse)
     volume = weekly_feedback_volume(warehouse, by=by, weeks=WEEKS)
-    latest = latest_feedback(
-        warehouse, LATEST, original_text=principal.role.allows(Role.ADMIN)
-    )
+    latest = latest_feedback(warehouse, LATEST, original_text=principal.role.allows(Role.ADMIN))
     if latest:
         audit.record(
             warehouse,
