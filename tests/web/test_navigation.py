@@ -27,7 +27,12 @@ def principal(role: Role) -> Principal:
 def test_the_registry_lists_every_page_in_order() -> None:
     assert [e.label for e in NAVIGATION] == EXPECTED
     assert len({e.key for e in NAVIGATION}) == len({e.path for e in NAVIGATION}) == len(EXPECTED)
-    assert {e.key for e in NAVIGATION if e.available} == {"overview", "customers", "settings"}
+    assert {e.key for e in NAVIGATION if e.available} == {
+        "overview",
+        "customers",
+        "feedback",
+        "settings",
+    }
     assert entry("drivers").role is Role.ANALYST
 
 

@@ -16,6 +16,7 @@ from cxloop.storage import Warehouse
 HEADINGS = {
     "/": {"en": "Overview", "es": "Resumen", "zh": "概览"},
     "/settings": {"en": "Settings", "es": "Configuración", "zh": "设置"},
+    "/feedback": {"en": "Feedback", "es": "Opiniones", "zh": "反馈"},
 }
 HTML_LANG = {"en": "en", "es": "es", "zh": "zh-Hans"}
 SIGN_OUT = {"en": "Sign out", "es": "Cerrar sesión", "zh": "退出登录"}
@@ -121,7 +122,7 @@ def test_pages_need_a_signed_in_user(client: TestClient) -> None:
         assert response.headers["location"].startswith("/login?next=")
 
 
-@pytest.mark.parametrize("path", ["/", "/settings", "/login"])
+@pytest.mark.parametrize("path", ["/", "/settings", "/feedback", "/login"])
 def test_pages_are_accessible_and_script_free(
     signed_in: Callable[..., TestClient], seed_feedback, path: str
 ) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from http import HTTPStatus
+from typing import cast
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -43,6 +44,24 @@ def _code(status: int) -> str:
         return "error"
 
 
+def _invalid_message(details: list[dict[str, object]]) -> str:
+    """One line naming the first parameter at fault: ``the request is not valid: query
+    parameter sentiment: Input should be 'negative', 'neutral' or 'positive'``."""
+    if not details:
+        return "the request is not valid"
+    loc = [str(part) for part in cast(list[object], details[0]["loc"])]
+    where = loc[0] if loc else ""
+    name = ".".join(loc[1:])
+    place = {"query": "query parameter", "path": "path parameter", "body": "body field"}
+    subject = f"{place.get(where, where)} {name}".strip() if name else where
+    message = str(details[0]["message"])
+    return (
+        f"the request is not valid: {subject}: {message}"
+        if subject
+        else f"the request is not valid: {message}"
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
@@ -68,7 +87,7 @@ def install_error_handlers(app: FastAPI) -> None:
         ]
         if wants_html(request):
             return request.app.state.render_error(request, 422, "the form or address is not valid")
-        return error_json(422, "invalid_request", "the request is not valid", details)
+        return error_json(422, "invalid_request", _invalid_message(details), details)
 
     @app.exception_handler(CxloopError)
     async def cxloop_error(request: Request, exc: CxloopError) -> Response:

@@ -38,7 +38,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("overview", N_("Overview"), "/", Role.VIEWER, available=True),
     NavEntry("scorecard", N_("Scorecard"), "/scorecard", Role.VIEWER),
     NavEntry("customers", N_("Customers"), "/customers", Role.AGENT, available=True),
-    NavEntry("feedback", N_("Feedback"), "/feedback", Role.VIEWER),
+    NavEntry("feedback", N_("Feedback"), "/feedback", Role.VIEWER, available=True),
     NavEntry("surveys", N_("Surveys"), "/surveys", Role.ANALYST),
     NavEntry("cases", N_("Cases"), "/cases", Role.AGENT),
     NavEntry("journeys", N_("Journeys"), "/journeys", Role.ANALYST),

@@ -19,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 
 from cxloop import __version__
 from cxloop.api.deps import current_principal
-from cxloop.web import csrf, customer_labels, labels, match_labels, vendor
+from cxloop.web import csrf, customer_labels, feedback_labels, labels, match_labels, vendor
 from cxloop.web.i18n import ENDONYMS, HTML_LANG, LANGUAGES, UiLanguage, negotiate, ui_language_for
 from cxloop.web.navigation import visible_entries
 
@@ -109,6 +109,16 @@ def _money(context: jinja2.runtime.Context, amount: float | None, currency: str 
     return context["i18n"].format_money(amount, currency)  # type: ignore[no-any-return]
 
 
+@jinja2.pass_context
+def _sentiment_label(context: jinja2.runtime.Context, code: str | None) -> str:
+    return feedback_labels.sentiment(context["i18n"], code)
+
+
+@jinja2.pass_context
+def _intent_label(context: jinja2.runtime.Context, code: str | None) -> str:
+    return feedback_labels.intent(context["i18n"], code)
+
+
 def _lang_tag(code: str | None) -> str:
     """``code`` if it can go in a ``lang`` attribute (a language tag), else ''."""
     return code if code and _LANG_TAG.match(code) else ""
@@ -143,6 +153,8 @@ def _environment() -> jinja2.Environment:
         override_kind_label=_override_kind_label,
         percent=_percent,
         money=_money,
+        sentiment_label=_sentiment_label,
+        intent_label=_intent_label,
     )
     env.globals.update(version=__version__, languages=[(c, ENDONYMS[c]) for c in LANGUAGES])
     return env

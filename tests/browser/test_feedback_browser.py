@@ -1,0 +1,188 @@
+"""The Feedback explorer in a real Chromium: filter with the form, search in Spanish and
+Chinese, the heat map drawn under the strict CSP, the detractor-against-promoter table, no
+console errors or CSP violations, and a phone-sized screen without sideways scrolling.
+Screenshots go to pytest's tmp dir (or to $CXLOOP_SCREENSHOTS when set)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from browser.test_dashboard import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, WATCH_CSP, Session
+from cxloop.access.users import add_user
+from cxloop.api import create_app
+from cxloop.config import Settings
+from cxloop.project import init_project
+from cxloop.storage import open_warehouse
+from feedback_data import build_feedback, build_survey_crowd
+
+PASSWORD = "difference-engine-1822"
+PEOPLE = {"admin": "ada@example.com", "viewer": "vera@example.com"}
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real app under uvicorn over the nine pieces of feedback and a crowd of surveys."""
+    root = tmp_path_factory.mktemp("feedback-browser")
+    init_project(root / "acme")
+    settings = Settings.load(project=root / "acme", company_name="Acme Travel")
+    warehouse = open_warehouse(settings.warehouse_url)
+    build_feedback(warehouse)
+    build_survey_crowd(
+        warehouse,
+        [(2, 30, ["delivery"]), (5, 10, ["price"]), (10, 6, ["delivery"]), (9, 34, ["price"])],
+    )
+    for role, email in PEOPLE.items():
+        add_user(warehouse, email, PASSWORD, role, name=role.title())
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    app = create_app(settings, warehouse=warehouse)
+    uvicorn_server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=uvicorn_server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not uvicorn_server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        uvicorn_server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+        warehouse.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("CXLOOP_SCREENSHOTS", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def signed_in(browser, base: str, role: str, viewport: dict, locale: str = "en-US") -> Session:
+    context = browser.new_context(viewport=viewport, locale=locale)
+    context.add_init_script(WATCH_CSP)
+    page = context.new_page()
+    session = Session(page, base)
+    page.on("console", lambda m: session.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: session.errors.append(str(e)))
+    session.go("/login")
+    page.fill("#email", PEOPLE[role])
+    page.fill("#password", PASSWORD)
+    page.click(".auth-card button[type=submit]")
+    page.wait_for_url(base + "/")
+    return session
+
+
+def wait_for_heatmap(session: Session, themes: int = 4) -> None:
+    page = session.page
+    page.wait_for_selector("#heatmap-chart.chart-drawn, #heatmap-chart.chart-failed")  # type: ignore[attr-defined]
+    assert page.locator("#heatmap-chart.chart-drawn svg").count() == 1, "no heat map drawn"  # type: ignore[attr-defined]
+    cells = page.locator("#heatmap-chart svg g.mark-rect path").count()  # type: ignore[attr-defined]
+    assert cells >= 3 * themes, f"the heat map has {cells} cells"  # a cell per sentiment
+
+
+def submit(page) -> None:
+    with page.expect_navigation():
+        page.click(".filter-actions button[type=submit]")
+
+
+def test_filter_search_and_heat_map_on_a_desktop(browser, server: str, shots: Path) -> None:
+    session = signed_in(browser, server, "admin", DESKTOP)
+    page = session.page
+    page.click(".site-nav >> text=Feedback")
+    page.wait_for_url(server + "/feedback")
+    wait_for_heatmap(session)
+    assert page.locator(".feedback-card").count() == 20
+    assert "Unhappy customers talk most about Delivery" in page.locator(".verdict").inner_text()
+    assert page.locator(".contrast-table tbody tr").count() == 4  # themes of NPS 0-6, 9-10
+    page.screenshot(path=shots / "feedback-desktop.png", full_page=True)
+    page.screenshot(path=shots / "feedback-desktop-top.png")
+
+    page.select_option("#filter-sentiment", "negative")
+    page.select_option("#filter-team", "team_delivery")
+    submit(page)
+    assert page.locator(".feedback-card").count() == 3
+    assert page.locator("#filter-sentiment").input_value() == "negative"
+    wait_for_heatmap(session, themes=2)
+
+    page.click("text=Clear filters")
+    page.wait_for_url(server + "/feedback")
+    page.fill("#filter-q", "llego")  # Spanish, without its accent
+    submit(page)
+    cards = page.locator(".feedback-card")
+    assert cards.count() == 1
+    assert "escríbanme a ana@example.com" in cards.first.inner_text()  # an admin
+    page.fill("#filter-q", "客服")
+    submit(page)
+    assert page.locator(".feedback-card").count() == 1
+    assert page.locator(".feedback-card .feedback-body[lang='zh']").count() == 1
+
+    page.goto(server + "/feedback")
+    page.locator("#heatmap-heading").scroll_into_view_if_needed()
+    wait_for_heatmap(session)
+    page.hover("#heatmap-chart svg g.mark-text text >> nth=0")  # the count over a cell
+    tooltip = page.locator("#vg-tooltip-element")
+    tooltip.wait_for(state="visible")
+    assert "Theme" in tooltip.inner_text() and "Sentiment" in tooltip.inner_text()
+    page.locator("#heatmap-chart").screenshot(path=shots / "feedback-heatmap.png")
+    page.locator("#unhappy-heading").scroll_into_view_if_needed()
+    page.screenshot(path=shots / "feedback-desktop-unhappy.png")
+    session.check_clean()
+    page.context.close()
+
+
+def test_a_viewer_on_a_phone_in_chinese(browser, server: str, shots: Path) -> None:
+    session = signed_in(browser, server, "viewer", PHONE, locale="zh-CN")
+    page = session.page
+    session.go("/feedback")
+    assert page.locator("main h1").inner_text() == "反馈"
+    wait_for_heatmap(session)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    text = page.locator("main").inner_text()
+    assert "ana@example.com" not in text and "[EMAIL]" in text
+    assert "只有管理员能看到原文" in text
+    page.screenshot(path=shots / "feedback-phone-zh.png", full_page=True)
+    page.screenshot(path=shots / "feedback-phone-zh-top.png")
+
+    page.fill("#filter-q", "送货")
+    submit(page)
+    assert page.locator(".feedback-card").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    session.go("/feedback")
+    wait_for_heatmap(session)
+    for section in ("heatmap", "unhappy"):
+        page.locator(f"#{section}-heading").scroll_into_view_if_needed()
+        page.screenshot(path=shots / f"feedback-phone-{section}.png")
+    # the comparison table is a list of cards: its header row is hidden
+    box = page.locator(".contrast-table thead").bounding_box()
+    assert box is not None and box["height"] <= 1
+    session.check_clean()
+    page.context.close()
