@@ -35,11 +35,11 @@ def test_chnsenticorp_test_accuracy(model: ShippedSentimentModel) -> None:
     assert score(labels, predicted, ("negative", "positive")).accuracy >= 0.88
 
 
-@pytest.mark.parametrize(("language", "floor"), [("en", 0.46), ("es", 0.50)])
+@pytest.mark.parametrize(("language", "floor"), [("en", 0.51), ("es", 0.49)])
 def test_xlmt_test_macro_f1_floor(
     model: ShippedSentimentModel, language: str, floor: float
 ) -> None:
-    """What sentiment-1.0 reaches (0.481 / 0.520); the issue's 0.60 is tested below."""
+    """What sentiment-1.1 reaches (0.535 / 0.514); the issue's 0.60 is tested below."""
     texts, labels = xlmt_test(language)
     predicted = [s.label for s in model.predict(texts, [language] * len(texts))]
     assert score(labels, predicted, ("negative", "neutral", "positive")).macro_f1 >= floor
@@ -64,8 +64,8 @@ def airline_macro_f1(model: ShippedSentimentModel) -> float:
 
 
 def test_twitter_airline_macro_f1_floor(airline_macro_f1: float) -> None:
-    """What sentiment-1.0 reaches (0.525); the issue's 0.70 is tested below."""
-    assert airline_macro_f1 >= 0.50
+    """What sentiment-1.1 reaches (0.554); the issue's 0.70 is tested below."""
+    assert airline_macro_f1 >= 0.53
 
 
 @pytest.mark.xfail(strict=True, reason="target not reached without airline data: see the docs")

@@ -100,7 +100,11 @@ def fitted_idf(counts: sp.csr_matrix, min_df: int = 2) -> np.ndarray:
 
 @dataclass(frozen=True)
 class LinearTextModel:
-    """A fitted model: IDF weights, one weight row per class, and the class names."""
+    """A fitted model: IDF weights, one weight row per class, and the class names.
+
+    ``metadata["language_offsets"]`` (optional) maps a language to one number per class added
+    to the class scores of that language's texts: a per-language prior, tuned on held-out data.
+    """
 
     spec: FeatureSpec
     classes: tuple[str, ...]
@@ -118,7 +122,12 @@ class LinearTextModel:
         x = sp.diags(1.0 / norms) @ x
         scores = x @ self.coef.T
         dense = scores.toarray() if sp.issparse(scores) else np.asarray(scores)
-        return dense + self.intercept
+        dense = dense + self.intercept
+        offsets = self.metadata.get("language_offsets") or {}
+        for language, offset in offsets.items():
+            rows = np.fromiter((lang == language for lang in languages), bool, len(languages))
+            dense[rows] += np.asarray(offset, dtype=np.float64)
+        return dense
 
     def predict_proba(self, texts: Sequence[str], languages: Sequence[str]) -> np.ndarray:
         """Class probabilities, one row per text, columns in the order of ``classes``."""

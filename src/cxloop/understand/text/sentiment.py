@@ -16,7 +16,7 @@ import numpy as np
 from cxloop.understand.text.linear_model import LinearTextModel, artefact_stem
 from cxloop.understand.text.parts import Sentiment, SentimentLabel
 
-SENTIMENT_MODEL = "sentiment-1.0"
+SENTIMENT_MODEL = "sentiment-1.1"
 _LABELS: tuple[SentimentLabel, ...] = ("negative", "neutral", "positive")
 
 
