@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from benchmarks import collector_load, file_formats_speed, import_speed, resolve_speed
+from benchmarks import (
+    collector_load,
+    file_formats_speed,
+    import_speed,
+    resolve_speed,
+    text_sentiment_quality,
+)
 
 
 def main() -> None:
@@ -21,6 +27,8 @@ def main() -> None:
     collector_load.main(quick=args.quick)
     print()
     resolve_speed.main(quick=args.quick, write_docs=args.write_docs)
+    print()
+    text_sentiment_quality.main()
 
 
 if __name__ == "__main__":
