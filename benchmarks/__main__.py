@@ -10,6 +10,7 @@ from benchmarks import (
     import_speed,
     resolve_speed,
     theme_quality,
+    text_sentiment_quality,
 )
 
 
@@ -29,6 +30,7 @@ def main() -> None:
     resolve_speed.main(quick=args.quick, write_docs=args.write_docs)
     print()
     theme_quality.main(quick=args.quick)
+    text_sentiment_quality.main()
 
 
 if __name__ == "__main__":
