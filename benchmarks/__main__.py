@@ -9,6 +9,7 @@ from benchmarks import (
     file_formats_speed,
     import_speed,
     resolve_speed,
+    text_sentiment_quality,
     text_speed,
     theme_quality,
 )
@@ -32,6 +33,7 @@ def main() -> None:
     text_speed.main(quick=args.quick, write_docs=args.write_docs)
     print()
     theme_quality.main(quick=args.quick)
+    text_sentiment_quality.main()
 
 
 if __name__ == "__main__":

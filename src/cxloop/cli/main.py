@@ -14,9 +14,9 @@ from cxloop.cli import access, importing, init, serve, status
 from cxloop.cli import demo as demo_cmd
 from cxloop.cli import profile as profile_cmd
 from cxloop.cli import resolve as resolve_cmd
-from cxloop.cli import text as text_cmd
 from cxloop.cli.errors import report_errors
 from cxloop.cli.export import export_app
+from cxloop.cli.text import text_app
 from cxloop.config import Settings
 from cxloop.errors import CxloopError
 
@@ -75,7 +75,7 @@ app.command("profile")(report_errors(profile_cmd.profile_command))
 app.add_typer(export_app, name="export")
 app.add_typer(access.users_app, name="users")
 app.add_typer(access.keys_app, name="keys")
-app.add_typer(text_cmd.text_app, name="text")
+app.add_typer(text_app, name="text")
 
 
 def run(argv: list[str] | None = None) -> None:
