@@ -1,0 +1,73 @@
+"""Scored rows → sufficient statistics per cell, as Ibis expressions (pure, no I/O)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+import ibis
+import ibis.expr.types as ir
+
+from cxloop.understand.kpi.definitions import KpiDefinition, TableGetter
+
+Period = Literal["day", "week", "month", "quarter"]
+PERIOD_UNITS: dict[str, str] = {"day": "D", "week": "W", "month": "M", "quarter": "Q"}
+
+
+def _ts(value: date) -> ir.Value:
+    return ibis.literal(datetime(value.year, value.month, value.day), type="timestamp")
+
+
+def cell_statistics(
+    definition: KpiDefinition,
+    table: TableGetter,
+    *,
+    dimension: str | None = None,
+    period: Period | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    current_from: date | None = None,
+) -> ir.Table:
+    """Sufficient statistics of ``definition`` per cell, over rows with ``start <= ts < end``.
+
+    Cells are the values of ``dimension`` (column ``grp``), of the ``period`` the row falls in
+    (column ``period_start``), and — when ``current_from`` is given — ``window``: ``"current"``
+    for rows from ``current_from`` on, ``"previous"`` before it.
+
+    Columns: ``n`` and, by shape, ``promoters``/``detractors`` (nps), ``successes``
+    (proportion) or ``total``/``total_sq`` (mean).
+    """
+    rows = definition.scored_rows(table)
+    ts = rows.ts.cast("timestamp")
+    if start is not None:
+        rows = rows.filter(ts >= _ts(start))
+    if end is not None:
+        rows = rows.filter(ts < _ts(end))
+    keys: dict[str, ir.Value] = {}
+    if dimension is not None:
+        keys["grp"] = rows[definition.column(dimension)].cast("string")
+    if period is not None:
+        keys["period_start"] = ts.truncate(PERIOD_UNITS[period]).cast("date")
+    if current_from is not None:
+        keys["window"] = ibis.ifelse(ts >= _ts(current_from), "current", "previous")
+    rows = rows.mutate(**keys)
+    names = list(keys)
+    if definition.customer_rollup is not None:
+        by_customer = rows.group_by([*names, "customer_id"])
+        if definition.customer_rollup == "sum":
+            rows = by_customer.aggregate(x=rows.x.sum())
+        else:
+            rows = by_customer.aggregate(x=(rows.count() >= 2).cast("int64"))
+    x = rows.x
+    if definition.shape == "nps":
+        metrics = {
+            "n": x.count(),
+            "promoters": (x >= 9).cast("int64").sum(),
+            "detractors": (x <= 6).cast("int64").sum(),
+        }
+    elif definition.shape == "proportion":
+        metrics = {"n": x.count(), "successes": x.cast("int64").sum()}
+    else:
+        xf = x.cast("float64")
+        metrics = {"n": x.count(), "total": xf.sum(), "total_sq": (xf * xf).sum()}
+    return rows.group_by(names).aggregate(**metrics) if names else rows.aggregate(**metrics)
