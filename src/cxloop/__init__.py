@@ -40,6 +40,11 @@ _EXPORTS = {
     "search_customers": "cxloop.unify.search",
     "export_to_file": "cxloop.share.exports",
     "write_export": "cxloop.share.exports",
+    "KpiReport": "cxloop.domain.kpi",
+    "KpiResult": "cxloop.domain.kpi",
+    "kpi_report": "cxloop.understand.kpi",
+    "kpi_frame": "cxloop.understand.kpi",
+    "list_kpis": "cxloop.understand.kpi",
 }
 
 __all__ = [
@@ -47,6 +52,8 @@ __all__ = [
     "CustomerSearchResult",
     "CxloopError",
     "ImportReport",
+    "KpiReport",
+    "KpiResult",
     "Mapping",
     "ResolveOptions",
     "ResolveReport",
@@ -57,6 +64,9 @@ __all__ = [
     "export_to_file",
     "import_file",
     "init_project",
+    "kpi_frame",
+    "kpi_report",
+    "list_kpis",
     "load_mapping",
     "open_project_warehouse",
     "open_warehouse",
@@ -72,10 +82,12 @@ if TYPE_CHECKING:
     from cxloop.collect.mapping import Mapping, load_mapping
     from cxloop.config import Settings
     from cxloop.demo.loading import run_demo
+    from cxloop.domain.kpi import KpiReport, KpiResult
     from cxloop.errors import CxloopError
     from cxloop.project import init_project, open_project_warehouse, project_status
     from cxloop.share.exports import export_to_file, write_export
     from cxloop.storage import Warehouse, open_warehouse
+    from cxloop.understand.kpi import kpi_frame, kpi_report, list_kpis
     from cxloop.unify import ResolveOptions, ResolveReport, resolve
     from cxloop.unify.profile import CustomerProfile, customer_profile
     from cxloop.unify.search import CustomerSearchResult, search_customers
