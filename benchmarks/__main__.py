@@ -8,6 +8,7 @@ from benchmarks import (
     collector_load,
     file_formats_speed,
     import_speed,
+    kpi_speed,
     resolve_speed,
     theme_quality,
 )
@@ -29,6 +30,8 @@ def main() -> None:
     resolve_speed.main(quick=args.quick, write_docs=args.write_docs)
     print()
     theme_quality.main(quick=args.quick)
+    print()
+    kpi_speed.main(quick=args.quick)
 
 
 if __name__ == "__main__":

@@ -8,10 +8,20 @@ from typing import Literal
 import ibis
 import ibis.expr.types as ir
 
-from cxloop.understand.kpi.definitions import KpiDefinition, TableGetter
+from cxloop.understand.kpi.definitions import KpiDefinition, TableGetter, with_country
+from cxloop.understand.kpi.duckdb_time import epoch_us, make_timestamp
 
 Period = Literal["day", "week", "month", "quarter"]
 PERIOD_UNITS: dict[str, str] = {"day": "D", "week": "W", "month": "M", "quarter": "Q"}
+
+
+def utc_timestamp(ts: ir.Value, *, duckdb: bool = False) -> ir.Value:
+    """``ts`` as a naive UTC timestamp. On DuckDB through epoch microseconds: a plain cast of
+    a TIMESTAMPTZ goes through the ICU time-zone code and is several times slower over
+    millions of rows (see benchmarks/kpi_speed.py); elsewhere the portable cast."""
+    if duckdb:
+        return make_timestamp(epoch_us(ts))  # type: ignore[arg-type]
+    return ts.cast("timestamp")
 
 
 def _ts(value: date) -> ir.Value:
@@ -27,6 +37,7 @@ def cell_statistics(
     start: date | None = None,
     end: date | None = None,
     current_from: date | None = None,
+    duckdb: bool = False,
 ) -> ir.Table:
     """Sufficient statistics of ``definition`` per cell, over rows with ``start <= ts < end``.
 
@@ -35,10 +46,13 @@ def cell_statistics(
     for rows from ``current_from`` on, ``"previous"`` before it.
 
     Columns: ``n`` and, by shape, ``promoters``/``detractors`` (nps), ``successes``
-    (proportion) or ``total``/``total_sq`` (mean).
+    (proportion) or ``total``/``total_sq`` (mean). ``duckdb`` picks a faster but
+    DuckDB-only way to read timestamps (:func:`utc_timestamp`).
     """
     rows = definition.scored_rows(table)
-    ts = rows.ts.cast("timestamp")
+    if dimension == "country":  # joined only when asked for: a join over every row costs
+        rows = with_country(rows, table)
+    ts = utc_timestamp(rows.ts, duckdb=duckdb)
     if start is not None:
         rows = rows.filter(ts >= _ts(start))
     if end is not None:

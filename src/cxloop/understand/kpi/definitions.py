@@ -49,7 +49,8 @@ class KpiDefinition:
         return _COLUMN.get(dimension, dimension)
 
 
-def _with_country(rows: ir.Table, table: TableGetter) -> ir.Table:
+def with_country(rows: ir.Table, table: TableGetter) -> ir.Table:
+    """``rows`` with the ``country`` of each row's customer (golden record), null if none."""
     customers = table("customers").select("customer_id", "country")
     return rows.left_join(customers, rows.customer_id == customers.customer_id).drop(
         "customer_id_right"
@@ -66,7 +67,7 @@ def _feedback(
             "customer_id", "ts", "touchpoint", "channel", "team_id", "language", "source",
             x=score(f),
         )  # fmt: skip
-        return _with_country(rows, table)
+        return rows
 
     return build
 
@@ -85,17 +86,15 @@ def _response_rows(table: TableGetter) -> ir.Table:
     answered = resp.filter(resp.invitation_id.notnull()).select("invitation_id").distinct()
     answered = answered.mutate(answered=ibis.literal(1))
     joined = sent.left_join(answered, sent.invitation_id == answered.invitation_id)
-    rows = joined.select(
+    return joined.select(
         "customer_id", "ts", "channel", x=joined.answered.fill_null(0).cast("int64")
     )
-    return _with_country(rows, table)
 
 
 def _order_rows(table: TableGetter) -> ir.Table:
     o = table("orders")
     o = o.filter(o.customer_id.notnull() & o.amount.notnull())
-    rows = o.select("customer_id", "ts", "channel", x=o.amount.cast("float64"))
-    return _with_country(rows, table)
+    return o.select("customer_id", "ts", "channel", x=o.amount.cast("float64"))
 
 
 _FEEDBACK_DIMS = DIMENSIONS

@@ -24,12 +24,17 @@ _TESTS = {
     "proportion": "pooled two-proportion z-test",
     "mean": "Welch's t-test",
 }
-_OFFSETS = {
-    "day": pd.DateOffset(days=1),
-    "week": pd.DateOffset(weeks=1),
-    "month": pd.DateOffset(months=1),
-    "quarter": pd.DateOffset(months=3),
-}
+
+
+def previous_period_start(start: date, period: str) -> date:
+    """The first day of the period before the one starting on ``start``."""
+    if period == "day":
+        return start - timedelta(days=1)
+    if period == "week":
+        return start - timedelta(days=7)
+    months = 1 if period == "month" else 3
+    index = start.year * 12 + start.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
 
 
 def list_kpis() -> list[KpiInfo]:
@@ -78,6 +83,7 @@ def kpi_report(
     expr = cell_statistics(
         definition, wh.table, dimension=by, period=period,
         start=previous_since or since, end=until, current_from=previous_since and since,
+        duckdb=wh.ibis.name == "duckdb",
     )  # fmt: skip
     frame = wh.to_pandas(expr)
     results = _results(definition, frame, by=by, period=period, compare=previous_since is not None,
@@ -144,18 +150,17 @@ def _results(
     for row in frame.itertuples(index=False):
         window = getattr(row, "window", "current")
         start = getattr(row, "period_start", None)
-        stats_of[(row.grp, pd.Timestamp(start) if start is not None else None, window)] = _stats(
-            definition, row
-        )
+        day = None if start is None or pd.isna(start) else pd.Timestamp(start).date()
+        stats_of[(row.grp, day, window)] = _stats(definition, row)
     cells = sorted(
         (k for k in stats_of if k[2] == "current"),
-        key=lambda k: (str(k[0]), k[1] if k[1] is not None else pd.Timestamp(0)),
+        key=lambda k: (str(k[0]), k[1] if k[1] is not None else date.min),
     )
     results = []
     for grp, start, _ in cells:
         current = stats_of[(grp, start, "current")]
         if period is not None and start is not None:
-            previous = stats_of.get((grp, start - _OFFSETS[period], "current"))
+            previous = stats_of.get((grp, previous_period_start(start, period), "current"))
         else:
             previous = stats_of.get((grp, start, "previous")) if compare else None
         value, low, high = _value_and_interval(definition.shape, current)
@@ -163,7 +168,7 @@ def _results(
             kpi=definition.name, value=_num(value), n=int(current[0]),
             ci_low=_num(low), ci_high=_num(high), small_n=current[0] < small_n,
             dimension=by, group=None if grp is None or pd.isna(grp) else str(grp),
-            period_start=start.date() if start is not None else None,
+            period_start=start,
         )  # fmt: skip
         if previous is not None:
             prev_value = _value_and_interval(definition.shape, previous)[0]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 from scipy import stats
@@ -70,8 +71,13 @@ def mean_interval(n: float, total: float, total_sq: float) -> tuple[float, float
         return (math.nan, math.nan)
     mean = total / n
     sd = sample_sd(n, total, total_sq)
-    half = float(stats.t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
+    half = _t975(int(n) - 1) * sd / math.sqrt(n)
     return (mean - half, mean + half)
+
+
+@lru_cache(maxsize=4096)
+def _t975(df: int) -> float:
+    return float(stats.t.ppf(0.975, df))
 
 
 def sample_sd(n: float, total: float, total_sq: float) -> float:
@@ -124,7 +130,7 @@ def mean_change_test(
 def _two_sided(diff: float, se: float) -> float:
     if se == 0 or math.isnan(se):
         return 1.0 if diff == 0 else 0.0
-    return float(2 * stats.norm.sf(abs(diff) / se))
+    return math.erfc(abs(diff) / se / math.sqrt(2))  # = 2 · (1 − Φ(|z|))
 
 
 def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
