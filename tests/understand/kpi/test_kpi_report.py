@@ -143,3 +143,57 @@ def test_frame_and_list(wh: Warehouse) -> None:
     frame = kpi_frame(wh, "nps", by="team")
     assert list(frame["group"]) == ["a", "b"] and not math.isnan(frame["value"][0])
     assert {k.name for k in list_kpis()} >= {"nps", "csat", "ces", "enps", "response_rate"}
+
+
+@pytest.fixture
+def orders(warehouse: Warehouse) -> Warehouse:
+    # January: x, y, z order; February: x and y again, w new; March: only w
+    placed = [
+        ("x", "2026-01-03"),
+        ("y", "2026-01-09"),
+        ("z", "2026-01-20"),
+        ("x", "2026-01-21"),
+        ("x", "2026-02-02"),
+        ("y", "2026-02-14"),
+        ("w", "2026-02-15"),
+        ("w", "2026-03-01"),
+    ]
+    warehouse.append_rows(
+        "orders",
+        [{"order_id": f"o{i}", "customer_id": c, "amount": 1.0, "ts": ts(day), "channel": "web"}
+         for i, (c, day) in enumerate(placed)],
+    )  # fmt: skip
+    return warehouse
+
+
+def test_retention_and_churn_by_month(orders: Warehouse) -> None:
+    feb, mar = kpi_report(orders, "retention_rate", period="month").results
+    assert (feb.period_start, feb.n, feb.value) == (date(2026, 2, 1), 3, pytest.approx(2 / 3))
+    assert (mar.period_start, mar.n, mar.value) == (date(2026, 3, 1), 3, pytest.approx(1 / 3))
+    assert mar.p_value == pytest.approx(st.proportion_change_test((3, 1), (3, 2)))
+    churn = kpi_report(orders, "churn_rate", period="month").results
+    assert [c.value for c in churn] == pytest.approx([1 / 3, 2 / 3])
+
+
+def test_retention_over_a_window(orders: Warehouse) -> None:
+    (r,) = kpi_report(
+        orders, "retention_rate", since=date(2026, 2, 1), until=date(2026, 3, 1)
+    ).results
+    # base: customers of the 28 days before 1 February (y 9th, z 20th, x 21st) → x, y kept
+    assert (r.n, r.value) == (3, pytest.approx(2 / 3))
+
+
+def test_retention_needs_two_periods(orders: Warehouse) -> None:
+    with pytest.raises(UsageError, match="give --period or --since"):
+        kpi_report(orders, "retention_rate")
+
+
+def test_unresolved_orders_count_by_their_source_id(warehouse: Warehouse) -> None:
+    placed = [("s1", 4.0), ("s1", 6.0), ("s2", 2.0)]
+    warehouse.append_rows(
+        "orders",
+        [{"order_id": f"o{i}", "source": "shop", "source_customer_id": s, "amount": a,
+          "ts": ts("2026-03-01")} for i, (s, a) in enumerate(placed)],
+    )  # fmt: skip
+    (revenue,) = kpi_report(warehouse, "revenue_per_customer").results
+    assert (revenue.n, revenue.value) == (2, pytest.approx(6.0))

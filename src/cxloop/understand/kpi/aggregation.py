@@ -8,6 +8,7 @@ from typing import Literal
 import ibis
 import ibis.expr.types as ir
 
+from cxloop.errors import UsageError
 from cxloop.understand.kpi.definitions import KpiDefinition, TableGetter, with_country
 from cxloop.understand.kpi.duckdb_time import epoch_us, make_timestamp
 
@@ -66,6 +67,8 @@ def cell_statistics(
         keys["window"] = ibis.ifelse(ts >= _ts(current_from), "current", "previous")
     rows = rows.mutate(**keys)
     names = list(keys)
+    if definition.customer_rollup in ("retained", "churned"):
+        return _retention(rows, names, period, churn=definition.customer_rollup == "churned")
     if definition.customer_rollup is not None:
         by_customer = rows.group_by([*names, "customer_id"])
         if definition.customer_rollup == "sum":
@@ -85,3 +88,45 @@ def cell_statistics(
         xf = x.cast("float64")
         metrics = {"n": x.count(), "total": xf.sum(), "total_sq": (xf * xf).sum()}
     return rows.group_by(names).aggregate(**metrics) if names else rows.aggregate(**metrics)
+
+
+_STEP = {
+    "day": ibis.interval(days=1),
+    "week": ibis.interval(days=7),
+    "month": ibis.interval(months=1),
+    "quarter": ibis.interval(months=3),
+}
+
+
+def _retention(rows: ir.Table, names: list[str], period: Period | None, *, churn: bool) -> ir.Table:
+    """Customers active in one period (or the previous window) followed into the next.
+
+    The cell of period P counts the customers active in the period before P (``n``) and those
+    of them active in P (``successes``; for churn, those not active). Without a period the
+    ``window`` key splits the rows: the base is the previous window, the cell is ``current``.
+    """
+    active = rows.select(*names, "customer_id").distinct()
+    follow = [k for k in names if k not in ("period_start", "window")]
+    if period is not None:
+        base = active.mutate(next_start=(active.period_start + _STEP[period]).cast("date"))
+        # no cell for the period after the last one with data: nobody could have come back yet
+        base = base.filter(base.next_start <= active.period_start.max())
+        later = active.select(*follow, "customer_id", "period_start", seen=ibis.literal(1))
+        on = [base.customer_id == later.customer_id, base.next_start == later.period_start]
+        keys = {"period_start": base.next_start}
+    elif "window" in names:
+        base = active.filter(active.window == "previous")
+        later = active.filter(active.window == "current").select(
+            *follow, "customer_id", seen=ibis.literal(1)
+        )
+        on = [base.customer_id == later.customer_id]
+        keys = {"window": ibis.literal("current")}
+    else:
+        raise UsageError("retention and churn compare two periods: give --period or --since")
+    on += [base[k] == later[k] for k in follow]
+    joined = base.left_join(later, on)
+    seen = joined.seen.fill_null(0).cast("int64")
+    cells = joined.mutate(
+        **{k: joined[k] for k in follow}, **keys, kept=1 - seen if churn else seen
+    )
+    return cells.group_by([*follow, *keys]).aggregate(n=cells.count(), successes=cells.kept.sum())

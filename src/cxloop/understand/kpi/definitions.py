@@ -40,8 +40,9 @@ class KpiDefinition:
     formula: str
     dimensions: tuple[str, ...]
     scored_rows: Callable[[TableGetter], ir.Table]
-    #: observations are first summed per customer (``sum``) or counted (``repeat``: ≥ 2)
-    customer_rollup: Literal["sum", "repeat"] | None = None
+    #: observations are first summed per customer (``sum``), counted (``repeat``: ≥ 2), or
+    #: customers active in one period are followed into the next (``retained``/``churned``)
+    customer_rollup: Literal["sum", "repeat", "retained", "churned"] | None = None
     unit: str = ""
 
     def column(self, dimension: str) -> str:
@@ -93,8 +94,12 @@ def _response_rows(table: TableGetter) -> ir.Table:
 
 def _order_rows(table: TableGetter) -> ir.Table:
     o = table("orders")
-    o = o.filter(o.customer_id.notnull() & o.amount.notnull())
-    return o.select("customer_id", "ts", "channel", x=o.amount.cast("float64"))
+    o = o.filter(o.amount.notnull())
+    # before identity resolution an order has only its source's own customer id: count that
+    source_key = o.source.fill_null("") + ":" + o.source_customer_id
+    customer = o.customer_id.fill_null(source_key)
+    o = o.filter(customer.notnull())
+    return o.select("ts", "channel", customer_id=customer, x=o.amount.cast("float64"))
 
 
 _FEEDBACK_DIMS = DIMENSIONS
@@ -139,6 +144,16 @@ KPIS: dict[str, KpiDefinition] = {
             "repeat_purchase_rate", "Repeat-purchase rate", "proportion", "orders",
             "share of customers with an order in the period who placed two or more",
             ("channel", "country"), _order_rows, customer_rollup="repeat", unit="share",
+        ),
+        KpiDefinition(
+            "retention_rate", "Customer retention rate", "proportion", "orders",
+            "share of customers with an order in the previous period who order again in this one",
+            ("channel", "country"), _order_rows, customer_rollup="retained", unit="share",
+        ),
+        KpiDefinition(
+            "churn_rate", "Customer churn rate", "proportion", "orders",
+            "share of customers with an order in the previous period with none in this one",
+            ("channel", "country"), _order_rows, customer_rollup="churned", unit="share",
         ),
     )
 }  # fmt: skip
