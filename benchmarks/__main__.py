@@ -10,6 +10,7 @@ from benchmarks import (
     import_speed,
     kpi_speed,
     resolve_speed,
+    text_sentiment_quality,
     theme_quality,
 )
 
@@ -30,6 +31,7 @@ def main() -> None:
     resolve_speed.main(quick=args.quick, write_docs=args.write_docs)
     print()
     theme_quality.main(quick=args.quick)
+    text_sentiment_quality.main()
     print()
     kpi_speed.main(quick=args.quick)
 

@@ -176,6 +176,22 @@ def to_markdown(
     return "\n".join(lines)
 
 
+TARGETS = {"Parquet": 1_000_000, "CSV": 300_000}  # rows/s, issue 2
+
+
+def verdicts(results: list[dict[str, object]]) -> list[str]:
+    """One line per file: cxloop's rows/s against its target, met or not."""
+    lines = []
+    for r in results:
+        target, rps = TARGETS[str(r["format"])], float(r["cxloop_rps"])  # type: ignore[arg-type]
+        verdict = "met" if rps >= target else "NOT met"
+        lines.append(
+            f"target {r['format']}: {rps:,.0f} rows/s against >= {target:,} rows/s: {verdict} "
+            f"({float(r['cxloop_rps']) / float(r['native_rps']):.2f}x DuckDB native in this run)"  # type: ignore[arg-type]
+        )
+    return lines
+
+
 def update_docs(markdown: str) -> None:
     text = DOCS.read_text(encoding="utf-8")
     start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
@@ -192,6 +208,8 @@ def main(quick: bool = False, write_docs: bool = False, repeat: int = 1) -> None
     results = run(quick, repeat)
     markdown = to_markdown(results, command, (load_before, os.getloadavg()[0]), repeat)
     print(markdown)
+    print()
+    print("\n".join(verdicts(results)))
     if write_docs:
         update_docs(markdown)
 

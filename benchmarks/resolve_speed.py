@@ -261,6 +261,7 @@ def run(sizes: tuple[int, ...], seed: int, limit: float) -> list[dict[str, objec
         if cx:
             print(f"  cxloop: {cx['seconds']:.1f} s, F1 {cx['f1']:.4f}, "
                   f"{cx['peak_mb']:.0f} MB", flush=True)  # fmt: skip
+            print(f"  cxloop phases (s): {cx['timings']}", flush=True)
         rl_result = measure("recordlinkage", part, limit) if baseline_alive else None
         if rl_result:
             print(f"  recordlinkage: {rl_result['seconds']:.1f} s, F1 {rl_result['f1']:.4f}, "
@@ -300,6 +301,24 @@ def to_markdown(results: list[dict[str, object]], command: str) -> str:
     return "\n".join(lines)
 
 
+TARGET_RECORDS, TARGET_SECONDS = 1_000_000, 120.0  # issue 4: 1M records in <= 120 s
+
+
+def verdict(results: list[dict[str, object]]) -> str:
+    """cxloop's time on the largest size against the target (met, not met, or not measured)."""
+    largest = max(results, key=lambda r: int(r["records"]))  # type: ignore[call-overload]
+    cx = largest["cxloop"]
+    if int(largest["records"]) < TARGET_RECORDS:  # type: ignore[call-overload]
+        return f"target: not measured (largest size {largest['records']:,} < {TARGET_RECORDS:,})"
+    if not isinstance(cx, dict):
+        return f"target: NOT met (cxloop did not finish {largest['records']:,} records)"
+    met = "met" if cx["seconds"] <= TARGET_SECONDS else "NOT met"
+    return (
+        f"target: {largest['records']:,} records in {cx['seconds']:.1f} s against "
+        f"<= {TARGET_SECONDS:.0f} s: {met} (F1 {cx['f1']:.4f}, load {os.getloadavg()[0]:.1f})"
+    )
+
+
 def update_docs(markdown: str) -> None:
     text = DOCS.read_text(encoding="utf-8")
     head, rest = text.split(BEGIN, 1)
@@ -319,6 +338,8 @@ def main(
     flags = " --quick" if quick else ""
     markdown = to_markdown(results, f"python -m benchmarks.resolve_speed{flags}")
     print(markdown)
+    print()
+    print(verdict(results))
     if write_docs:
         update_docs(markdown)
 

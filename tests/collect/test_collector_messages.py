@@ -55,6 +55,9 @@ def test_valid_messages_of_every_type(kind: str, body: dict) -> None:
         ("identify", {"userId": "u1", "timestamp": "yesterday"}, "timestamp"),
         ("identify", {"userId": "u1", "timestamp": 1700000000}, "timestamp"),
         ("identify", {"userId": "u1", "context": "web"}, "context"),
+        ("identify", {"userId": "fuzz:\x00|Ä"}, "userId"),
+        ("track", {"anonymousId": "a\x00", "event": "X"}, "anonymousId"),
+        ("group", {"userId": "u1", "groupId": "g\x00"}, "groupId"),
     ],
 )
 def test_segment_rules_are_enforced(kind: str, body: dict, field: str) -> None:

@@ -2,19 +2,23 @@
 
 ``import_file(..., fast=False)`` trims text in SQL and looks every batch's ids up in the
 warehouse; the default trims in Arrow and, where the target held none of the file's ids, checks
-them against the import's own record. Each case here runs the same imports both ways, into two
-warehouses, and compares the reports, the rejects files and every stored row.
+them against the import's own record; and a Parquet file is read, checked and inserted by the
+warehouse's engine in one statement (where it is clean and its ids new). Each case here runs
+the same imports both ways, into two warehouses, and compares the reports, the rejects files
+and every stored row.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from cxloop.collect import importer
 from cxloop.collect.importer import import_file
 from cxloop.errors import ValidationReportError
 from cxloop.storage import Warehouse, open_warehouse
@@ -128,6 +132,80 @@ def ids_without_source(d: Path) -> list[tuple[str, Path, dict[str, object]]]:
     return [("teams", first, {"batch_rows": 2}), ("teams", second, {"batch_rows": 2})]
 
 
+def parquet_feedback(n: int, *, bad_every: int = 0, repeat: bool = False) -> pa.Table:
+    rows = feedback_rows(n, bad_every=bad_every)
+    if repeat:
+        rows[-1] = dict(rows[-1], feedback_id=rows[2]["feedback_id"].strip() + " ")
+    return pa.Table.from_pylist(rows)
+
+
+def parquet_bad_rows(d: Path) -> list[tuple[str, Path, dict[str, object]]]:
+    path = d / "fb.parquet"
+    pq.write_table(parquet_feedback(30, bad_every=7), path, row_group_size=8)
+    return [
+        ("feedback", path, {"source": "survey"}),
+        ("feedback", path, {"source": "survey", "skip_bad_rows": True}),
+        ("feedback", path, {"source": "survey", "skip_bad_rows": True}),
+    ]
+
+
+def parquet_repeated_ids(d: Path) -> list[tuple[str, Path, dict[str, object]]]:
+    path = d / "fb.parquet"
+    pq.write_table(parquet_feedback(25, repeat=True), path, row_group_size=8)
+    return [("feedback", path, {"source": "survey"})]
+
+
+def parquet_typed_columns_and_reimport(d: Path) -> list[tuple[str, Path, dict[str, object]]]:
+    n = 24
+    employees = pa.table(
+        {
+            "employee_id": [padded(f"e{i}", i) for i in range(n)],
+            "team_id": pa.array([f"t{i % 3}" for i in range(n)], pa.large_string()),
+            "name": [None if i % 6 == 0 else padded("Zoë Smith", i) for i in range(n)],
+            "email": [f"E{i}@Example.org" for i in range(n)],
+            "is_manager": [i % 5 == 0 for i in range(n)],
+            "hired_at": pa.array([19000 + i for i in range(n)], pa.date32()),
+        }
+    )
+    pulses = pa.table(
+        {
+            "pulse_id": pa.array(range(n), pa.int64()),
+            "employee_id": [f"e{i}" for i in range(n)],
+            "ts": pa.array(
+                [1_700_000_000_000 + i * 3_600_000 for i in range(n)], pa.timestamp("ms")
+            ),
+            "enps": pa.array([i % 11 for i in range(n)], pa.int16()),
+            "engagement": [1.0 + (i % 9) / 2 for i in range(n)],
+            "wellbeing": pa.array([2.5] * n, pa.float32()),
+        }
+    )
+    staff, pulse = d / "employees.parquet", d / "pulses.parquet"
+    pq.write_table(employees, staff, row_group_size=5)
+    pq.write_table(pulses, pulse, row_group_size=5)
+    return [
+        ("employees", staff, {}),
+        ("employees", staff, {}),
+        ("employee_pulses", pulse, {"timezone": "Europe/Madrid"}),
+    ]
+
+
+def parquet_events_derived_ids_and_properties(d: Path) -> list[tuple[str, Path, dict[str, object]]]:
+    n = 18
+    events = pa.table(
+        {
+            "customer_id": [padded(f"c{i % 4}", i) for i in range(n)],
+            "name": [padded("Order Placed", i) for i in range(n)],
+            "ts": pa.array([1_735_689_600 + i for i in range(n)], pa.int64()),
+            "amount": [i * 1.5 for i in range(n)],
+            "coupon": [None if i % 3 else f"SAVE{i}" for i in range(n)],
+        }
+    )
+    path, twice = d / "app.parquet", d / "app_twice.parquet"
+    pq.write_table(events, path)
+    pq.write_table(pa.concat_tables([events, events.slice(0, 2)]), twice)
+    return [("events", path, {"source": "app"}), ("events", twice, {"source": "shop"})]
+
+
 CASES: list[Case] = [
     whitespace_and_bad_rows_skipped,
     bad_file_rejected,
@@ -136,7 +214,22 @@ CASES: list[Case] = [
     parquet_native_and_extra_columns,
     derived_ids_from_jsonl,
     ids_without_source,
+    parquet_bad_rows,
+    parquet_repeated_ids,
+    parquet_typed_columns_and_reimport,
+    parquet_events_derived_ids_and_properties,
 ]
+
+# what each attempt of the in-warehouse Parquet path returned on the fast side: the rows it
+# loaded, or None where it left the file to the general path (ids already there, a bad row,
+# a repeated id); the general side never tries it
+IN_WAREHOUSE: dict[Case, list[int | None]] = {
+    parquet_native_and_extra_columns: [15, None],
+    parquet_bad_rows: [None, None, None],
+    parquet_repeated_ids: [None],
+    parquet_typed_columns_and_reimport: [24, None, 24],
+    parquet_events_derived_ids_and_properties: [18, None],
+}
 
 
 def run_imports(warehouse: Warehouse, folder: Path, case: Case, fast: bool) -> list[object]:
@@ -172,7 +265,15 @@ def test_fast_and_general_paths_agree(
             unchecked_appends.append(table)
         return append(self, table, data, keys_known_new=keys_known_new)  # type: ignore[arg-type]
 
+    in_warehouse: list[int | None] = []
+    load = importer.load_parquet_in_warehouse
+
+    def load_spy(*args: Any, **kwargs: Any) -> int | None:
+        in_warehouse.append(load(*args, **kwargs))
+        return in_warehouse[-1]
+
     monkeypatch.setattr(Warehouse, "append", spy)
+    monkeypatch.setattr(importer, "load_parquet_in_warehouse", load_spy)
     outcomes = []
     for fast in (True, False):
         folder = tmp_path / ("fast" if fast else "general")
@@ -181,9 +282,13 @@ def test_fast_and_general_paths_agree(
             outcomes.append(run_imports(warehouse, folder, case, fast))
         if fast:
             taken = len(unchecked_appends)
+            assert in_warehouse == IN_WAREHOUSE.get(case, [])
     fast_outcome, general_outcome = outcomes
     assert fast_outcome == general_outcome
     assert any(isinstance(part, dict) and part["rows_read"] for part in fast_outcome)
-    # the fast key path was taken where it can be, and only on the fast side
-    assert (taken > 0) == (case is not bad_file_rejected)
+    # a fast key path was taken where it can be, and only on the fast side
+    no_fast_keys = (bad_file_rejected, parquet_repeated_ids)
+    loaded = any(in_warehouse)
+    assert (taken > 0 or loaded) == (case not in no_fast_keys)
     assert len(unchecked_appends) == taken
+    assert len(in_warehouse) == len(IN_WAREHOUSE.get(case, []))

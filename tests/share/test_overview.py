@@ -94,9 +94,30 @@ def test_latest_feedback_newest_first(warehouse: Warehouse) -> None:
          "language": "zh", "nps": i % 11, "rating": 4.5, "text": f"第{i}条"}
         for i in range(30)
     ] + [{"feedback_id": "undated", "ts": None, "text": "no time"}])  # fmt: skip
-    items = latest_feedback(warehouse, limit=20)
+    items = latest_feedback(warehouse, limit=20, original_text=True)
     assert [item.feedback_id for item in items] == [f"f{i:02}" for i in range(29, 9, -1)]
     first = items[0]
     assert first.ts == at("2026-02-01") + timedelta(hours=29)
     assert (first.language, first.nps, first.rating, first.text) == ("zh", 7, 4.5, "第29条")
     assert first.csat is None and first.kind is None
+
+
+def test_latest_feedback_gives_the_redacted_copy_unless_the_original_is_allowed(
+    warehouse: Warehouse,
+) -> None:
+    add_feedback(warehouse, [
+        {"feedback_id": "a", "ts": at("2026-02-02"), "text": "mail me at x@y.com"},
+        {"feedback_id": "b", "ts": at("2026-02-01"), "text": "call 600 123 456"},
+        {"feedback_id": "c", "ts": at("2026-01-31"), "text": None, "nps": 9},
+    ])  # fmt: skip
+    warehouse.append(
+        "feedback_insights",
+        pa.Table.from_pylist([{"feedback_id": "a", "redacted_text": "mail me at [EMAIL]"}]),
+    )
+    items = {item.feedback_id: item for item in latest_feedback(warehouse)}
+    assert [item.feedback_id for item in latest_feedback(warehouse)] == ["a", "b", "c"]
+    assert (items["a"].text, items["a"].text_withheld) == ("mail me at [EMAIL]", False)
+    assert (items["b"].text, items["b"].text_withheld) == (None, True)
+    assert (items["c"].text, items["c"].text_withheld) == (None, False)
+    originals = {i.feedback_id: i.text for i in latest_feedback(warehouse, original_text=True)}
+    assert originals == {"a": "mail me at x@y.com", "b": "call 600 123 456", "c": None}

@@ -191,3 +191,28 @@ def test_replace_into_an_empty_table_and_over_rows_with_repeated_keys(warehouse)
     assert [(r["order_id"], r["amount"]) for r in got] == [("a", 1.0), ("b", 5.0), ("c", 3.0)]
     with pytest.raises(WarehouseError, match="no column"):
         warehouse.replace("orders", pa.table({"order_id": ["a"], "colour": ["red"]}))
+
+
+def test_insert_checked_reads_parquet_in_the_engine_and_keeps_settings(
+    warehouse, tmp_path: Path
+) -> None:
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "it's.parquet"  # a quote in the name
+    pq.write_table(pa.table({"id": ["a", "b", "c", "b"], "amount": [1.0, 2.0, -3.0, 4.0]}), path)
+    relation = warehouse.parquet_relation(str(path), "__line", first_line=2)
+    assert relation is not None
+    query = f"SELECT id AS order_id, amount, amount > 0 AS ok, __line FROM {relation}"
+    setting = "SELECT current_setting('disabled_optimizers')"
+    before = warehouse.backend.raw.execute(setting).fetchall()
+    seen: list[float] = []
+    inserted = warehouse.insert_checked("orders", query, ["order_id", "amount"], "ok", seen.append)
+    assert inserted == 3 and warehouse.counts()["orders"] == 3
+    assert warehouse.backend.raw.execute(setting).fetchall() == before
+    assert all(0 <= f <= 1 for f in seen)
+    assert warehouse.repeated_keys("orders") == 1  # "b" twice
+    assert warehouse.repeated_keys("orders", "a") == 0
+    lines = warehouse.backend.raw.execute(f"SELECT list(__line) FROM {relation}").fetchone()
+    assert lines == ([2, 3, 4, 5],)
+    with pytest.raises(WarehouseError, match="no column"):
+        warehouse.insert_checked("orders", query, ["order_id", "colour"], "ok")

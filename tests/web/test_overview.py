@@ -71,7 +71,7 @@ def test_feedback_text_is_escaped(signed_in: Callable[..., TestClient], seed_fee
         "kind": "review", "touchpoint": "<b>app</b>", "language": 'en" onmouseover="x',
         "text": attack,
     }])  # fmt: skip
-    html = signed_in("viewer").get("/").text
+    html = signed_in("admin").get("/").text
     assert attack not in html and "<b>app</b>" not in html
     assert str(escape(attack)) in html
     assert "&lt;b&gt;app&lt;/b&gt;" in html
@@ -82,7 +82,7 @@ def test_latest_feedback_lists_the_newest_twenty(
     signed_in: Callable[..., TestClient], seed_feedback
 ) -> None:
     seed_feedback(25)
-    html = signed_in("viewer").get("/").text
+    html = signed_in("admin").get("/").text
     rows = latest_rows(html)
     assert len(rows) == 20
     assert '<time datetime="2026-03-26T09:30:00+00:00">Mar 26, 2026, 9:30' in rows[0]
@@ -90,8 +90,31 @@ def test_latest_feedback_lists_the_newest_twenty(
     assert "English" in first and "Survey" in first and "delivery" in first
     assert "NPS 2" in first and 'lang="en"' in first and "Delivery was late again" in first
     assert "Times in UTC" in html
-    chinese = latest_rows(signed_in("viewer", language="zh").get("/").text)[0]
+    chinese = latest_rows(signed_in("admin", language="zh").get("/").text)[0]
     assert "英语" in chinese and "调查问卷" in chinese and "2026年3月26日 09:30" in chinese
+
+
+def test_only_admins_read_the_original_text_of_the_latest_feedback(
+    signed_in: Callable[..., TestClient], web_warehouse: Warehouse, seed_feedback
+) -> None:
+    seed_feedback(rows=[
+        {"feedback_id": "web:1", "source": "web", "ts": datetime(2026, 5, 4, tzinfo=UTC),
+         "language": "en", "text": "Call me on +44 20 7946 0958, Ana"},
+        {"feedback_id": "web:2", "source": "web", "ts": datetime(2026, 5, 3, tzinfo=UTC),
+         "language": "en", "text": "Write to ana@example.com"},
+    ])  # fmt: skip
+    append(web_warehouse, "feedback_insights", [
+        {"feedback_id": "web:1", "language": "en", "redacted_text": "Call me on [PHONE], [NAME]"},
+    ])  # fmt: skip
+    for role in ("viewer", "agent", "analyst"):
+        rows = latest_rows(signed_in(role).get("/").text)
+        assert "Call me on [PHONE], [NAME]" in rows[0], role
+        assert "Shown once analysed" in rows[1], "text not redacted yet is withheld"
+        assert "7946" not in "".join(rows) and "ana@example.com" not in "".join(rows), role
+    rows = latest_rows(signed_in("admin").get("/").text)
+    assert "+44 20 7946 0958" in rows[0] and "ana@example.com" in rows[1]
+    spanish = latest_rows(signed_in("viewer", language="es").get("/").text)
+    assert "Se muestra una vez analizado" in spanish[1]
 
 
 def test_reading_the_latest_feedback_is_audited(

@@ -24,6 +24,7 @@ from cxloop.errors import DataError
 
 LINE_COLUMN = "__line"
 ERRORS_COLUMN = "__errors"
+OK_COLUMN = "__ok"
 # canonical import field → warehouse column, where they differ
 _RENAMES = {
     "customers": {"customer_id": "source_id"},
@@ -53,6 +54,35 @@ class ImportPlan:
     #: source column → name of its trimmed copy, which the SQL reads instead (see
     #: :func:`cxloop.collect.text_trimming.add_trimmed_columns`); empty unless asked for
     trimmed_copies: dict[str, str] = field(default_factory=dict)
+    #: the query's four layers (text, parsed, checked, output), without the errors column
+    layers: tuple[list[str], ...] = field(default=(), repr=False)
+    #: SQL over the output layer: the row's errors, as a list (empty when it is fine)
+    errors_sql: str = field(default="", repr=False)
+    #: SQL over the output layer: TRUE when the row has no error
+    ok_sql: str = field(default="TRUE", repr=False)
+
+    def query(self, relation: str = "batch", *, errors: bool = True) -> str:
+        """The plan's SQL reading the source rows from ``relation`` (a table name or a
+        parenthesised query with the source columns and :data:`LINE_COLUMN`).
+
+        With ``errors`` the rows carry :data:`ERRORS_COLUMN` (the list of their problems, as
+        :attr:`sql` does); without, a boolean :data:`OK_COLUMN`, which is far cheaper to
+        compute for the rows that are fine.
+        """
+        texts, parsed, checked, outer = self.layers
+        last = (
+            f"{self.errors_sql} AS {ERRORS_COLUMN}" if errors else f"{self.ok_sql} AS {OK_COLUMN}"
+        )
+
+        def layer(items: list[str]) -> str:
+            return "SELECT\n  " + ",\n  ".join(items)
+
+        return (
+            f"WITH texts AS ({layer(texts)}\nFROM {relation}),\n"
+            f"parsed AS ({layer(parsed)}\nFROM texts),\n"
+            f"checked AS ({layer(checked)}\nFROM parsed)\n"
+            f"{layer([*outer, last])}\nFROM checked"
+        )
 
     def describe(self) -> list[tuple[str, str]]:
         """(canonical field, where its values come from), for reports and ``--dry-run``."""
@@ -242,20 +272,23 @@ def build_plan(
         if error_items
         else no_errors
     )
-    outer.append(f"{error_list} AS {ERRORS_COLUMN}")
-
-    def layer(items: list[str]) -> str:
-        return "SELECT\n  " + ",\n  ".join(items)
-
-    sql = (
-        f"WITH texts AS ({layer(texts)}\nFROM batch),\n"
-        f"parsed AS ({layer(parsed)}\nFROM texts),\n"
-        f"checked AS ({layer(checked)}\nFROM parsed)\n"
-        f"{layer(outer)}\nFROM checked"
+    ok = f"NOT ({' OR '.join(error_conditions)})" if error_conditions else "TRUE"
+    plan = ImportPlan(
+        kind,
+        source,
+        "",
+        field_sources,
+        extra,
+        ignored,
+        derived_ids,
+        output,
+        trimmed_copies,
+        layers=(texts, parsed, checked, outer),
+        errors_sql=error_list,
+        ok_sql=ok,
     )
-    return ImportPlan(
-        kind, source, sql, field_sources, extra, ignored, derived_ids, output, trimmed_copies
-    )
+    plan.sql = plan.query("batch")
+    return plan
 
 
 def _tz(explicit: Coercion | None, defaults: Coercion, fallback: str) -> str:

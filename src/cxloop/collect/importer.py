@@ -23,6 +23,7 @@ from cxloop.collect.file_formats import SourceFile, open_source_file
 from cxloop.collect.import_keys import ImportedKeys
 from cxloop.collect.import_plan import ERRORS_COLUMN, LINE_COLUMN, ImportPlan, build_plan
 from cxloop.collect.mapping import Mapping, load_mapping
+from cxloop.collect.parquet_in_warehouse import load_parquet_in_warehouse, parquet_relation
 from cxloop.collect.prefetch import prefetched
 from cxloop.collect.text_trimming import add_trimmed_columns
 from cxloop.domain.records import IMPORT_KINDS, ImportKind
@@ -122,7 +123,10 @@ def import_file(
     progress
         Called as ``progress(units_done, units_total)`` after each batch.
     fast
-        Take the fast paths: text trimmed in Arrow (:mod:`~cxloop.collect.text_trimming`) and,
+        Take the fast paths: a clean Parquet file is read, checked and inserted by the
+        warehouse's own engine in one statement
+        (:mod:`~cxloop.collect.parquet_in_warehouse`); otherwise text trimmed in Arrow
+        (:mod:`~cxloop.collect.text_trimming`) and,
         when the target held none of the file's ids, ids checked against the import's own
         record of them (:mod:`~cxloop.collect.import_keys`) rather than looked up in the
         warehouse; and the next batch is read while one is loaded
@@ -159,8 +163,30 @@ def import_file(
         table=spec.table,
     )
     imported_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f+00")
-    rejects = _RejectsWriter(Path(rejects_path) if rejects_path else _default_rejects(path))
     plan: ImportPlan | None = None
+    relation = parquet_relation(warehouse, file) if fast else None
+    if relation is not None and file.schema is not None and file.total_units:
+        plan = build_plan(
+            spec,
+            file.schema.append(pa.field(LINE_COLUMN, pa.int64())),
+            source=source,
+            mapping=mapping,
+            id_column=id_column,
+            timezone=timezone,
+            imported_at_sql=f"TIMESTAMPTZ '{imported_at}'",
+            mapping_name=mapping_name,
+            file_name=path.name,
+        )
+        inserted = load_parquet_in_warehouse(warehouse, plan, relation, file.total_units, progress)
+        if inserted is not None:
+            report.columns = dict(plan.field_sources)
+            report.kept_as_attributes = plan.extra_columns
+            report.ignored_columns = plan.ignored_columns
+            report.rows_read = report.rows_inserted = inserted
+            report.seconds = round(time.perf_counter() - started, 3)
+            return report
+        plan = None  # not clean, or ids already present: the general path below
+    rejects = _RejectsWriter(Path(rejects_path) if rejects_path else _default_rejects(path))
     line = file.first_data_line
     with ScratchEngine() as scratch:
         imported = ImportedKeys(scratch)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 MESSAGE_TYPES = ("identify", "track", "page", "screen", "group", "alias")
 MAX_ERRORS = 100  # problems listed in one refusal; the count says how many there were
@@ -52,7 +52,19 @@ def parse_iso_time(value: object) -> object:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
-Id = Annotated[str, BeforeValidator(_as_id), Field(min_length=1, max_length=_ID_LENGTH)]
+def _without_nul(value: str) -> str:
+    """A NUL cannot be stored or looked up as text by every warehouse backend: refuse it."""
+    if "\x00" in value:
+        raise ValueError("an id must not contain a NUL character")
+    return value
+
+
+Id = Annotated[
+    str,
+    BeforeValidator(_as_id),
+    Field(min_length=1, max_length=_ID_LENGTH),
+    AfterValidator(_without_nul),
+]
 Timestamp = Annotated[datetime, BeforeValidator(parse_iso_time)]
 Name = Annotated[str, Field(min_length=1, max_length=_ID_LENGTH)]
 Object = dict[str, Any]

@@ -48,6 +48,8 @@ class FeedbackItem(BaseModel):
     ces: int | None = None
     rating: float | None = None
     text: str | None = None
+    text_withheld: bool = False
+    """True where the piece has text the caller may not read yet: no redacted copy exists."""
 
 
 def overview_counts(warehouse: Warehouse) -> OverviewCounts:
@@ -93,18 +95,44 @@ def weekly_feedback_volume(
     )
 
 
-def latest_feedback_expr(feedback: ir.Table, limit: int = 20) -> ir.Table:
-    """The newest ``limit`` pieces of feedback, newest first."""
-    columns = [name for name in FeedbackItem.model_fields if name in feedback.columns]
-    return (
+def latest_feedback_expr(
+    feedback: ir.Table, limit: int = 20, insights: ir.Table | None = None
+) -> ir.Table:
+    """The newest ``limit`` pieces of feedback, newest first.
+
+    With ``insights`` (``feedback_insights``), ``text`` is the PII-redacted copy instead of the
+    original, as every role but admin must see it; a piece not analysed yet has no text then,
+    and ``text_withheld`` says so.
+    """
+    columns = [
+        name for name in FeedbackItem.model_fields if name in feedback.columns and name != "text"
+    ]
+    newest = (
         feedback.filter(feedback.ts.notnull())
         .order_by([ibis.desc("ts"), "feedback_id"])
         .limit(limit)
-        .select(columns)
     )
+    if insights is None:
+        return newest.select(*columns, "text", text_withheld=ibis.literal(False))
+    redacted = insights.select("feedback_id", redacted_text=insights.redacted_text)
+    joined = newest.left_join(redacted, "feedback_id")
+    has_text = joined.text.notnull() & (joined.text.strip() != "")
+    return joined.select(
+        *columns,
+        text=joined.redacted_text,
+        text_withheld=has_text & joined.redacted_text.isnull(),
+    ).order_by([ibis.desc("ts"), "feedback_id"])
 
 
-def latest_feedback(warehouse: Warehouse, limit: int = 20) -> list[FeedbackItem]:
-    """:func:`latest_feedback_expr` run, as :class:`FeedbackItem` records."""
-    rows = warehouse.to_pyarrow(latest_feedback_expr(warehouse.table("feedback"), limit))
+def latest_feedback(
+    warehouse: Warehouse, limit: int = 20, *, original_text: bool = False
+) -> list[FeedbackItem]:
+    """:func:`latest_feedback_expr` run, as :class:`FeedbackItem` records.
+
+    Only a caller allowed to read the original text (an admin) passes ``original_text=True``;
+    everyone else gets the redacted copy from ``feedback_insights``.
+    """
+    insights = None if original_text else warehouse.table("feedback_insights")
+    expr = latest_feedback_expr(warehouse.table("feedback"), limit, insights)
+    rows = warehouse.to_pyarrow(expr)
     return [FeedbackItem.model_validate(row) for row in rows.to_pylist()]

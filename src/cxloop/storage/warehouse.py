@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -193,6 +193,42 @@ class Warehouse:
             else:
                 inserted = self.backend.append_new(table, data, key)
         return AppendResult(table, data.num_rows, inserted)
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a :meth:`transaction` is open (writes now join it)."""
+        return self._in_transaction
+
+    def parquet_relation(self, path: str, line_column: str, first_line: int = 1) -> str | None:
+        """SQL for reading a Parquet file in the warehouse's own engine, each row numbered
+        from ``first_line`` in ``line_column``; None when the engine cannot read it."""
+        return self.backend.parquet_relation(path, line_column, first_line)
+
+    def insert_checked(
+        self,
+        table: str,
+        query: str,
+        columns: list[str],
+        ok_column: str,
+        progress: Callable[[float], None] | None = None,
+    ) -> int:
+        """Insert ``columns`` of the rows of ``query`` (SQL over :meth:`parquet_relation`)
+        whose ``ok_column`` is true, in one statement run by the engine; return how many.
+
+        Keys are not looked at: the caller makes sure, in the same transaction, that they
+        were new (for instance with :meth:`holds_keys` before and :meth:`repeated_keys`
+        after). ``progress`` gets the fraction done now and then.
+        """
+        self._check_columns(table, columns)
+        with self.transaction():
+            return self.backend.insert_checked(table, query, columns, ok_column, progress)
+
+    def repeated_keys(self, table: str, prefix: str = "") -> int:
+        """How many rows whose key starts with ``prefix`` may share it with another row or
+        have none (0: every such key is certainly unique)."""
+        self._check_columns(table, [])
+        with self.lock:
+            return self.backend.repeated_keys(table, key_column(table), prefix)
 
     def holds_keys(self, table: str, prefix: str = "") -> bool:
         """Whether some row of ``table`` has a key that starts with ``prefix``.

@@ -150,26 +150,31 @@ def cluster_records(
             ascending=[False, False, True, True],
             kind="stable",
         )
-        for a_id, b_id, method in zip(
-            order["unique_id_l"], order["unique_id_r"], order["method"], strict=True
+        # positions and same-source flags computed for all edges at once: the loop below is
+        # the one part that must run edge by edge (a link's fate depends on those before it)
+        positions = pd.Index(record_ids.tolist())
+        left = positions.get_indexer(order["unique_id_l"])
+        right = positions.get_indexer(order["unique_id_r"])
+        known = (left >= 0) & (right >= 0)
+        codes = pd.factorize(pd.Series(source_list, dtype=object))[0]
+        methods = order["method"].to_numpy()[known]
+        left, right = left[known], right[known]
+        guarded = (methods == "probabilistic") & (codes[left] != codes[right])
+        find, sources = uf.find, uf.sources
+        constrained = bool(cannot)
+        for a, b, method, guard in zip(
+            left.tolist(), right.tolist(), methods.tolist(), guarded.tolist(), strict=True
         ):
-            a, b = index.get(a_id), index.get(b_id)
-            if a is None or b is None:
-                continue
-            ra, rb = uf.find(a), uf.find(b)
+            ra, rb = find(a), find(b)
             if ra == rb:
                 continue
-            if uf.conflicts(a, b):
+            if constrained and uf.conflicts(ra, rb):
                 split_refused += 1
                 continue
-            if (
-                method == "probabilistic"
-                and source_list[a] != source_list[b]
-                and uf.shares_source(a, b)
-            ):
+            if guard and not sources[ra].isdisjoint(sources[rb]):  # type: ignore[union-attr]
                 refused += 1
                 continue
-            uf.union(a, b)
+            uf.union(ra, rb)
             applied[method] = applied.get(method, 0) + 1
     roots = np.fromiter((uf.find(i) for i in range(len(source_list))), dtype=np.int64)
     return Clustering(roots, applied, refused, split_refused)
@@ -259,7 +264,7 @@ def assign_ids(
     anchors = frame.sort_values(["seen_at", "record_id"], na_position="last").drop_duplicates(
         "root"
     )
-    for root, anchor in zip(anchors["root"], anchors["record_id"], strict=True):
+    for root, anchor in zip(anchors["root"].tolist(), anchors["record_id"].tolist(), strict=True):
         if int(root) not in chosen:
             chosen[int(root)] = mint_id(anchor, taken)
             created.append(chosen[int(root)])

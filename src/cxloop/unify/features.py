@@ -32,6 +32,7 @@ from cxloop.unify.names import PARTICLES, fold, latin, name_parts
 from cxloop.unify.nicknames import CANONICAL, FULL_FORMS
 from cxloop.unify.options import ResolveOptions
 from cxloop.unify.places import city_key
+from cxloop.unify.process_map import map_in_processes
 
 #: columns of ``source_records`` that resolution reads
 RECORD_COLUMNS = (
@@ -49,13 +50,20 @@ FEATURE_COLUMNS = (
 )  # fmt: skip
 
 
-def map_unique(values: pd.Series, func: Callable[[Any], Any]) -> pd.Series:
-    """``values.map(func)``, calling ``func`` once per distinct non-null value."""
+def map_unique(
+    values: pd.Series, func: Callable[[Any], Any], *, in_processes: bool = False
+) -> pd.Series:
+    """``values.map(func)``, calling ``func`` once per distinct non-null value; with
+    ``in_processes``, on every core (:func:`~cxloop.unify.process_map.map_in_processes`:
+    ``func`` must then be a module-level function or a partial of one)."""
     present = values.dropna()
     if present.empty:
         return pd.Series([None] * len(values), index=values.index, dtype=object)
     distinct = present.unique()
-    table = {v: func(v) for v in distinct}
+    if in_processes:
+        table = dict(zip(distinct, map_in_processes(func, list(distinct)), strict=True))
+    else:
+        table = {v: func(v) for v in distinct}
     out = values.map(table).astype(object)
     return out.where(out.notna() & values.notna(), None)
 
@@ -201,7 +209,7 @@ def phones_e164(
     international = plain & (plus | digits.str.startswith("00"))
     after_prefix = digits.where(plus, digits.str[2:])
     out[international[international].index] = map_unique(
-        after_prefix[international], international_e164
+        after_prefix[international], international_e164, in_processes=True
     )
     national = plain & ~international
     regions = [
@@ -211,15 +219,27 @@ def phones_e164(
     keys = pd.Series(
         list(zip(digits[national], regions, strict=True)), index=digits[national].index
     )
-    out[keys.index] = map_unique(keys, lambda k: national_e164(*k) if k[1] else None)
+    out[keys.index] = map_unique(keys, _national_e164_of_key, in_processes=True)
     other = ~plain & (digits.str.len() >= 6)
     if other.any():
         raw = pd.Series(
             list(zip(written[other], country[other], lang_region[other], strict=True)),
             index=written[other].index,
         )
-        out[raw.index] = map_unique(raw, lambda k: phone_e164(k[0], (k[1], k[2], default)))
+        out[raw.index] = map_unique(
+            raw, functools.partial(_phone_e164_of_key, default=default), in_processes=True
+        )
     return out
+
+
+def _national_e164_of_key(key: tuple[str, tuple[str, ...]]) -> str | None:
+    digits, regions = key
+    return national_e164(digits, regions) if regions else None
+
+
+def _phone_e164_of_key(key: tuple[str, str | None, str | None], default: str | None) -> str | None:
+    written, country, lang_region = key
+    return phone_e164(written, (country, lang_region, default))
 
 
 def postcode_key(postcode: str) -> str | None:

@@ -136,7 +136,9 @@ def _missing(value: Any) -> bool:
 def _merged_attributes(ordered: pd.DataFrame) -> pd.Series:
     """Per customer: the attributes of its records, best record's value winning per key."""
     merged: dict[str, dict[str, Any]] = {}
-    for cid, text in zip(ordered["customer_id"], ordered["attributes"], strict=True):
+    for cid, text in zip(
+        ordered["customer_id"].tolist(), ordered["attributes"].tolist(), strict=True
+    ):
         target = merged.setdefault(cid, {})
         if not isinstance(text, str) or not text:
             continue

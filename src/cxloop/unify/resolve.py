@@ -187,7 +187,7 @@ def resolve(
     customer = assignment.customer_id
     moved = customer.ne(existing) | existing.isna()
     # customers that gained, lost or re-examined a record: their records' methods may change
-    touched_customers = set(customer[pending | moved])
+    touched_customers = set(customer[pending | moved].tolist())
     in_touched = customer.isin(touched_customers)
     if in_touched.any() and features is None:
         features = record_features(records, opts)
@@ -219,8 +219,8 @@ def resolve(
         schema=IDENTITY_SCHEMA,
         preserve_index=False,
     )
-    vanished = sorted(set(known.index) - set(records["record_id"]))
-    affected = set(customer[changed].dropna()) | set(existing[changed].dropna())
+    vanished = sorted(set(known.index.tolist()) - set(records["record_id"].tolist()))
+    affected = set(customer[changed].dropna().tolist()) | set(existing[changed].dropna().tolist())
     model = None
     if match is not None and match.model:
         model = model_row(
@@ -244,7 +244,7 @@ def resolve(
         activity_changed, touched = link_activity(warehouse, mapping)
         affected |= touched
         clock.lap("activity")
-        current = set(customer.dropna())
+        current = set(customer.dropna().tolist())
         stale = sorted(_customer_ids(warehouse) - current)
         warehouse.delete("customers", "customer_id", stale)
         wanted = sorted(current if full else affected & current)
@@ -265,7 +265,7 @@ def resolve(
         mode="full" if full else "incremental",
         source_records=len(records),
         records_resolved=int(pending.sum()),
-        customers=len(set(customer.dropna())),
+        customers=len(set(customer.dropna().tolist())),
         customers_created=len(assignment.created),
         clusters_merged=assignment.merged,
         links=_link_counts(clustering.applied),
@@ -355,7 +355,7 @@ def _customers_to_relink(
 ) -> set[str]:
     """Customers an incremental run must re-link: those holding a record to ``revisit``, and
     those holding both sides of an analyst's split."""
-    customer_of = dict(zip(records["record_id"], existing, strict=True))
+    customer_of = dict(zip(records["record_id"].tolist(), existing.tolist(), strict=True))
     out = {customer_of.get(r) for r in revisit}
     for group, apart in constraints.cannot:
         sides = {customer_of.get(r) for r in group} & {customer_of.get(r) for r in apart}
@@ -386,7 +386,7 @@ def _methods(
     probability = pd.Series(float("nan"), index=index)
     multi = size > 1
     method[multi] = PROBABILISTIC
-    customer_of = dict(zip(records["record_id"], customer, strict=True))
+    customer_of = dict(zip(records["record_id"].tolist(), customer.tolist(), strict=True))
     inside = edges[edges["unique_id_l"].map(customer_of).eq(edges["unique_id_r"].map(customer_of))]
     ends = pd.concat(
         [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 
 import ibis
 import ibis.expr.datatypes as dt
@@ -46,6 +47,30 @@ class Backend(ABC):
     @abstractmethod
     def insert(self, table: str, data: pa.Table) -> int:
         """Insert every row of ``data`` as it is, without looking at keys; return how many."""
+
+    def parquet_relation(self, path: str, line_column: str, first_line: int) -> str | None:
+        """SQL (a parenthesised query) for the rows of a Parquet file read by the engine
+        itself, numbered from ``first_line`` in ``line_column``; None when the engine cannot
+        read the file (importers then stream Arrow batches to it)."""
+        return None
+
+    def insert_checked(
+        self,
+        table: str,
+        query: str,
+        columns: list[str],
+        ok_column: str,
+        progress: Callable[[float], None] | None = None,
+    ) -> int:
+        """Insert, in one statement, ``columns`` of the rows of ``query`` whose boolean
+        ``ok_column`` is true; return how many. ``progress`` gets the fraction done now and
+        then. Only for backends whose :meth:`parquet_relation` gives a query."""
+        raise NotImplementedError(f"{type(self).__name__} cannot insert from a query")
+
+    def repeated_keys(self, table: str, key: str, prefix: str) -> int:
+        """How many rows whose ``key`` starts with ``prefix`` cannot be shown to have a key
+        of their own (0: every such key is unique and not null)."""
+        raise NotImplementedError(f"{type(self).__name__} cannot count repeated keys")
 
     @abstractmethod
     def holds_key_prefix(self, table: str, key: str, prefix: str) -> bool:

@@ -1,0 +1,198 @@
+"""A linear text classifier stored as plain arrays: hashed n-grams, TF-IDF, softmax.
+
+The shipped sentiment and intent models are both of this kind. Texts become counts of hashed
+word uni-/bi-grams and character n-grams (within word boundaries, so Chinese is covered without a
+segmenter), weighted by ``1 + log(tf)`` and an inverse document frequency, normalised to unit
+length, and scored by one weight vector per class. Everything the model learnt is an array in an
+``.npz`` file (read with ``allow_pickle=False``) and everything else is JSON beside it: loading
+one never runs code from the file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from cxloop.errors import ConfigError
+
+FORMAT = "cxloop-linear-text-model/1"
+
+
+@dataclass(frozen=True)
+class FeatureSpec:
+    """How texts become features; stored with the model so that it is read back the same."""
+
+    word_ngrams: tuple[int, int] = (1, 2)
+    word_features: int = 2**17
+    char_ngrams: tuple[int, int] = (1, 4)
+    char_features: int = 2**18
+    min_df: int = 2
+
+    @property
+    def n_features(self) -> int:
+        return self.word_features + self.char_features
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "word_ngrams": list(self.word_ngrams),
+            "word_features": self.word_features,
+            "char_ngrams": list(self.char_ngrams),
+            "char_features": self.char_features,
+            "min_df": self.min_df,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FeatureSpec:
+        return cls(
+            word_ngrams=(int(data["word_ngrams"][0]), int(data["word_ngrams"][1])),
+            word_features=int(data["word_features"]),
+            char_ngrams=(int(data["char_ngrams"][0]), int(data["char_ngrams"][1])),
+            char_features=int(data["char_features"]),
+            min_df=int(data["min_df"]),
+        )
+
+
+def _vectorizers(spec: FeatureSpec) -> tuple[Any, Any]:
+    from sklearn.feature_extraction.text import HashingVectorizer  # loads only when used
+
+    common: dict[str, Any] = {"alternate_sign": False, "norm": None, "lowercase": True}
+    word = HashingVectorizer(
+        analyzer="word",
+        ngram_range=spec.word_ngrams,
+        n_features=spec.word_features,
+        token_pattern=r"(?u)\b\w+\b",
+        **common,
+    )
+    char = HashingVectorizer(
+        analyzer="char_wb", ngram_range=spec.char_ngrams, n_features=spec.char_features, **common
+    )
+    return word, char
+
+
+def features_for(
+    spec: FeatureSpec, texts: Sequence[str], languages: Sequence[str]
+) -> sp.csr_matrix:
+    """Sub-linear term counts (``1 + log(tf)``) of hashed word and character n-grams.
+
+    ``languages`` is accepted for the day a model uses it; the features do not depend on it.
+    """
+    word, char = _vectorizers(spec)
+    cleaned = [" ".join(text.split()) for text in texts]
+    counts = sp.hstack([word.transform(cleaned), char.transform(cleaned)], format="csr")
+    counts.data = 1.0 + np.log(counts.data)
+    return counts
+
+
+def fitted_idf(counts: sp.csr_matrix, min_df: int = 2) -> np.ndarray:
+    """Smoothed inverse document frequency; 0 for features seen in fewer than ``min_df`` texts."""
+    n = counts.shape[0]
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
+    idf[df < min_df] = 0.0
+    return idf
+
+
+@dataclass(frozen=True)
+class LinearTextModel:
+    """A fitted model: IDF weights, one weight row per class, and the class names.
+
+    ``metadata["language_offsets"]`` (optional) maps a language to one number per class added
+    to the class scores of that language's texts: a per-language prior, tuned on held-out data.
+    """
+
+    spec: FeatureSpec
+    classes: tuple[str, ...]
+    idf: np.ndarray
+    coef: np.ndarray
+    intercept: np.ndarray
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def decision(self, texts: Sequence[str], languages: Sequence[str]) -> np.ndarray:
+        """Class scores before the softmax, one row per text."""
+        x = features_for(self.spec, texts, languages)
+        x = x @ sp.diags(self.idf)
+        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        x = sp.diags(1.0 / norms) @ x
+        scores = x @ self.coef.T
+        dense = scores.toarray() if sp.issparse(scores) else np.asarray(scores)
+        dense = dense + self.intercept
+        offsets = self.metadata.get("language_offsets") or {}
+        for language, offset in offsets.items():
+            rows = np.fromiter((lang == language for lang in languages), bool, len(languages))
+            dense[rows] += np.asarray(offset, dtype=np.float64)
+        return dense
+
+    def predict_proba(self, texts: Sequence[str], languages: Sequence[str]) -> np.ndarray:
+        """Class probabilities, one row per text, columns in the order of ``classes``."""
+        if not texts:
+            return np.zeros((0, len(self.classes)))
+        z = self.decision(texts, languages)
+        z -= z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def save(self, stem: Path, metadata: dict[str, Any]) -> None:
+        """Write ``stem.npz`` (the arrays) and ``stem.json`` (the metadata).
+
+        Only the features the model uses are stored (IDF > 0), as indices and values.
+        """
+        used = np.flatnonzero(self.idf > 0).astype(np.int32)
+        np.savez_compressed(
+            _with(stem, ".npz"),
+            used=used,
+            idf=self.idf[used].astype(np.float32),
+            coef=self.coef[:, used].astype(np.float16),
+            intercept=self.intercept.astype(np.float32),
+        )
+        full = {"format": FORMAT, **metadata, "features": self.spec.to_json()}
+        full["classes"] = list(self.classes)
+        _with(stem, ".json").write_text(
+            json.dumps(full, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+
+    @classmethod
+    def load(cls, stem: Path) -> LinearTextModel:
+        """Read a model written by :meth:`save`; a missing or foreign file is a ConfigError."""
+        meta_path, array_path = _with(stem, ".json"), _with(stem, ".npz")
+        try:
+            metadata = json.loads(meta_path.read_text(encoding="utf-8"))
+            arrays = np.load(array_path, allow_pickle=False)
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"{stem}: cannot read the text model ({exc})") from exc
+        if metadata.get("format") != FORMAT:
+            raise ConfigError(f"{meta_path}: not a {FORMAT} file")
+        spec = FeatureSpec.from_json(metadata["features"])
+        with arrays:
+            used = arrays["used"]
+            idf = np.zeros(spec.n_features, dtype=np.float64)
+            idf[used] = arrays["idf"]
+            coef = sp.csr_matrix(
+                (arrays["coef"].astype(np.float64).ravel(), np.tile(used, arrays["coef"].shape[0]),
+                 np.arange(0, arrays["coef"].size + 1, len(used))),
+                shape=(arrays["coef"].shape[0], spec.n_features),
+            )  # fmt: skip
+            intercept = arrays["intercept"].astype(np.float64)
+        return cls(
+            spec=spec,
+            classes=tuple(metadata["classes"]),
+            idf=idf,
+            coef=coef,  # type: ignore[arg-type]
+            intercept=intercept,
+            metadata=metadata,
+        )
+
+
+def artefact_stem(path: Path) -> Path:
+    """``path`` without a ``.npz`` or ``.json`` suffix (a version like ``-1.0`` stays)."""
+    return path.with_suffix("") if path.suffix in (".npz", ".json") else path
+
+
+def _with(stem: Path, suffix: str) -> Path:
+    return stem.parent / (stem.name + suffix)

@@ -1,0 +1,74 @@
+"""The array-only linear text model: features, IDF, save and load."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cxloop.errors import ConfigError
+from cxloop.understand.text.linear_model import (
+    FeatureSpec,
+    LinearTextModel,
+    features_for,
+    fitted_idf,
+)
+
+SPEC = FeatureSpec(word_features=2**10, char_features=2**12, min_df=1)
+
+
+def _toy_model() -> LinearTextModel:
+    texts = ["good good", "bad", "good day", "bad day"]
+    counts = features_for(SPEC, texts, ["en"] * 4)
+    idf = fitted_idf(counts, min_df=1)
+    rng = np.random.default_rng(0)
+    coef = rng.normal(size=(2, SPEC.n_features)) * (idf > 0)
+    return LinearTextModel(SPEC, ("negative", "positive"), idf, coef, np.array([0.1, -0.1]))
+
+
+def test_features_are_sublinear_counts_of_words_and_characters() -> None:
+    counts = features_for(SPEC, ["好 好", "a"], ["zh", "en"])
+    assert counts.shape == (2, SPEC.n_features)
+    assert counts[0].nnz > 0 and counts[0, : SPEC.word_features].nnz >= 1
+    assert np.all(counts.data >= 1.0)
+
+
+def test_idf_drops_rare_features() -> None:
+    counts = features_for(SPEC, ["alpha beta", "alpha gamma"], ["en", "en"])
+    idf = fitted_idf(counts, min_df=2)
+    kept = np.flatnonzero(idf)
+    assert len(kept) > 0
+    assert np.all(np.asarray((counts[:, kept] > 0).sum(axis=0)).ravel() == 2)
+
+
+def test_probabilities_sum_to_one() -> None:
+    proba = _toy_model().predict_proba(["good", "bad day", ""], ["en", "en", "en"])
+    assert proba.shape == (3, 2)
+    assert np.allclose(proba.sum(axis=1), 1.0)
+    assert _toy_model().predict_proba([], []).shape == (0, 2)
+
+
+def test_save_and_load_give_the_same_predictions(tmp_path: Path) -> None:
+    model = _toy_model()
+    model.save(tmp_path / "toy-0.1", {"name": "toy", "version": "0.1"})
+    loaded = LinearTextModel.load(tmp_path / "toy-0.1")
+    assert loaded.metadata["version"] == "0.1" and loaded.classes == model.classes
+    texts = ["good day", "bad", "something else"]
+    # weights are stored as float16: equal to about three decimals
+    assert np.allclose(
+        loaded.predict_proba(texts, ["en"] * 3), model.predict_proba(texts, ["en"] * 3), atol=2e-3
+    )
+    with np.load(tmp_path / "toy-0.1.npz", allow_pickle=False) as arrays:
+        assert all(arrays[name].dtype != object for name in arrays.files)
+
+
+def test_a_missing_or_foreign_file_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot read"):
+        LinearTextModel.load(tmp_path / "absent")
+    _toy_model().save(tmp_path / "m", {})
+    meta = json.loads((tmp_path / "m.json").read_text())
+    (tmp_path / "m.json").write_text(json.dumps({**meta, "format": "other"}))
+    with pytest.raises(ConfigError, match="not a"):
+        LinearTextModel.load(tmp_path / "m")

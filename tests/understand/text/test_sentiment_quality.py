@@ -1,0 +1,73 @@
+"""The shipped sentiment model on public test splits, against the issue's targets.
+
+Figures and published baselines: docs/text-analytics.md (``python -m
+benchmarks.text_sentiment_quality`` measures them, with VADER and SnowNLP beside).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cxloop.understand.text.evaluation import score
+from cxloop.understand.text.sentiment import ShippedSentimentModel
+from understand.text.sentiment_testsets import (
+    SHARED_DATA,
+    airline_tweets,
+    chnsenticorp_test,
+    xlmt_test,
+)
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="needs ../shared/data"),
+]
+
+
+@pytest.fixture(scope="module")
+def model() -> ShippedSentimentModel:
+    return ShippedSentimentModel.load()
+
+
+def test_chnsenticorp_test_accuracy(model: ShippedSentimentModel) -> None:
+    texts, labels = chnsenticorp_test()
+    found = model.predict(texts, ["zh"] * len(texts))
+    predicted = ["positive" if s.score >= 0 else "negative" for s in found]
+    assert score(labels, predicted, ("negative", "positive")).accuracy >= 0.88
+
+
+@pytest.mark.parametrize(("language", "floor"), [("en", 0.51), ("es", 0.49)])
+def test_xlmt_test_macro_f1_floor(
+    model: ShippedSentimentModel, language: str, floor: float
+) -> None:
+    """What sentiment-1.1 reaches (0.535 / 0.514); the issue's 0.60 is tested below."""
+    texts, labels = xlmt_test(language)
+    predicted = [s.label for s in model.predict(texts, [language] * len(texts))]
+    assert score(labels, predicted, ("negative", "neutral", "positive")).macro_f1 >= floor
+
+
+@pytest.mark.xfail(strict=True, reason="target not reached by TF-IDF + LR: docs/text-analytics.md")
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_xlmt_test_macro_f1_target(model: ShippedSentimentModel, language: str) -> None:
+    texts, labels = xlmt_test(language)
+    predicted = [s.label for s in model.predict(texts, [language] * len(texts))]
+    assert score(labels, predicted, ("negative", "neutral", "positive")).macro_f1 >= 0.60
+
+
+@pytest.fixture(scope="module")
+def airline_macro_f1(model: ShippedSentimentModel) -> float:
+    tweets = airline_tweets()
+    assert len(tweets) == 14_485
+    texts = tweets["text"].tolist()
+    predicted = [s.label for s in model.predict(texts, ["en"] * len(texts))]
+    truth = tweets["airline_sentiment"].tolist()
+    return score(truth, predicted, ("negative", "neutral", "positive")).macro_f1
+
+
+def test_twitter_airline_macro_f1_floor(airline_macro_f1: float) -> None:
+    """What sentiment-1.1 reaches (0.554); the issue's 0.70 is tested below."""
+    assert airline_macro_f1 >= 0.53
+
+
+@pytest.mark.xfail(strict=True, reason="target not reached without airline data: see the docs")
+def test_twitter_airline_macro_f1_target(airline_macro_f1: float) -> None:
+    assert airline_macro_f1 >= 0.70
