@@ -8,6 +8,7 @@ from benchmarks import (
     collector_load,
     file_formats_speed,
     import_speed,
+    kpi_speed,
     resolve_speed,
     text_sentiment_quality,
     text_speed,
@@ -34,6 +35,8 @@ def main() -> None:
     print()
     theme_quality.main(quick=args.quick)
     text_sentiment_quality.main()
+    print()
+    kpi_speed.main(quick=args.quick)
 
 
 if __name__ == "__main__":

@@ -48,6 +48,11 @@ _EXPORTS = {
     "discover_feedback_themes": "cxloop.understand.text.feedback_themes",
     "promote_feedback_theme": "cxloop.understand.text.feedback_themes",
     "write_export": "cxloop.share.exports",
+    "KpiReport": "cxloop.domain.kpi",
+    "KpiResult": "cxloop.domain.kpi",
+    "kpi_report": "cxloop.understand.kpi",
+    "kpi_frame": "cxloop.understand.kpi",
+    "list_kpis": "cxloop.understand.kpi",
 }
 
 __all__ = [
@@ -55,6 +60,8 @@ __all__ = [
     "CustomerSearchResult",
     "CxloopError",
     "ImportReport",
+    "KpiReport",
+    "KpiResult",
     "Mapping",
     "ResolveOptions",
     "ResolveReport",
@@ -71,6 +78,9 @@ __all__ = [
     "export_to_file",
     "import_file",
     "init_project",
+    "kpi_frame",
+    "kpi_report",
+    "list_kpis",
     "load_mapping",
     "open_project_warehouse",
     "open_warehouse",
@@ -88,10 +98,12 @@ if TYPE_CHECKING:
     from cxloop.collect.mapping import Mapping, load_mapping
     from cxloop.config import Settings
     from cxloop.demo.loading import run_demo
+    from cxloop.domain.kpi import KpiReport, KpiResult
     from cxloop.errors import CxloopError
     from cxloop.project import init_project, open_project_warehouse, project_status
     from cxloop.share.exports import export_to_file, write_export
     from cxloop.storage import Warehouse, open_warehouse
+    from cxloop.understand.kpi import kpi_frame, kpi_report, list_kpis
     from cxloop.understand.text.analyse_feedback import TextAnalysisReport, analyse_feedback
     from cxloop.understand.text.analyser import TextAnalyser, default_analyser
     from cxloop.understand.text.feedback_themes import (

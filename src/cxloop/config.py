@@ -112,6 +112,11 @@ class Settings(BaseSettings):
         default=None,
         description="ISO country for national phone numbers of records with no country.",
     )
+    kpi_small_n: int = Field(
+        default=30,
+        ge=1,
+        description="A KPI value computed from fewer observations than this is flagged small-n.",
+    )
 
     text_backend: Literal["shipped", "transformers"] = Field(
         default="shipped",

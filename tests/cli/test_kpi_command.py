@@ -1,0 +1,75 @@
+"""``cxloop kpi``: the JSON contract, the Rich table with small-n marked, one-line errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from cxloop.cli.main import app
+from cxloop.config import Settings
+from cxloop.project import open_project_warehouse
+from kpi_tables import add_feedback
+
+runner = CliRunner()
+ROWS = [
+    ("2026-01-05", "a", "billing", 10, 5, 2),
+    ("2026-01-06", "a", "billing", 9, 4, 3),
+    ("2026-02-20", "b", "delivery", 3, 2, 6),
+]
+
+
+@pytest.fixture
+def filled(project: Settings) -> Settings:
+    with open_project_warehouse(project) as wh:
+        add_feedback(wh, ROWS)
+    return project
+
+
+def invoke(project: Settings, *args: str):
+    return runner.invoke(app, ["--project", str(project.project), "kpi", *args])
+
+
+def test_single_value_json(filled: Settings) -> None:
+    result = invoke(filled, "nps", "--json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["kpi"] == "nps" and doc["n"] == 3
+    assert doc["value"] == pytest.approx(100 / 3)
+    assert doc["ci_low"] < doc["value"] < doc["ci_high"] and doc["small_n"] is True
+
+
+def test_by_gives_a_list_with_the_dimension(filled: Settings) -> None:
+    result = invoke(filled, "csat", "--by", "team", "--since", "2026-01-01", "--json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert [row["team"] for row in doc] == ["a", "b"]
+    assert doc[0]["value"] == 1.0 and doc[1]["value"] == 0.0
+
+
+def test_period_trend_json(filled: Settings) -> None:
+    doc = json.loads(invoke(filled, "nps", "--period", "month", "--json").stdout)
+    assert [row["period_start"] for row in doc] == ["2026-01-01", "2026-02-01"]
+    assert doc[1]["change"] == pytest.approx(-200.0) and doc[1]["test"]
+
+
+def test_table_marks_small_n(filled: Settings) -> None:
+    result = invoke(filled, "nps", "--by", "touchpoint")
+    assert result.exit_code == 0, result.output
+    assert "billing" in result.stdout and "2 ⚠" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["happiness"], "valid KPIs: nps, csat"),
+        (["nps", "--by", "planet"], "valid dimensions: touchpoint, channel, team"),
+        (["nps", "--period", "year"], "valid periods: day, week, month, quarter"),
+        (["nps", "--since", "yesterday"], "--since 'yesterday' is not a date"),
+    ],
+)
+def test_errors_are_one_line(filled: Settings, args: list[str], message: str) -> None:
+    result = invoke(filled, *args)
+    assert result.exit_code != 0
+    assert message in result.output and result.output.strip().count("\n") == 0
