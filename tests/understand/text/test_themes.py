@@ -70,10 +70,11 @@ def test_accents_and_case_are_ignored_both_ways(tmp_path: Path) -> None:
 
 def test_chinese_is_matched_on_jieba_words(tmp_path: Path) -> None:
     tagger = tagger_for(tmp_path, "zh", "themes:\n  delivery: [快递]\n  waiting: [等了很久]\n")
-    # a keyword is added to jieba's dictionary, and a word matches the keywords it contains
+    # the tagger's jieba keeps each keyword as one word, and a word matches the keywords it contains
     texts = ["快递员很准时", "快递晚了5天才到，等了很久", "我的订单", "App"]
     assert tagger.tag(texts, ["zh"] * 4) == [("delivery",), ("delivery", "waiting"), (), ()]
-    assert chinese_words("客服让我等了很久") == ["客服", "让", "我", "等了很久"]
+    words = chinese_words("客服让我等了很久", tagger.chinese_vocabulary())
+    assert words == ["客服", "让", "我", "等了很久"]
 
 
 def test_taxonomy_order_and_undetermined_languages(default_tagger: KeywordThemeTagger) -> None:
@@ -107,3 +108,12 @@ def test_tagging_is_fast(default_tagger: KeywordThemeTagger) -> None:
     default_tagger.tag(texts, languages)
     rate = len(texts) / (time.perf_counter() - start)
     assert rate > 8_000, f"{rate:.0f} texts/s"
+
+
+def test_one_taxonomys_chinese_keywords_do_not_change_how_another_splits_text() -> None:
+    text = "朋友送的礼品卡激活不了"
+    before = chinese_words(text)
+    gift_cards = frozenset({"礼品卡"})
+    assert "礼品卡" in chinese_words(text, gift_cards)
+    assert chinese_words(text) == before and "礼品卡" not in before
+    assert "礼品卡" not in chinese_words(text, frozenset({"客服"}))

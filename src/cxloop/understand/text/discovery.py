@@ -60,8 +60,9 @@ class PromotedTheme(BaseModel):
 class _Words:
     """Splits comments of one language into discovery terms; remembers how words were written."""
 
-    def __init__(self, language: str) -> None:
+    def __init__(self, language: str, vocabulary: frozenset[str] = frozenset()) -> None:
         self.language = language
+        self.vocabulary = vocabulary
         self.stop = stop_words(language)
         self.surface: dict[str, Counter[str]] = defaultdict(Counter)
 
@@ -80,7 +81,7 @@ class _Words:
 
     def _chinese(self, text: str) -> list[str]:
         kept: list[str | None] = []
-        for word in chinese_words(text):
+        for word in chinese_words(text, self.vocabulary):
             useful = has_cjk(word) or (word.isalpha() and len(word) > 1)
             kept.append(word if useful and word not in self.stop else None)
         terms = [w for w in kept if w and len(w) > 1]
@@ -120,11 +121,12 @@ def _discover_language(
     n_examples: int,
     random_state: int,
     taken: set[str],
+    chinese_vocabulary: frozenset[str] = frozenset(),
 ) -> list[DiscoveredTheme]:
     from sklearn.decomposition import NMF
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    words = _Words(language)
+    words = _Words(language, chinese_vocabulary)
     vectorizer = TfidfVectorizer(
         analyzer=words, min_df=2, max_df=0.9, sublinear_tf=True, dtype=np.float32
     )
@@ -260,6 +262,7 @@ def discover_themes(
             n_examples=n_examples,
             random_state=random_state,
             taken=taken,
+            chinese_vocabulary=tagger.chinese_vocabulary() if tagger is not None else frozenset(),
         )
     return sorted(found, key=lambda t: (-t.size, t.language, t.id))
 

@@ -10,7 +10,7 @@ import logging
 import re
 import threading
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -61,12 +61,7 @@ def has_cjk(text: str) -> bool:
 
 
 @cache
-def chinese_tokenizer() -> Any:
-    """The jieba tokenizer this package uses (its own instance, dictionary loaded on first use).
-
-    jieba builds its prefix dictionary once (about a second) and caches it in the temporary
-    directory. Words added with :func:`add_chinese_words` are kept as one token.
-    """
+def _base_tokenizer() -> Any:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
@@ -76,22 +71,39 @@ def chinese_tokenizer() -> Any:
     return tokenizer
 
 
-def add_chinese_words(words: list[str]) -> None:
-    """Make jieba keep each of ``words`` as one token."""
-    tokenizer = chinese_tokenizer()
+@lru_cache(maxsize=4)
+def chinese_tokenizer(words: frozenset[str] = frozenset()) -> Any:
+    """A jieba tokenizer that keeps each of ``words`` as one token (its own instance).
+
+    jieba builds its prefix dictionary once (about a second, cached in the temporary
+    directory); a tokenizer for a set of words copies that dictionary and adds the words, so
+    how a text is split depends only on the words asked for, never on what other taxonomies a
+    process loaded before (the tagger of one project does not change another's words).
+    """
+    base = _base_tokenizer()
+    if not words:
+        return base
+    import jieba
+
+    tokenizer = jieba.Tokenizer()
     with _lock:
-        for word in words:
+        tokenizer.FREQ = dict(base.FREQ)
+        tokenizer.total = base.total
+        tokenizer.initialized = True
+        for word in sorted(words):
             if word and tokenizer.FREQ.get(word, 0) < 10_000:
                 tokenizer.add_word(word, freq=10_000)
+    return tokenizer
 
 
-def chinese_words(text: str) -> list[str]:
-    """jieba's words of a (lower-cased) text, without whitespace tokens.
+def chinese_words(text: str, words: frozenset[str] = frozenset()) -> list[str]:
+    """jieba's words of a (lower-cased) text, without whitespace tokens; each of ``words`` (a
+    taxonomy's Chinese keywords) is kept as one token.
 
     Examples
     --------
     >>> chinese_words("客服态度很好 OK")
     ['客服', '态度', '很', '好', 'ok']
     """
-    tokenizer = chinese_tokenizer()
+    tokenizer = chinese_tokenizer(words)
     return [w for w in tokenizer.cut(text.lower(), HMM=False) if not w.isspace()]

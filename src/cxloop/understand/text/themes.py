@@ -17,7 +17,6 @@ import re
 from collections.abc import Sequence
 
 from cxloop.understand.text.segmentation import (
-    add_chinese_words,
     chinese_words,
     has_cjk,
     latin_words,
@@ -113,7 +112,7 @@ class _ChineseMatcher:
                 word = "".join(term.rstrip("*").lower().split())
                 if word:
                     self.terms.append((word, theme.id))
-        add_chinese_words([w for w, _ in self.terms if has_cjk(w)])
+        self.vocabulary = frozenset(w for w, _ in self.terms if has_cjk(w))
         self._words: dict[str, frozenset[str]] = {}
         # texts with no keyword anywhere skip segmentation
         longest_first = sorted({w for w, _ in self.terms}, key=len, reverse=True)
@@ -133,7 +132,7 @@ class _ChineseMatcher:
         if self._any is None or self._any.search(text.lower()) is None:
             return themes
         lookup = self._lookup
-        for word in chinese_words(text):
+        for word in chinese_words(text, self.vocabulary):
             found = lookup(word)
             if found:
                 themes |= found
@@ -172,6 +171,14 @@ class KeywordThemeTagger:
             matcher = _ChineseMatcher(themes) if language == CHINESE else _LatinMatcher(themes)
             self._matchers[language] = matcher
         return matcher
+
+    def chinese_vocabulary(self) -> frozenset[str]:
+        """The Chinese keywords jieba keeps as one word when this tagger splits a text."""
+        if CHINESE not in self.taxonomy.languages:
+            return frozenset()
+        matcher = self._matcher(CHINESE)
+        assert isinstance(matcher, _ChineseMatcher)
+        return matcher.vocabulary
 
     def tag_one(self, text: str, language: str) -> tuple[str, ...]:
         """The themes of one text, in taxonomy order."""
