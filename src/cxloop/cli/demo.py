@@ -22,14 +22,18 @@ def demo_command(
     ] = False,
     host: Annotated[str, typer.Option(help="With --serve: address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="With --serve: port to listen on.")] = 8000,
+    resolve_identities: Annotated[
+        bool,
+        typer.Option("--resolve/--no-resolve", help="Resolve identities (cxloop resolve)."),
+    ] = True,
     analyse_text: Annotated[
         bool,
         typer.Option("--text/--no-text", help="Analyse the comments (cxloop text analyze)."),
     ] = True,
     json_output: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
-    """Generate the demo company (en/es/zh markets, messy sources, feedback, teams), load it
-    and analyse its comments."""
+    """Generate the demo company (en/es/zh markets, messy sources, feedback, teams), load it,
+    resolve its customers' identities and analyse its comments."""
     from cxloop.cli.main import settings_from
     from cxloop.demo.loading import run_demo
 
@@ -40,6 +44,8 @@ def demo_command(
             customers=customers,
             seed=seed,
             on_file=lambda kind, name: status.update(f"importing {kind} from {name}…"),
+            resolve_identities=resolve_identities,
+            on_resolve=lambda: status.update("resolving identities…"),
             analyse_text=analyse_text,
             on_text_progress=lambda done, total: status.update(
                 f"analysing comments… {done:,} of {total:,}"
@@ -64,6 +70,11 @@ def demo_command(
     )
     counts = ", ".join(f"{k} {v:,}" for k, v in result.tables.items() if v)
     console.print(f"  warehouse: {counts}")
+    if result.resolved is not None:
+        console.print(
+            f"  identities: {result.resolved.source_records:,} source records → "
+            f"{result.resolved.customers:,} customers; see [bold]cxloop profile[/]"
+        )
     if result.text is not None:
         text = result.text
         languages = ", ".join(f"{k} {v:,}" for k, v in text.languages.items())

@@ -18,6 +18,7 @@ from cxloop.understand.text.analyse_feedback import (
     analyse_feedback,
 )
 from cxloop.understand.text.analyser import MissingTextPartError, default_analyser
+from cxloop.unify import ResolveOptions, ResolveReport, resolve
 
 DEMO_DATA_DIR = "demo_data"
 
@@ -32,6 +33,7 @@ class DemoResult(BaseModel):
     seed: int
     imports: list[ImportReport]
     tables: dict[str, int]
+    resolved: ResolveReport | None = None
     text: TextAnalysisReport | None = None
     text_skipped: str | None = None
     seconds: float
@@ -43,11 +45,14 @@ def run_demo(
     customers: int = 20_000,
     seed: int = 0,
     on_file: Callable[[str, str], None] | None = None,
+    resolve_identities: bool = True,
+    on_resolve: Callable[[], None] | None = None,
     analyse_text: bool = True,
     on_text_progress: ProgressCallback | None = None,
 ) -> DemoResult:
-    """Generate the demo company into ``<project>/demo_data``, import every file and analyse
-    the comments (``analyse_text``) into ``feedback_insights``.
+    """Generate the demo company into ``<project>/demo_data``, import every file, resolve the
+    source records into customers (``resolve_identities``, as ``cxloop resolve`` does) and
+    analyse the comments (``analyse_text``) into ``feedback_insights``.
 
     The project is initialised first when it has no ``cxloop.toml``. Re-running with the same
     seed adds nothing (imports and text analysis are incremental).
@@ -79,6 +84,11 @@ def run_demo(
                     timezone=settings.timezone,
                 )
             )
+        resolved = None
+        if resolve_identities:
+            if on_resolve is not None:
+                on_resolve()
+            resolved = resolve(wh, ResolveOptions.from_settings(settings))
         text, skipped = None, None
         if analyse_text:
             try:
@@ -96,6 +106,7 @@ def run_demo(
         seed=seed,
         imports=reports,
         tables=tables,
+        resolved=resolved,
         text=text,
         text_skipped=skipped,
         seconds=round(time.perf_counter() - started, 2),
