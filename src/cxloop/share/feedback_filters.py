@@ -22,6 +22,7 @@ import ibis.expr.types as ir
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from cxloop.understand.text.parts import Intent, SentimentLabel
+from cxloop.unify.search import accented_forms
 
 NpsBand = Literal["detractor", "passive", "promoter"]
 CsatBand = Literal["dissatisfied", "neutral", "satisfied"]
@@ -116,20 +117,7 @@ def fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", bare).lower().split())
 
 
-def _accented_forms() -> dict[str, str]:
-    """Each bare Latin letter and its lower-case forms with diacritics (U+00C0–U+024F)."""
-    forms: dict[str, list[str]] = {}
-    for code in range(0x00C0, 0x0250):
-        ch = chr(code)
-        if ch != ch.lower():
-            continue
-        bare = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-        if len(bare) == 1 and bare.isascii() and bare.isalpha() and bare != ch:
-            forms.setdefault(bare, []).append(ch)
-    return {bare: "".join(chars) for bare, chars in forms.items()}
-
-
-_ACCENTED = _accented_forms()
+_ACCENTED = accented_forms()
 
 
 def word_pattern(word: str) -> str:

@@ -39,7 +39,7 @@ _SEPARATORS = " \t.,;:'\"`´’‘-–—_/()·"
 MAX_WORDS = 8
 
 
-def _accented_forms() -> dict[str, str]:
+def accented_forms() -> dict[str, str]:
     """Each bare Latin letter and its lower-case forms with diacritics (U+00C0–U+024F)."""
     forms: dict[str, list[str]] = {}
     for code in range(0x00C0, 0x0250):
@@ -52,7 +52,7 @@ def _accented_forms() -> dict[str, str]:
     return {bare: "".join(chars) for bare, chars in forms.items()}
 
 
-_ACCENTED = _accented_forms()
+_ACCENTED = accented_forms()
 #: the separators as a bracket expression that RE2, POSIX and Java regular expressions read alike
 _SEPARATOR_CLASS = "[" + "".join("\\" + c if c in "\\]^-[" else c for c in _SEPARATORS) + "]"
 _WORD_START = f"(^|{_SEPARATOR_CLASS})"
