@@ -115,16 +115,6 @@ def server(running: tuple[str, Warehouse]) -> str:
     return base
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @dataclass
 class Session:
     """A signed-in browser tab that records every console error and page error."""
@@ -142,7 +132,16 @@ class Session:
         assert self.errors == [], f"console errors: {self.errors}"
 
 
-def open_session(browser, server: str, viewport: dict, locale: str = "en-US") -> Session:
+def open_session(
+    browser,
+    server: str,
+    viewport: dict,
+    locale: str = "en-US",
+    *,
+    email: str = EMAIL,
+    password: str = PASSWORD,
+) -> Session:
+    """A new browser context signed in as ``email``, watching console errors and CSP reports."""
     context = browser.new_context(viewport=viewport, locale=locale)
     context.add_init_script(WATCH_CSP)
     page = context.new_page()
@@ -150,8 +149,8 @@ def open_session(browser, server: str, viewport: dict, locale: str = "en-US") ->
     page.on("console", lambda m: session.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: session.errors.append(str(e)))
     session.go("/login")
-    page.fill("#email", EMAIL)
-    page.fill("#password", PASSWORD)
+    page.fill("#email", email)
+    page.fill("#password", password)
     page.click(".auth-card button[type=submit]")
     page.wait_for_url(server + "/")
     return session

@@ -6,16 +6,13 @@ Screenshots go to pytest's tmp dir (or to $CXLOOP_SCREENSHOTS when set)."""
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
-from browser.test_dashboard import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, WATCH_CSP, Session
+from browser.live_server import serve
+from browser.test_dashboard import CHROMIUM, DESKTOP, PHONE, Session, open_session
 from cxloop.access.users import add_user
 from cxloop.api import create_app
 from cxloop.config import Settings
@@ -48,35 +45,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     for role, email in PEOPLE.items():
         add_user(warehouse, email, PASSWORD, role, name=role.title())
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    app = create_app(settings, warehouse=warehouse)
-    uvicorn_server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=uvicorn_server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uvicorn_server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}"
+        with serve(create_app(settings, warehouse=warehouse)) as base:
+            yield base
     finally:
-        uvicorn_server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
         warehouse.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -87,18 +60,7 @@ def shots(tmp_path: Path) -> Path:
 
 
 def signed_in(browser, base: str, role: str, viewport: dict, locale: str = "en-US") -> Session:
-    context = browser.new_context(viewport=viewport, locale=locale)
-    context.add_init_script(WATCH_CSP)
-    page = context.new_page()
-    session = Session(page, base)
-    page.on("console", lambda m: session.errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: session.errors.append(str(e)))
-    session.go("/login")
-    page.fill("#email", PEOPLE[role])
-    page.fill("#password", PASSWORD)
-    page.click(".auth-card button[type=submit]")
-    page.wait_for_url(base + "/")
-    return session
+    return open_session(browser, base, viewport, locale, email=PEOPLE[role], password=PASSWORD)
 
 
 def wait_for_heatmap(session: Session, themes: int = 4) -> None:

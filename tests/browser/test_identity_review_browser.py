@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from browser.live_server import serve
-from browser.test_dashboard import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, WATCH_CSP, Session
+from browser.test_dashboard import CHROMIUM, DESKTOP, PHONE, Session, open_session
 from cxloop.access.users import add_user
 from cxloop.api import create_app
 from cxloop.config import Settings
@@ -54,29 +54,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str,
         warehouse.close()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 def signed_in(browser, base: str, viewport: dict, locale: str = "en-US") -> Session:
-    context = browser.new_context(viewport=viewport, locale=locale)
-    context.add_init_script(WATCH_CSP)
-    page = context.new_page()
-    session = Session(page, base)
-    page.on("console", lambda m: session.errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: session.errors.append(str(e)))
-    session.go("/login")
-    page.fill("#email", EMAIL)
-    page.fill("#password", PASSWORD)
-    page.click(".auth-card button[type=submit]")
-    page.wait_for_url(base + "/")
-    return session
+    return open_session(browser, base, viewport, locale, email=EMAIL, password=PASSWORD)
 
 
 def wait_for_waterfall(session: Session) -> None:
