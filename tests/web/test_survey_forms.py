@@ -146,7 +146,7 @@ def test_a_response_pages_saves_and_projects(
     second = post(survey_client, url, first.text, nps="3")
     assert second.status_code == 200
     assert "q_improve" in second.text and "q_love" not in second.text
-    assert "Step 2 of 2" in second.text
+    assert "Paso 2 de 2" in second.text  # C1 reads Spanish
     partial = rows(web_warehouse, "survey_responses")
     assert [(r["status"], json.loads(r["answers"])) for r in partial] == [("partial", {"nps": 3})]
     assert rows(web_warehouse, "feedback") == []

@@ -15,13 +15,22 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from starlette.background import BackgroundTask
 
+from cxloop.collect.surveys import answers
 from cxloop.collect.surveys.answers import form_field
 from cxloop.collect.surveys.definitions import CHOICE_TYPES, Question, SurveyDefinition
 from cxloop.collect.surveys.projection import projected_id
-from cxloop.web.i18n import HTML_LANG, parse_accept_language, ui_language, ui_language_for
+from cxloop.web.i18n import HTML_LANG, N_, parse_accept_language, ui_language, ui_language_for
 from cxloop.web.rendering import TEMPLATES
 
 log = logging.getLogger("cxloop.web")
+
+#: the answer problems of :mod:`cxloop.collect.surveys.answers`, marked for the catalogs
+PROBLEMS = {
+    answers.REQUIRED: N_("Please answer this question."),
+    answers.OUT_OF_RANGE: N_("Choose a score from the scale."),
+    answers.UNKNOWN_OPTION: N_("Choose one of the options."),
+    answers.TOO_LONG: N_("This answer is too long."),
+}
 
 
 def respondent_language(
@@ -110,7 +119,9 @@ def question_views(
                 value=str(current) if isinstance(current, str) else "",
                 low_label=_pick(q.low_label, language, fallback),
                 high_label=_pick(q.high_label, language, fallback),
-                problem=gettext(problems[q.id]) if q.id in problems else None,
+                problem=gettext(PROBLEMS.get(problems[q.id], problems[q.id]))
+                if q.id in problems
+                else None,
             )
         )
     return views
