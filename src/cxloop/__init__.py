@@ -53,6 +53,10 @@ _EXPORTS = {
     "kpi_report": "cxloop.understand.kpi",
     "kpi_frame": "cxloop.understand.kpi",
     "list_kpis": "cxloop.understand.kpi",
+    "SendReport": "cxloop.act.invitations",
+    "SurveyFunnel": "cxloop.act.invitations",
+    "send_invitations": "cxloop.act.invitations",
+    "survey_funnels": "cxloop.act.invitations",
 }
 
 __all__ = [
@@ -65,7 +69,9 @@ __all__ = [
     "Mapping",
     "ResolveOptions",
     "ResolveReport",
+    "SendReport",
     "Settings",
+    "SurveyFunnel",
     "TextAnalyser",
     "TextAnalysisReport",
     "ThemeSummary",
@@ -89,11 +95,14 @@ __all__ = [
     "resolve",
     "run_demo",
     "search_customers",
+    "send_invitations",
+    "survey_funnels",
     "theme_counts",
     "write_export",
 ]
 
 if TYPE_CHECKING:
+    from cxloop.act.invitations import SendReport, SurveyFunnel, send_invitations, survey_funnels
     from cxloop.collect.importer import ImportReport, import_file
     from cxloop.collect.mapping import Mapping, load_mapping
     from cxloop.config import Settings
