@@ -10,9 +10,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from act.invitation_data import add_consent, add_customers, add_invitation_event
-from smtp_server import free_port, smtp_server
 
+from act.invitation_data import add_consent, add_customers, add_invitation_event
 from cxloop.act.email_sender import SmtpConfig, SmtpTransport
 from cxloop.act.invitations import (
     InvitationOptions,
@@ -26,6 +25,7 @@ from cxloop.collect.surveys import (
     read_invitation,
 )
 from cxloop.errors import ConfigError, UsageError
+from smtp_server import free_port, smtp_server
 
 SECRET = "test-secret-key"
 BASE = "https://cx.acme.example"
@@ -36,7 +36,8 @@ OPTIONS = InvitationOptions(
 SURVEY = {
     "id": "post-delivery",
     "languages": ["en", "es", "zh"],
-    "title": {"en": "How was your delivery?", "es": "¿Qué tal su entrega?", "zh": "您的配送体验如何？"},
+    "title": {"en": "How was your delivery?", "es": "¿Qué tal su entrega?",
+              "zh": "您的配送体验如何？"},
     "intro": {"en": "Two questions, one minute."},
     "questions": [
         {"id": "nps", "type": "nps", "required": True,

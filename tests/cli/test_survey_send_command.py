@@ -6,13 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-from smtp_server import PASSWORD, USER, smtp_server
 from typer.testing import CliRunner
 
 from act.invitation_data import add_customers
 from cxloop.cli.main import app
 from cxloop.config import Settings
 from cxloop.project import open_project_warehouse
+from smtp_server import PASSWORD, USER, smtp_server
 
 runner = CliRunner()
 SURVEY_YAML = """\
@@ -37,7 +37,7 @@ def shop(project: Settings) -> Settings:
 
 
 def _configure(project: Settings, port: int, **extra: str) -> None:
-    lines = [f'smtp_host = "127.0.0.1"', f"smtp_port = {port}", 'smtp_security = "none"',
+    lines = ['smtp_host = "127.0.0.1"', f"smtp_port = {port}", 'smtp_security = "none"',
              'mail_from = "Acme <cx@acme.example>"', 'public_base_url = "https://cx.acme.example"',
              *(f'{k} = "{v}"' for k, v in extra.items())]  # fmt: skip
     toml = project.project / "cxloop.toml"
@@ -119,8 +119,8 @@ def test_an_smtp_outage_is_recorded_and_exits_non_zero_without_the_password(
         assert failed.exit_code == 1, failed.output
         assert "refused the login of 'mailer'" in failed.output
         assert PASSWORD not in failed.output
-        ok = invoke(shop, "send", "post-delivery", "--customers",
-                    str(shop.project / "ids.txt"), env={"CXLOOP_SMTP_PASSWORD": PASSWORD})  # fmt: skip
+        ok = invoke(shop, "send", "post-delivery", "--customers", str(shop.project / "ids.txt"),
+                    env={"CXLOOP_SMTP_PASSWORD": PASSWORD})  # fmt: skip
     assert ok.exit_code == 0, ok.output
     assert len(inbox.messages) == 2
     funnel = json.loads(invoke(shop, "funnel", "--json").stdout)

@@ -99,9 +99,8 @@ def send_command(
     )
     from cxloop.cli.main import settings_from
 
-    chosen = [name for name, value in (("--segment", segment), ("--customers", customers),
-                                       ("--after-event", after_event)) if value is not None]  # fmt: skip
-    if len(chosen) != 1:
+    given = (segment, customers, after_event)
+    if sum(value is not None for value in given) != 1:
         raise UsageError("give exactly one of --segment, --customers or --after-event")
     if since is not None and after_event is None:
         raise UsageError("--since goes with --after-event")

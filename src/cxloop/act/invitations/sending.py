@@ -31,7 +31,6 @@ from cxloop.storage import Warehouse
 
 if TYPE_CHECKING:
     from cxloop.collect.surveys import SurveyDefinition
-
     from cxloop.config import Settings
 
 #: consecutive connection failures after which a run stops (the rest stay un-attempted)
