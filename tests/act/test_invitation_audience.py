@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import ibis
 import pytest
 
 from act.invitation_data import NOW, add_customers, add_event, add_segment, days_ago
@@ -12,6 +13,7 @@ from cxloop.act.invitations.audience import (
     event_audience,
     read_customer_ids,
     segment_audience,
+    segment_members_expr,
 )
 from cxloop.act.invitations.planning import audience_candidates
 from cxloop.act.invitations.records import invitation_id
@@ -106,3 +108,19 @@ def test_bad_waves_and_event_names() -> None:
     with pytest.raises(UsageError, match="--after-event"):
         event_audience(" ", NOW)
     assert event_audience("delivered", NOW, wave="w1").describe().startswith("event delivered")
+
+
+def test_segment_members_from_a_membership_log(warehouse) -> None:
+    """Where segment_members is a log of entries and exits, only current members count."""
+    log = ibis.memtable(
+        {
+            "member_id": ["m1", "m2", "m3", "m4", "m5", "m6"],
+            "segment_id": ["vip", "vip", "vip", "vip", "vip", "other"],
+            "customer_id": ["C1", "C2", "C2", "C3", "C3", "C4"],
+            "computed_at": [days_ago(9), days_ago(9), days_ago(2), days_ago(9), days_ago(2),
+                            days_ago(1)],
+            "change": [None, "entered", "left", "entered", "entered", "entered"],
+        }
+    )  # fmt: skip
+    members = warehouse.to_pandas(segment_members_expr(log, "vip"))
+    assert sorted(members.customer_id) == ["C1", "C3"]

@@ -147,10 +147,23 @@ def ids_table(column: str, values: list[str]) -> ir.Table:
 
 
 def segment_members_expr(segment_members: ir.Table, segment_id: str) -> ir.Table:
-    """The customers in a segment: ``customer_id``, one row each."""
+    """The customers in a segment now: ``customer_id``, one row each.
+
+    ``segment_members`` holds one row per member, or (where it has a ``change`` column) a log
+    of customers entering and leaving: then a customer is a member when their latest row for
+    the segment is not ``left`` (a row without a change counts as entering).
+    """
     rows = segment_members.filter(
         (segment_members.segment_id == segment_id) & segment_members.customer_id.notnull()
     )
+    if "change" in rows.columns:
+        ranked = rows.mutate(
+            _n=ibis.row_number().over(
+                group_by=rows.customer_id,
+                order_by=[ibis.desc(rows.computed_at), ibis.desc(rows.member_id)],
+            )
+        )
+        rows = ranked.filter((ranked._n == 0) & (ranked.change.fill_null("entered") != "left"))
     return rows.select("customer_id").distinct()
 
 
