@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import ssl
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 
 from cxloop.act.email_sender import MailError, SmtpConfig, SmtpTransport, sender_domain
 from cxloop.config import Settings
 from cxloop.errors import ConfigError
-from smtp_server import PASSWORD, USER, free_port, smtp_server
+from smtp_server import PASSWORD, USER, free_port, self_signed_certificate, smtp_server
 
 
 def _message(to: str, subject: str = "Hello") -> EmailMessage:
@@ -94,3 +96,43 @@ def test_config_from_settings(tmp_path) -> None:
 def test_sender_domain() -> None:
     assert sender_domain("Acme CX <cx@acme.example>") == "acme.example"
     assert sender_domain("nobody") == "localhost"
+
+
+def _trusting(cert: Path) -> ssl.SSLContext:
+    return ssl.create_default_context(cafile=str(cert))
+
+
+def test_starttls_with_a_verified_certificate(tmp_path: Path) -> None:
+    cert_and_key = self_signed_certificate(tmp_path)
+    with smtp_server(tls=cert_and_key) as (inbox, port):
+        config = SmtpConfig("127.0.0.1", port, security="starttls")
+        with SmtpTransport(config, tls=_trusting(cert_and_key[0])) as transport:
+            transport.send(_message("ana@example.com"))
+        assert len(inbox.messages) == 1
+
+
+def test_implicit_tls(tmp_path: Path) -> None:
+    cert_and_key = self_signed_certificate(tmp_path)
+    with smtp_server(tls=cert_and_key, implicit_tls=True) as (inbox, port):
+        config = SmtpConfig("127.0.0.1", port, security="ssl")
+        with SmtpTransport(config, tls=_trusting(cert_and_key[0])) as transport:
+            transport.send(_message("ana@example.com"))
+        assert len(inbox.messages) == 1
+
+
+def test_an_untrusted_certificate_is_refused(tmp_path: Path) -> None:
+    with smtp_server(tls=self_signed_certificate(tmp_path)) as (inbox, port):
+        transport = SmtpTransport(SmtpConfig("127.0.0.1", port, security="starttls"))
+        with pytest.raises(MailError) as caught:
+            transport.send(_message("ana@example.com"))
+    assert caught.value.connection and "CERTIFICATE_VERIFY_FAILED" in caught.value.reason
+    assert not inbox.messages
+
+
+def test_a_server_that_requires_starttls_refuses_plain_text(tmp_path: Path) -> None:
+    with smtp_server(tls=self_signed_certificate(tmp_path)) as (inbox, port):
+        transport = SmtpTransport(SmtpConfig("127.0.0.1", port, security="none"))
+        with pytest.raises(MailError) as caught:
+            transport.send(_message("ana@example.com"))
+    assert caught.value.connection and caught.value.reason.startswith("sender refused: 530")
+    assert not inbox.messages

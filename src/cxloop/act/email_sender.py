@@ -128,7 +128,13 @@ class SmtpTransport:
         except smtplib.SMTPRecipientsRefused as exc:
             reasons = "; ".join(f"{code} {_text(msg)}" for code, msg in exc.recipients.values())
             raise MailError(f"recipient refused: {reasons}", connection=False) from None
-        except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+        except smtplib.SMTPSenderRefused as exc:
+            # the sender (or the session: no TLS, no login) is refused: so will the next be
+            self.close()
+            raise MailError(
+                f"sender refused: {exc.smtp_code} {_text(exc.smtp_error)}", connection=True
+            ) from None
+        except smtplib.SMTPDataError as exc:
             self._reset()
             raise MailError(
                 f"message refused: {exc.smtp_code} {_text(exc.smtp_error)}", connection=False
