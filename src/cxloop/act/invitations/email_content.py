@@ -150,14 +150,13 @@ color:#1f2328;">
 <p style="font-size:16px;font-weight:bold;">{{ question }}</p>
 {% if links %}
 <p style="margin:4px 0;">{{ words.pick }}</p>
-<table role="presentation" cellspacing="0" cellpadding="0" style="border-collapse:separate;
-border-spacing:4px;"><tr>
+<p style="margin:0;line-height:44px;">
 {% for link in links %}
-<td><a href="{{ link.url }}" style="display:inline-block;min-width:28px;padding:8px 4px;
+<a href="{{ link.url }}" style="display:inline-block;width:32px;line-height:32px;margin:0 2px;
 text-align:center;border:1px solid #0b57d0;border-radius:4px;color:#0b57d0;
-text-decoration:none;font-weight:bold;">{{ link.score }}</a></td>
+text-decoration:none;font-weight:bold;">{{ link.score }}</a>
 {% endfor %}
-</tr></table>
+</p>
 <p style="font-size:12px;color:#57606a;">{{ words[kind] }}</p>
 {% endif %}
 <p style="margin:24px 0;"><a href="{{ open_url }}" style="display:inline-block;padding:10px 18px;
