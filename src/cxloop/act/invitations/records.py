@@ -35,7 +35,7 @@ def invitation_id(survey_id: str, customer_id: str, trigger: str) -> str:
     Examples
     --------
     >>> invitation_id("post-delivery", "C1", "segment:vip")
-    'inv-a0b4ab2c7a1a18de2a1a6bbe97bc9a8e'
+    'inv-6d95196706acd1f1241bf9522025d4d6'
     """
     digest = hashlib.sha256("\x1f".join((survey_id, customer_id, trigger)).encode("utf-8"))
     return "inv-" + digest.hexdigest()[:32]
