@@ -146,15 +146,16 @@ def send_command(
 
 def print_send_report(report: SendReport) -> None:
     """Counts by outcome, then the first failures with their reasons."""
-    title = f"{report.survey_id} → {report.audience}"
-    table = Table("outcome", "people", title=escape(title), title_justify="left")
-    for status in REPORT_ORDER:
-        if report.counts.get(status):
-            label = "would send" if status == "pending" and report.dry_run else status
-            table.add_row(label, str(report.counts[status]))
-    console.print(table)
+    console.print(f"[bold]{escape(report.survey_id)}[/] → {escape(report.audience)}")
     if not report.outcomes:
         console.print("nobody in this audience")
+    else:
+        table = Table("outcome", "people")
+        for status in REPORT_ORDER:
+            if report.counts.get(status):
+                label = "would send" if status == "pending" and report.dry_run else status
+                table.add_row(label, str(report.counts[status]))
+        console.print(table)
     failures = [o for o in report.outcomes if o.status == "failed"]
     for outcome in failures[:SHOWN_FAILURES]:
         console.print(f"failed: {escape(outcome.customer_id)}: {escape(outcome.reason or '')}")
