@@ -54,9 +54,9 @@ _EXPORTS = {
     "kpi_frame": "cxloop.understand.kpi",
     "list_kpis": "cxloop.understand.kpi",
     "SendReport": "cxloop.act.invitations",
-    "SurveyFunnel": "cxloop.act.invitations",
+    "InvitationFunnel": "cxloop.act.invitations",
     "send_invitations": "cxloop.act.invitations",
-    "survey_funnels": "cxloop.act.invitations",
+    "invitation_funnels": "cxloop.act.invitations",
 }
 
 __all__ = [
@@ -64,6 +64,7 @@ __all__ = [
     "CustomerSearchResult",
     "CxloopError",
     "ImportReport",
+    "InvitationFunnel",
     "KpiReport",
     "KpiResult",
     "Mapping",
@@ -71,7 +72,6 @@ __all__ = [
     "ResolveReport",
     "SendReport",
     "Settings",
-    "SurveyFunnel",
     "TextAnalyser",
     "TextAnalysisReport",
     "ThemeSummary",
@@ -84,6 +84,7 @@ __all__ = [
     "export_to_file",
     "import_file",
     "init_project",
+    "invitation_funnels",
     "kpi_frame",
     "kpi_report",
     "list_kpis",
@@ -96,13 +97,17 @@ __all__ = [
     "run_demo",
     "search_customers",
     "send_invitations",
-    "survey_funnels",
     "theme_counts",
     "write_export",
 ]
 
 if TYPE_CHECKING:
-    from cxloop.act.invitations import SendReport, SurveyFunnel, send_invitations, survey_funnels
+    from cxloop.act.invitations import (
+        InvitationFunnel,
+        SendReport,
+        invitation_funnels,
+        send_invitations,
+    )
     from cxloop.collect.importer import ImportReport, import_file
     from cxloop.collect.mapping import Mapping, load_mapping
     from cxloop.config import Settings

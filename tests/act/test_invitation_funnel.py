@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from act.invitation_data import add_invitation_event, days_ago
-from cxloop.act.invitations.funnel import SurveyFunnel, survey_funnel, survey_funnels
+from cxloop.act.invitations.funnel import InvitationFunnel, invitation_funnel, invitation_funnels
 
 
 def _history(warehouse, survey_id: str, invitation: str, *statuses: str) -> None:
@@ -24,18 +24,18 @@ def test_counts_and_rates(warehouse) -> None:
     _history(warehouse, "nps", "g", "throttled")
     _history(warehouse, "nps", "h", "no_consent")
     _history(warehouse, "csat", "i", "sent", "opened", "started", "responded")
-    funnels = survey_funnels(warehouse)
+    funnels = invitation_funnels(warehouse)
     assert [f.survey_id for f in funnels] == ["csat", "nps"]
     nps = funnels[1]
-    assert nps == SurveyFunnel(
+    assert nps == InvitationFunnel(
         survey_id="nps", sent=5, opened=4, started=3, responded=2, failed=1, throttled=1,
         no_consent=1, open_rate=4 / 5, response_rate=2 / 5, completion_rate=2 / 3,
     )  # fmt: skip
-    assert survey_funnel(warehouse, "csat").response_rate == 1.0
+    assert invitation_funnel(warehouse, "csat").response_rate == 1.0
 
 
 def test_a_survey_without_invitations_has_no_rates(warehouse) -> None:
     _history(warehouse, "nps", "f", "failed")
-    assert survey_funnel(warehouse, "new") == SurveyFunnel(survey_id="new")
-    only_failed = survey_funnel(warehouse, "nps")
+    assert invitation_funnel(warehouse, "new") == InvitationFunnel(survey_id="new")
+    only_failed = invitation_funnel(warehouse, "nps")
     assert (only_failed.sent, only_failed.failed, only_failed.open_rate) == (0, 1, None)

@@ -16,8 +16,8 @@ from cxloop.act.email_sender import SmtpConfig, SmtpTransport
 from cxloop.act.invitations import (
     InvitationOptions,
     customers_audience,
+    invitation_funnel,
     send_invitations,
-    survey_funnel,
 )
 from cxloop.collect.surveys import (
     SurveyDefinition,
@@ -236,7 +236,7 @@ def test_a_refused_message_is_recorded_and_retried_once(people, tmp_path: Path) 
     assert [e["status"] for e in history] == ["failed", "sent"]
     assert history[0]["invitation_id"] == history[1]["invitation_id"]
     assert json.loads(history[0]["details"])["reason"].startswith("recipient refused: 550")
-    funnel = survey_funnel(people, "post-delivery")
+    funnel = invitation_funnel(people, "post-delivery")
     assert (funnel.sent, funnel.failed) == (2, 0)
 
 

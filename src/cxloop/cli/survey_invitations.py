@@ -18,7 +18,7 @@ from cxloop.errors import CxloopError, NotFoundError, UsageError
 from cxloop.project import open_project_warehouse
 
 if TYPE_CHECKING:
-    from cxloop.act.invitations import SendReport, SurveyFunnel
+    from cxloop.act.invitations import InvitationFunnel, SendReport
     from cxloop.collect.surveys import SurveyDefinition
     from cxloop.config import Settings
 
@@ -174,12 +174,12 @@ def funnel_command(
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """The invitation funnel: sent → opened → started → responded, with rates."""
-    from cxloop.act.invitations import survey_funnel, survey_funnels
+    from cxloop.act.invitations import invitation_funnel, invitation_funnels
     from cxloop.cli.main import settings_from
 
     settings = settings_from(ctx)
     with open_project_warehouse(settings) as wh:
-        funnels = [survey_funnel(wh, survey_id)] if survey_id else survey_funnels(wh)
+        funnels = [invitation_funnel(wh, survey_id)] if survey_id else invitation_funnels(wh)
     if json_output:
         rows = [f.model_dump(mode="json") for f in funnels]
         print_json(rows[0] if survey_id else rows)
@@ -194,7 +194,7 @@ def _percent(rate: float | None) -> str:
     return "—" if rate is None else f"{100 * rate:.1f}%"
 
 
-def print_funnel(funnel: SurveyFunnel) -> None:
+def print_funnel(funnel: InvitationFunnel) -> None:
     table = Table("stage", "invitations", "rate", title=escape(funnel.survey_id),
                   title_justify="left")  # fmt: skip
     table.add_row("sent", str(funnel.sent), "")

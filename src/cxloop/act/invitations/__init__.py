@@ -7,7 +7,7 @@ from cxloop.act.invitations.audience import (
     read_customer_ids,
     segment_audience,
 )
-from cxloop.act.invitations.funnel import SurveyFunnel, survey_funnel, survey_funnels
+from cxloop.act.invitations.funnel import InvitationFunnel, invitation_funnel, invitation_funnels
 from cxloop.act.invitations.sending import (
     InvitationOptions,
     InvitationOutcome,
@@ -17,15 +17,15 @@ from cxloop.act.invitations.sending import (
 
 __all__ = [
     "Audience",
+    "InvitationFunnel",
     "InvitationOptions",
     "InvitationOutcome",
     "SendReport",
-    "SurveyFunnel",
     "customers_audience",
     "event_audience",
+    "invitation_funnel",
+    "invitation_funnels",
     "read_customer_ids",
     "segment_audience",
     "send_invitations",
-    "survey_funnel",
-    "survey_funnels",
 ]

@@ -34,7 +34,7 @@ STAGES: dict[str, tuple[str, ...]] = {
 SKIPS = (FAILED, THROTTLED, NO_CONSENT)
 
 
-class SurveyFunnel(BaseModel):
+class InvitationFunnel(BaseModel):
     """One survey's funnel. Rates are None when their denominator is 0.
 
     ``open_rate`` = opened / sent, ``response_rate`` = responded / sent,
@@ -82,13 +82,15 @@ def _rate(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def survey_funnels(warehouse: Warehouse, survey_id: str | None = None) -> list[SurveyFunnel]:
+def invitation_funnels(
+    warehouse: Warehouse, survey_id: str | None = None
+) -> list[InvitationFunnel]:
     """The funnel of every survey with invitations (or of one), ordered by survey id.
 
     Examples
     --------
     >>> from cxloop.storage import open_warehouse
-    >>> survey_funnels(open_warehouse("duckdb:///:memory:"))
+    >>> invitation_funnels(open_warehouse("duckdb:///:memory:"))
     []
     """
     invitations = warehouse.table("survey_invitations")
@@ -99,7 +101,7 @@ def survey_funnels(warehouse: Warehouse, survey_id: str | None = None) -> list[S
     for row in frame.to_dict("records"):
         counts = {k: int(row[k] or 0) for k in (*STAGES, *SKIPS)}
         funnels.append(
-            SurveyFunnel(
+            InvitationFunnel(
                 survey_id=str(row["survey_id"]),
                 **counts,
                 open_rate=_rate(counts["opened"], counts["sent"]),
@@ -110,7 +112,7 @@ def survey_funnels(warehouse: Warehouse, survey_id: str | None = None) -> list[S
     return funnels
 
 
-def survey_funnel(warehouse: Warehouse, survey_id: str) -> SurveyFunnel:
+def invitation_funnel(warehouse: Warehouse, survey_id: str) -> InvitationFunnel:
     """One survey's funnel (all zeros when it has no invitations yet)."""
-    found = survey_funnels(warehouse, survey_id)
-    return found[0] if found else SurveyFunnel(survey_id=survey_id)
+    found = invitation_funnels(warehouse, survey_id)
+    return found[0] if found else InvitationFunnel(survey_id=survey_id)
