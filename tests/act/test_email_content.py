@@ -116,3 +116,18 @@ def test_headers() -> None:
     assert message["Message-ID"] == "<inv-1@acme.example>"
     assert message["To"] == "ana@example.com"
     assert message.get_content_type() == "multipart/alternative"
+
+
+def test_the_opt_out_link_and_one_click_headers() -> None:
+    url = "https://cx.acme.example/u/OPT.TOKEN"
+    content = InvitationContent("es", "s", "Título", "?", "nps", opt_out_url=url)
+    message = _email(content)
+    text, html = _parts(message)
+    assert message["List-Unsubscribe"] == f"<{url}>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    parser = _Links()
+    parser.feed(html)
+    assert url in parser.hrefs and url in text
+    assert "No recibir más encuestas por correo" in html
+    plain = _email(InvitationContent("en", "s", "T", "?", "nps"))
+    assert plain["List-Unsubscribe"] is None

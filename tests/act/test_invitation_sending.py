@@ -19,6 +19,7 @@ from cxloop.act.invitations import (
     invitation_funnel,
     send_invitations,
 )
+from cxloop.act.invitations.opt_out import read_opt_out
 from cxloop.collect.surveys import (
     SurveyDefinition,
     TokenInvalid,
@@ -120,8 +121,13 @@ def test_each_customer_gets_the_survey_in_their_language_with_working_links(
         assert [parse_qs(urlsplit(h).query)["score"] for h in scores] == [
             [str(n)] for n in range(11)
         ]
-        assert all(h.startswith(f"{BASE}/s/post-delivery?t=") for h in parser.hrefs)
-        tokens = {parse_qs(urlsplit(h).query)["t"][0] for h in parser.hrefs}
+        survey_links = [h for h in parser.hrefs if not h.startswith(f"{BASE}/u/")]
+        assert all(h.startswith(f"{BASE}/s/post-delivery?t=") for h in survey_links)
+        [opt_out] = [h for h in parser.hrefs if h.startswith(f"{BASE}/u/")]
+        assert message["List-Unsubscribe"] == f"<{opt_out}>"
+        refusal = read_opt_out(SECRET, opt_out.rsplit("/", 1)[1])
+        assert refusal.language == language
+        tokens = {parse_qs(urlsplit(h).query)["t"][0] for h in survey_links}
         assert len(tokens) == 1
         claims = read_invitation(SECRET, tokens.pop(), max_age_s=30 * 86_400)
         event = events[claims.respondent_id or ""]
@@ -129,6 +135,7 @@ def test_each_customer_gets_the_survey_in_their_language_with_working_links(
             "post-delivery", "customer", language,
         )  # fmt: skip
         assert claims.invitation_id == event["invitation_id"]
+        assert refusal.customer_id == claims.respondent_id
         assert event["status"] == "sent" and event["channel"] == "email"
         details = json.loads(event["details"])
         assert details["message_id"] == message["Message-ID"]

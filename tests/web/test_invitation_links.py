@@ -87,3 +87,15 @@ def test_an_emailed_score_link_leads_to_a_counted_response(
     responses = web_warehouse.to_pandas(web_warehouse.table("survey_responses"))
     assert list(responses.customer_id) == ["C1"] and list(responses.status) == ["complete"]
     assert list(responses.invitation_id) == [report.outcomes[0].invitation_id]
+
+    # the e-mail's own opt-out link (one-click, as a mail provider sends it) stops the next round
+    opt_out = urlsplit(message["List-Unsubscribe"].strip("<>"))
+    assert f"{opt_out.scheme}://{opt_out.netloc}{opt_out.path}" in parser.hrefs
+    assert client.post(opt_out.path, data={"List-Unsubscribe": "One-Click"}).status_code == 200
+    with smtp_server() as (inbox, port):
+        transport = SmtpTransport(SmtpConfig("127.0.0.1", port, security="none"))
+        again = send_invitations(
+            web_warehouse, survey, customers_audience(ids, wave="next"),
+            dataclasses.replace(options, throttle_days=0), transport=transport,
+        )  # fmt: skip
+    assert again.counts == {"no_consent": 1} and inbox.messages == []

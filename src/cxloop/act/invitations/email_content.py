@@ -14,6 +14,8 @@ from urllib.parse import urlencode
 
 from jinja2 import Environment
 
+from cxloop.act.invitations.opt_out import opt_out_phrases
+
 #: the scales whose scores are offered as links, by question type: (lowest, highest)
 SCORE_SCALES: dict[str, tuple[int, int]] = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
 
@@ -73,6 +75,8 @@ class InvitationContent:
     recipient_name: str | None = None
     company_name: str = "My company"
     token_max_age_days: int = 30
+    #: the recipient's link to refuse survey e-mail (footer and ``List-Unsubscribe``)
+    opt_out_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -131,6 +135,9 @@ _TEXT = Environment(autoescape=False, trim_blocks=True, lstrip_blocks=True).from
 --
 {{ personal }}
 {{ sender }}
+{% if opt_out_url %}
+{{ opt_out_label }}: {{ opt_out_url }}
+{% endif %}
 """
 )
 
@@ -161,7 +168,11 @@ text-decoration:none;font-weight:bold;">{{ link.score }}</a>
 {% endif %}
 <p style="margin:24px 0;"><a href="{{ open_url }}" style="display:inline-block;padding:10px 18px;
 background:#0b57d0;color:#ffffff;border-radius:4px;text-decoration:none;">{{ words.open }}</a></p>
-<p style="font-size:12px;color:#57606a;">{{ personal }}<br>{{ sender }}</p>
+<p style="font-size:12px;color:#57606a;">{{ personal }}<br>{{ sender }}
+{% if opt_out_url %}
+<br><a href="{{ opt_out_url }}" style="color:#57606a;">{{ opt_out_label }}</a>
+{% endif %}
+</p>
 </div>
 </body>
 </html>
@@ -206,6 +217,8 @@ def build_invitation_email(
         "open_url": survey_url(base_url, content.survey_id, token),
         "personal": words["personal"].format(days=content.token_max_age_days),
         "sender": words["sender"].format(company=content.company_name),
+        "opt_out_url": content.opt_out_url,
+        "opt_out_label": opt_out_phrases(content.language)["link"],
     }
     message = EmailMessage()
     message["Subject"] = " ".join(content.title.split())
@@ -214,6 +227,9 @@ def build_invitation_email(
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Message-ID"] = message_id
     message["Auto-Submitted"] = "auto-generated"
+    if content.opt_out_url:
+        message["List-Unsubscribe"] = f"<{content.opt_out_url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(_TEXT.render(context))
     message.add_alternative(_HTML.render(context), subtype="html")
     message["Content-Language"] = content.language  # after the body: set_content clears it

@@ -7,6 +7,7 @@ re-run sends only to those with no event yet or whose last send failed.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from cxloop.act.email_sender import MailError, MailTransport, sender_domain
 from cxloop.act.invitations.audience import Audience
 from cxloop.act.invitations.eligibility import FAILED, SENT
 from cxloop.act.invitations.email_content import InvitationContent, build_invitation_email
+from cxloop.act.invitations.opt_out import OptOutClaims, opt_out_url, sign_opt_out
 from cxloop.act.invitations.planning import (
     ConsentMode,
     PlannedInvitation,
@@ -256,8 +258,15 @@ def _send_all(
             ),
         )
         message_id = f"<{candidate.invitation_id}@{domain}>"
-        message = build_invitation_email(
+        opt_out = sign_opt_out(
+            options.secret, OptOutClaims(customer_id=candidate.customer_id, language=language)
+        )
+        content = dataclasses.replace(
             invitation_content(survey, language, plan.greeting_name, options),
+            opt_out_url=opt_out_url(options.public_base_url, opt_out),
+        )
+        message = build_invitation_email(
+            content,
             to=plan.email or "",
             mail_from=options.mail_from,
             message_id=message_id,
