@@ -52,8 +52,8 @@ def last_surveyed_expr(
 ) -> ir.Table:
     """When each wanted customer was last surveyed at or after ``since``, by any survey.
 
-    Surveyed means an invitation was sent to them, or they answered a survey (a response
-    from an anonymous or in-app link counts too). Columns: ``customer_id``, ``last_surveyed``.
+    Surveyed means an invitation was sent to them, or a response of theirs was saved (from
+    any link that names them). Columns: ``customer_id``, ``last_surveyed``.
     """
     sent = invitations.filter(
         (invitations.status == SENT)
