@@ -12,6 +12,7 @@ from cxloop.web.rendering import render_error
 from cxloop.web.routes import (
     auth,
     customers,
+    email_opt_out,
     feedback,
     identity_review,
     overview,
@@ -42,6 +43,7 @@ def install(app: FastAPI) -> None:
     app.include_router(settings.router)
     app.include_router(survey_forms.router)
     app.include_router(surveys.router)
+    app.include_router(email_opt_out.router)
     app.state.on_start.append(lambda app: vendor.warm_up())
 
     @app.middleware("http")
