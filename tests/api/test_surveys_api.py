@@ -4,7 +4,6 @@ from fastapi.testclient import TestClient
 
 from cxloop.collect.surveys import load_surveys
 from cxloop.config import Settings
-from cxloop.project import open_project_warehouse
 from survey_data import invitation_events, respond
 
 
@@ -38,8 +37,9 @@ def test_list_and_detail(served: tuple[TestClient, dict[str, str]]) -> None:
         "Authorization": f"Bearer {keys['viewer']}"}).status_code == 403  # fmt: skip
 
 
-def test_cli_and_server_share_the_definitions(served) -> None:
+def test_the_server_writes_the_project_definitions_into_the_warehouse(served) -> None:
     client, _ = served
-    with open_project_warehouse(client.app.state.settings, read_only=False):
-        pass
     assert set(client.app.state.surveys) == {"post-delivery", "support-csat", "billing-ces"}
+    warehouse = client.app.state.warehouse
+    stored = warehouse.to_pandas(warehouse.table("surveys").select("survey_id", "version"))
+    assert sorted(stored["survey_id"]) == ["billing-ces", "post-delivery", "support-csat"]

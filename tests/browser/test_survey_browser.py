@@ -81,8 +81,8 @@ def test_answer_in_three_languages_then_see_it_on_the_dashboard(
         viewport = PHONE if n != 1 else DESKTOP
         context = browser.new_context(viewport=viewport, locale="en-US")
         page = context.new_page()
-        errors: list[object] = []
-        page.on("pageerror", errors.append)
+        errors: list[str] = []
+        page.on("pageerror", lambda exc, seen=errors: seen.append(str(exc)))
         page.goto(server + link(customer, f"inv-{lang}"))
         assert page.locator("html").get_attribute("lang").startswith(lang)
         assert step in page.inner_text(".survey-step")

@@ -87,9 +87,9 @@ def test_employee_surveys_show_no_individuals_or_small_groups(
 ) -> None:  # fmt: skip
     path = Path(web_settings.project) / "surveys" / "pulse.yaml"
     path.write_text(PULSE, encoding="utf-8")
-    from cxloop.web.routes.survey_forms import load_surveys_on_start
+    from cxloop.api.app import load_served_surveys
 
-    load_surveys_on_start(app)
+    load_served_surveys(app)
     survey = app.state.surveys["pulse"]
     respond(web_warehouse, survey, [{"enps": 9, "why": "secret reason"}] * 4, kind="employee",
             teams=["t1"] * 4)  # fmt: skip

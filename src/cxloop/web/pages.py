@@ -44,7 +44,6 @@ def install(app: FastAPI) -> None:
     app.include_router(survey_forms.router)
     app.include_router(surveys.router)
     app.include_router(email_opt_out.router)
-    app.state.on_start.append(survey_forms.load_surveys_on_start)
     app.state.on_start.append(lambda app: vendor.warm_up())
 
     @app.middleware("http")

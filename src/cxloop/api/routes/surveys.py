@@ -10,26 +10,21 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 
-from cxloop.api.deps import Analyst, SettingsDep, WarehouseDep
+from cxloop.api.deps import Analyst, SettingsDep, SurveysDep, WarehouseDep
 from cxloop.api.schemas.surveys import (
     SURVEY_ERRORS,
     SurveyDetail,
     SurveyFunnelPublic,
     SurveySummary,
 )
-from cxloop.collect.surveys.definitions import SurveyDefinition
 from cxloop.domain.access import Role
 from cxloop.errors import NotFoundError
 from cxloop.share.survey_funnel import SurveyFunnel, survey_funnels
 from cxloop.share.survey_results import survey_results
 
 router = APIRouter(prefix="/v1/surveys", tags=["surveys"])
-
-
-def _surveys(request: Request) -> dict[str, SurveyDefinition]:
-    return getattr(request.app.state, "surveys", {})  # type: ignore[no-any-return]
 
 
 def _funnel(funnel: SurveyFunnel) -> SurveyFunnelPublic:
@@ -42,10 +37,9 @@ def _funnel(funnel: SurveyFunnel) -> SurveyFunnelPublic:
 
 @router.get("", response_model=list[SurveySummary], responses=SURVEY_ERRORS)
 def get_surveys(
-    request: Request, principal: Analyst, warehouse: WarehouseDep
+    principal: Analyst, warehouse: WarehouseDep, surveys: SurveysDep
 ) -> list[SurveySummary]:
     """Every survey the server serves, with its invitation funnel."""
-    surveys = _surveys(request)
     funnels = survey_funnels(warehouse, surveys)
     return [
         SurveySummary(
@@ -66,8 +60,8 @@ def get_surveys(
 
 @router.get("/{survey_id}", response_model=SurveyDetail, responses=SURVEY_ERRORS)
 def get_survey(
-    request: Request,
     principal: Analyst,
+    surveys: SurveysDep,
     warehouse: WarehouseDep,
     settings: SettingsDep,
     survey_id: Annotated[str, Path(max_length=64, description="A survey id.")],
@@ -76,7 +70,7 @@ def get_survey(
     ] = None,
 ) -> SurveyDetail:
     """The survey's definition, its funnel and its live results."""
-    survey = _surveys(request).get(survey_id)
+    survey = surveys.get(survey_id)
     if survey is None:
         raise NotFoundError(f"no survey {survey_id!r}")
     results = survey_results(

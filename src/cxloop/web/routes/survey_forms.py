@@ -51,7 +51,6 @@ from cxloop.collect.surveys.tokens import (
 from cxloop.web.i18n import ENDONYMS
 from cxloop.web.survey_forms import (
     analyse_comment,
-    log,
     question_views,
     render_survey,
     respondent_language,
@@ -374,28 +373,3 @@ def _save_page(
         else None
     )
     return _thanks(request, survey, language, again=False, background=task)
-
-
-def load_surveys_on_start(app: Any) -> None:
-    """Load the project's survey definitions, write them into ``surveys``, and serve those
-    and any others the warehouse holds. A definition with a mistake is logged and left out,
-    so one bad file does not take the dashboard down (``cxloop survey validate`` names it)."""
-    from cxloop.collect.surveys import (
-        SurveyDefinitionError,
-        load_surveys,
-        stored_surveys,
-        sync_surveys,
-    )
-    from cxloop.errors import WarehouseError
-
-    warehouse = app.state.warehouse
-    try:
-        definitions = load_surveys(app.state.settings.project)
-    except SurveyDefinitionError as exc:
-        log.warning("survey definitions not loaded: %s", exc.message)
-        definitions = {}
-    try:
-        sync_surveys(warehouse, definitions)
-    except WarehouseError as exc:  # a read-only warehouse: serve the files as they are
-        log.warning("survey definitions not written to the warehouse: %s", exc)
-    app.state.surveys = {**stored_surveys(warehouse), **definitions}

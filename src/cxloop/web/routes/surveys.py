@@ -6,8 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from cxloop.access import audit
-from cxloop.api.deps import Analyst, SettingsDep, WarehouseDep
-from cxloop.collect.surveys.definitions import SurveyDefinition
+from cxloop.api.deps import Analyst, SettingsDep, SurveysDep, WarehouseDep
 from cxloop.domain.access import Role
 from cxloop.share.survey_funnel import survey_funnels
 from cxloop.share.survey_results import survey_results
@@ -17,14 +16,10 @@ router = APIRouter(include_in_schema=False)
 COMMENTS = 10
 
 
-def served_surveys(request: Request) -> dict[str, SurveyDefinition]:
-    """The surveys the app serves (loaded when it started)."""
-    return getattr(request.app.state, "surveys", {})  # type: ignore[no-any-return]
-
-
 @router.get("/surveys")
-def surveys_page(request: Request, principal: Analyst, warehouse: WarehouseDep) -> Response:
-    surveys = served_surveys(request)
+def surveys_page(
+    request: Request, principal: Analyst, warehouse: WarehouseDep, surveys: SurveysDep
+) -> Response:
     funnels = survey_funnels(warehouse, surveys)
     language = ui_language(request).code
     rows = [
@@ -41,8 +36,9 @@ def survey_page(
     principal: Analyst,
     warehouse: WarehouseDep,
     settings: SettingsDep,
+    surveys: SurveysDep,
 ) -> Response:
-    survey = served_surveys(request).get(survey_id)
+    survey = surveys.get(survey_id)
     if survey is None:
         return render_error(request, 404, f"no survey {survey_id!r}")
     language = ui_language(request).code
