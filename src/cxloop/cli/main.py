@@ -11,6 +11,7 @@ from rich.console import Console
 
 from cxloop import __version__
 from cxloop.cli import access, importing, init, serve, status
+from cxloop.cli.clv import clv_app
 from cxloop.cli import demo as demo_cmd
 from cxloop.cli import kpi as kpi_cmd
 from cxloop.cli import profile as profile_cmd
@@ -78,6 +79,7 @@ app.add_typer(export_app, name="export")
 app.add_typer(access.users_app, name="users")
 app.add_typer(access.keys_app, name="keys")
 app.add_typer(text_app, name="text")
+app.add_typer(clv_app, name="clv")
 
 
 def run(argv: list[str] | None = None) -> None:
