@@ -37,6 +37,29 @@ def _arrays(
     return x, t_x, big_t, w
 
 
+class BgnbdData:
+    """A summary prepared for repeated likelihood evaluations.
+
+    The terms that depend on ``x`` alone (Gamma and Beta functions, digammas) are computed
+    once per distinct ``x`` (a few dozen values) and weighted by how many customers have it;
+    only the terms in ``t_x`` and ``T`` are computed per customer.
+    """
+
+    def __init__(
+        self,
+        frequency: ArrayLike,
+        recency: ArrayLike,
+        T: ArrayLike,
+        weights: ArrayLike | None = None,
+    ) -> None:
+        x, t_x, big_t, w = _arrays(frequency, recency, T, weights)
+        self.x, self.t_x, self.big_t, self.w = x, t_x, big_t, w
+        self.levels, self.level = np.unique(x, return_inverse=True)
+        self.level_weight = np.bincount(self.level, weights=w, minlength=len(self.levels))
+        self.repeat = x > 0
+        self.customers = float(w.sum())
+
+
 def bgnbd_log_likelihood(
     params: ArrayLike,
     frequency: ArrayLike,
@@ -60,28 +83,41 @@ def bgnbd_log_likelihood(
     (float, numpy.ndarray)
         The log-likelihood and ``∂ℓ/∂(r, alpha, a, b)``.
     """
+    return prepared_log_likelihood(params, BgnbdData(frequency, recency, T, weights))
+
+
+def prepared_log_likelihood(params: ArrayLike, data: BgnbdData) -> tuple[float, np.ndarray]:
+    """:func:`bgnbd_log_likelihood` on a :class:`BgnbdData`."""
     r, alpha, a, b = (float(v) for v in np.asarray(params, dtype=float))
-    x, t_x, big_t, w = _arrays(frequency, recency, T, weights)
-    repeat = x > 0
-    a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
-    a2 = betaln(a, b + x) - betaln(a, b)
-    log_alpha_t = np.log(alpha + big_t)
-    log_alpha_tx = np.log(alpha + t_x)
-    a3 = -(r + x) * log_alpha_t
-    bx1 = np.where(repeat, b + x - 1, 1.0)
-    a4 = np.where(repeat, np.log(a) - np.log(bx1) - (r + x) * log_alpha_tx, -np.inf)
-    tail = np.logaddexp(a3, a4)
-    ll = float(np.sum(w * (a1 + a2 + tail)))
-    w3 = np.exp(a3 - tail)  # softmax weights of the two terms of the log-sum-exp
-    w4 = np.where(repeat, np.exp(a4 - tail), 0.0)
+    u, uw = data.levels, data.level_weight  # distinct x and their weights
+    # terms in x alone, per distinct x
+    a12 = gammaln(r + u) - gammaln(r) + r * np.log(alpha) + betaln(a, b + u) - betaln(a, b)
+    ub1 = np.where(u > 0, b + u - 1, 1.0)
+    log_odds_u = np.where(u > 0, np.log(a) - np.log(ub1), -np.inf)
     psi_ab = digamma(a + b)
-    psi_abx = digamma(a + b + x)
-    d_r = digamma(r + x) - digamma(r) + np.log(alpha) - w3 * log_alpha_t - w4 * log_alpha_tx
-    d_alpha = r / alpha - w3 * (r + x) / (alpha + big_t) - w4 * (r + x) / (alpha + t_x)
-    d_a = psi_ab - psi_abx + w4 / a
-    d_b = psi_ab + digamma(b + x) - digamma(b) - psi_abx - w4 / bx1
-    gradient = np.array([np.sum(w * d) for d in (d_r, d_alpha, d_a, d_b)])
-    return ll, gradient
+    d_r_u = digamma(r + u) - digamma(r) + np.log(alpha)
+    d_a_u = psi_ab - digamma(a + b + u)
+    d_b_u = psi_ab + digamma(b + u) - digamma(b) - digamma(a + b + u)
+    # terms per customer: the log-sum-exp of A3 and A4
+    x, w, level = data.x, data.w, data.level
+    log_alpha_t = np.log(alpha + data.big_t)
+    log_alpha_tx = np.log(alpha + data.t_x)
+    a3 = -(r + x) * log_alpha_t
+    # log-sum-exp of A3 and A4 = A3 + softplus(d), d = A4 - A3, with one exp and one log1p
+    d = log_odds_u[level] + (r + x) * (log_alpha_t - log_alpha_tx)
+    e = np.exp(-np.abs(d))  # 0 where x = 0 (d = -inf)
+    tail = a3 + np.maximum(d, 0.0) + np.log1p(e)
+    w4 = np.where(d > 0, 1.0, e) / (1.0 + e)  # softmax weights of A4 and A3
+    w3 = 1.0 - w4
+    ll = float(uw @ a12 + w @ tail)
+    d_r = uw @ d_r_u - w @ (w3 * log_alpha_t + w4 * log_alpha_tx)
+    d_alpha = r / alpha * data.customers - w @ (
+        (r + x) * (w3 / (alpha + data.big_t) + w4 / (alpha + data.t_x))
+    )
+    w4_by_level = np.bincount(level, weights=w * w4, minlength=len(u))
+    d_a = uw @ d_a_u + w4_by_level.sum() / a
+    d_b = uw @ d_b_u - w4_by_level @ (1 / ub1)
+    return ll, np.array([d_r, d_alpha, d_a, d_b])
 
 
 class BetaGeoModel:
@@ -120,18 +156,18 @@ class BetaGeoModel:
         weights: ArrayLike | None = None,
     ) -> BetaGeoModel:
         """Fit to per-customer ``frequency``, ``recency`` and ``T``; return self."""
-        x, t_x, big_t, w = _arrays(frequency, recency, T, weights)
-        check_summary(x, t_x, big_t)
-        if not np.any(x > 0):
+        data = BgnbdData(frequency, recency, T, weights)
+        check_summary(data.x, data.t_x, data.big_t)
+        if not np.any(data.repeat):
             raise DataError("BG/NBD needs at least one customer with a repeat purchase")
         fit = maximise_log_likelihood(
-            lambda p: bgnbd_log_likelihood(p, x, t_x, big_t, w),
-            np.array(self.initial),
+            lambda p: prepared_log_likelihood(p, data),
+            np.array(self.initial, dtype=float),
             names=PARAMS,
-            observations=float(w.sum()),
+            observations=data.customers,
             model="BG/NBD",
         )
-        self._store(fit, int(w.sum()))
+        self._store(fit, int(data.customers))
         return self
 
     def _store(self, fit: MaximumLikelihood, customers: int) -> None:

@@ -1,0 +1,101 @@
+"""BG/NBD: analytic gradient, the published CDNOW estimates, Hardie's spreadsheet checks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cxloop.errors import DataError
+from cxloop.understand.clv.bgnbd import BetaGeoModel, bgnbd_log_likelihood
+from understand.clv.cdnow_data import BGNBD_PAPER, SUMMARY, needs_cdnow, published_precision
+
+pytestmark = needs_cdnow
+
+
+@pytest.fixture(scope="module")
+def summary() -> pd.DataFrame:
+    return pd.read_csv(SUMMARY)
+
+
+@pytest.fixture(scope="module")
+def model(summary: pd.DataFrame) -> BetaGeoModel:
+    return BetaGeoModel().fit(summary["frequency"], summary["recency"], summary["T"])
+
+
+@pytest.mark.parametrize("params", [(0.3, 5.0, 0.9, 2.0), (1.7, 0.4, 3.0, 0.6)])
+def test_gradient_matches_finite_differences(summary: pd.DataFrame, params: tuple) -> None:
+    p = np.array(params)
+    data = (summary["frequency"], summary["recency"], summary["T"])
+    _, gradient = bgnbd_log_likelihood(p, *data)
+    for j in range(4):
+        step = 1e-6 * p[j]
+        up, down = p.copy(), p.copy()
+        up[j] += step
+        down[j] -= step
+        numeric = (bgnbd_log_likelihood(up, *data)[0] - bgnbd_log_likelihood(down, *data)[0]) / (
+            2 * step
+        )
+        assert gradient[j] == pytest.approx(numeric, rel=1e-5, abs=1e-4)
+
+
+def test_reproduces_fader_hardie_lee(model: BetaGeoModel) -> None:
+    for name, published in BGNBD_PAPER.items():
+        assert model.params_[name] == pytest.approx(published, abs=published_precision(published))
+    assert model.log_likelihood_ == pytest.approx(-9582.43, abs=0.01)
+    assert all(0 < se < 1 for se in model.standard_errors_.values())
+
+
+def test_hardie_spreadsheet_expectations(model: BetaGeoModel) -> None:
+    assert float(model.expected_purchases(39, 2, 30.43, 38.86)) == pytest.approx(1.226, abs=1e-3)
+    unconditional = model.unconditional_expected_purchases([0.1429, 1, 3, 31.8571, 32, 78])
+    expected = [0.0078, 0.0532, 0.1506, 1.0405, 1.0437, 1.8576]
+    np.testing.assert_allclose(unconditional, expected, rtol=1e-3, atol=1e-4)
+
+
+def test_probability_alive(model: BetaGeoModel) -> None:
+    p = model.probability_alive([0, 5, 5], [0.0, 38.0, 5.0], [38.86, 38.86, 38.86])
+    assert p[0] == 1.0
+    assert 0.8 < p[1] < 1.0  # bought often and recently
+    assert p[2] < 0.2  # bought often, then nothing for 34 weeks
+
+
+def test_weights_equal_repeated_rows(summary: pd.DataFrame) -> None:
+    counts = summary.groupby(["frequency", "recency", "T"]).size().reset_index(name="w")
+    params = np.array([0.3, 4.0, 0.8, 2.5])
+    full, _ = bgnbd_log_likelihood(params, summary["frequency"], summary["recency"], summary["T"])
+    compressed, _ = bgnbd_log_likelihood(
+        params, counts["frequency"], counts["recency"], counts["T"], counts["w"]
+    )
+    assert compressed == pytest.approx(full)
+
+
+def test_recovers_parameters_of_simulated_customers() -> None:
+    rng = np.random.default_rng(7)
+    n, big_t = 20_000, 52.0
+    lam = rng.gamma(0.5, 1 / 2.0, n)  # r = 0.5, alpha = 2
+    p = rng.beta(0.8, 3.0, n)
+    x = np.zeros(n)
+    t_x = np.zeros(n)
+    for i in range(n):
+        t = 0.0
+        while True:
+            t += rng.exponential(1 / lam[i])
+            if t > big_t:
+                break
+            x[i] += 1
+            t_x[i] = t
+            if rng.random() < p[i]:
+                break
+    fitted = BetaGeoModel().fit(x, t_x, np.full(n, big_t)).params_
+    assert fitted["r"] == pytest.approx(0.5, rel=0.1)
+    assert fitted["alpha"] == pytest.approx(2.0, rel=0.2)
+    assert fitted["a"] == pytest.approx(0.8, rel=0.3)
+    assert fitted["b"] == pytest.approx(3.0, rel=0.35)
+
+
+def test_inconsistent_summary_names_the_row() -> None:
+    with pytest.raises(DataError, match="row 2: T must be ≥ recency"):
+        BetaGeoModel().fit([1, 2], [3.0, 9.0], [10.0, 8.0])
+    with pytest.raises(DataError, match="repeat purchase"):
+        BetaGeoModel().fit([0, 0], [0.0, 0.0], [10.0, 8.0])
