@@ -8,6 +8,7 @@ import pytest
 
 from cxloop.errors import DataError
 from cxloop.understand.clv.bgnbd import BetaGeoModel, bgnbd_log_likelihood
+from cxloop.understand.clv.simulation import simulate_bgnbd_summary
 from understand.clv.cdnow_data import BGNBD_PAPER, SUMMARY, needs_cdnow, published_precision
 
 pytestmark = needs_cdnow
@@ -71,27 +72,14 @@ def test_weights_equal_repeated_rows(summary: pd.DataFrame) -> None:
 
 
 def test_recovers_parameters_of_simulated_customers() -> None:
+    truth = {"r": 0.5, "alpha": 2.0, "a": 0.8, "b": 3.0}
     rng = np.random.default_rng(7)
-    n, big_t = 20_000, 52.0
-    lam = rng.gamma(0.5, 1 / 2.0, n)  # r = 0.5, alpha = 2
-    p = rng.beta(0.8, 3.0, n)
-    x = np.zeros(n)
-    t_x = np.zeros(n)
-    for i in range(n):
-        t = 0.0
-        while True:
-            t += rng.exponential(1 / lam[i])
-            if t > big_t:
-                break
-            x[i] += 1
-            t_x[i] = t
-            if rng.random() < p[i]:
-                break
-    fitted = BetaGeoModel().fit(x, t_x, np.full(n, big_t)).params_
-    assert fitted["r"] == pytest.approx(0.5, rel=0.1)
-    assert fitted["alpha"] == pytest.approx(2.0, rel=0.2)
-    assert fitted["a"] == pytest.approx(0.8, rel=0.3)
-    assert fitted["b"] == pytest.approx(3.0, rel=0.35)
+    summary = simulate_bgnbd_summary(50_000, 52.0, rng=rng, **truth)
+    model = BetaGeoModel().fit(summary["frequency"], summary["recency"], summary["T"])
+    for name, value in truth.items():
+        # within three standard errors of the truth, and the errors are small
+        assert abs(model.params_[name] - value) < 3 * model.standard_errors_[name], name
+        assert model.standard_errors_[name] < 0.2 * value
 
 
 def test_inconsistent_summary_names_the_row() -> None:

@@ -34,7 +34,7 @@ from cxloop.understand.clv.bgnbd import BetaGeoModel
 from cxloop.understand.clv.fitting import bgnbd_fit, gamma_gamma_fit
 from cxloop.understand.clv.gamma_gamma import GammaGammaModel
 from cxloop.understand.clv.summary import TimeUnit, unit_days
-from cxloop.understand.clv.summary_expr import rfm_summary_expr
+from cxloop.understand.clv.summary_expr import NOT_PURCHASES, rfm_summary_expr
 from cxloop.understand.clv.value import check_value_options, score_customers
 
 #: repeat buyers a currency needs for its own Gamma-Gamma fit
@@ -60,8 +60,12 @@ class ClvScoreReport(BaseModel):
 
 
 def main_currency_expr(orders: ir.Table) -> ir.Table:
-    """Each customer's main currency: the one most of their orders are in (ties: by name)."""
+    """Each customer's main currency: the one most of their purchases are in (ties: by name);
+    returned and cancelled orders do not count."""
     priced = orders.filter(orders.customer_id.notnull(), orders.currency.notnull())
+    if "status" in orders.columns:
+        status = priced.status.lower()
+        priced = priced.filter(status.isnull() | ~status.isin(NOT_PURCHASES))
     counts = priced.group_by(["customer_id", "currency"]).aggregate(n=priced.count())
     ranked = counts.mutate(
         rank=ibis.row_number().over(
@@ -96,10 +100,12 @@ def warehouse_summary(
 def last_order_day(warehouse: Warehouse) -> date | None:
     """The day of the latest order of a resolved customer."""
     orders = warehouse.table("orders")
-    latest = warehouse.to_pandas(
-        orders.filter(orders.customer_id.notnull()).select(last=orders.ts.max())
-    )["last"].iloc[0]
-    return None if pd.isna(latest) else pd.Timestamp(latest).tz_convert("UTC").date()
+    found = warehouse.to_pandas(
+        orders.filter(orders.customer_id.notnull()).aggregate(last=orders.ts.max())
+    )["last"]
+    if found.empty or pd.isna(found.iloc[0]):
+        return None
+    return pd.Timestamp(found.iloc[0]).tz_convert("UTC").date()
 
 
 def score_clv(
