@@ -17,9 +17,7 @@ if TYPE_CHECKING:
     from cxloop.domain.clv import ClvFitReport
     from cxloop.understand.clv.scoring import ClvScoreReport
 
-clv_app = typer.Typer(
-    help="Customer lifetime value: BG/NBD + Gamma-Gamma.", no_args_is_help=True
-)
+clv_app = typer.Typer(help="Customer lifetime value: BG/NBD + Gamma-Gamma.", no_args_is_help=True)
 
 TimeUnitOption = Annotated[
     str, typer.Option("--time-unit", help="D (days) or W (weeks): the unit of recency and T.")
@@ -38,8 +36,12 @@ def _unit(value: str) -> str:
 def fit_command(
     transactions: Annotated[
         Path | None,
-        typer.Option("--transactions", dir_okay=False, help="Transactions file (CSV, TSV, "
-                     "whitespace-separated with a header line, or Parquet)."),
+        typer.Option(
+            "--transactions",
+            dir_okay=False,
+            help="Transactions file (CSV, TSV, "
+            "whitespace-separated with a header line, or Parquet).",
+        ),
     ] = None,
     customer_col: Annotated[
         str | None, typer.Option("--customer-col", help="Column of the customer id.")
@@ -53,19 +55,25 @@ def fit_command(
     ] = None,
     date_format: Annotated[
         str | None,
-        typer.Option("--date-format", help="strftime format of the dates, e.g. %Y%m%d "
-                     "(default: ISO 8601)."),
+        typer.Option(
+            "--date-format", help="strftime format of the dates, e.g. %Y%m%d (default: ISO 8601)."
+        ),
     ] = None,
     calibration_end: Annotated[
         str | None,
-        typer.Option("--calibration-end", help="Last day of calibration, YYYY-MM-DD "
-                     "(default: the last transaction's day)."),
+        typer.Option(
+            "--calibration-end",
+            help="Last day of calibration, YYYY-MM-DD (default: the last transaction's day).",
+        ),
     ] = None,
     time_unit: TimeUnitOption = "D",
     summary: Annotated[
         Path | None,
-        typer.Option("--summary", dir_okay=False, help="Summary file instead: frequency, "
-                     "recency, T and optionally monetary_value."),
+        typer.Option(
+            "--summary",
+            dir_okay=False,
+            help="Summary file instead: frequency, recency, T and optionally monetary_value.",
+        ),
     ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
@@ -134,8 +142,10 @@ def score_command(
     ] = 0.01,
     calibration_end: Annotated[
         str | None,
-        typer.Option("--calibration-end", help="Fit on orders up to this day, YYYY-MM-DD "
-                     "(default: the last order's day)."),
+        typer.Option(
+            "--calibration-end",
+            help="Fit on orders up to this day, YYYY-MM-DD (default: the last order's day).",
+        ),
     ] = None,
     time_unit: TimeUnitOption = "D",
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,

@@ -11,11 +11,11 @@ from rich.console import Console
 
 from cxloop import __version__
 from cxloop.cli import access, importing, init, serve, status
-from cxloop.cli.clv import clv_app
 from cxloop.cli import demo as demo_cmd
 from cxloop.cli import kpi as kpi_cmd
 from cxloop.cli import profile as profile_cmd
 from cxloop.cli import resolve as resolve_cmd
+from cxloop.cli.clv import clv_app
 from cxloop.cli.errors import report_errors
 from cxloop.cli.export import export_app
 from cxloop.cli.text import text_app

@@ -40,7 +40,9 @@ def holdout(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]
     clusters = pd.read_csv(truth / "duplicate_clusters.csv", dtype=str)
     churn = pd.read_csv(truth / "churn.csv", dtype=str)
     people = (
-        clusters.merge(identities[["source", "source_id", "customer_id"]], on=["source", "source_id"])
+        clusters.merge(
+            identities[["source", "source_id", "customer_id"]], on=["source", "source_id"]
+        )
         .drop_duplicates("customer_id")
         .merge(churn, on="person_id")
         .set_index("customer_id")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -145,5 +144,3 @@ def test_time_unit_weeks_scales_recency(warehouse: Warehouse, shop: dict[str, st
     assert weeks["expected_purchases"].to_numpy() == pytest.approx(
         days["expected_purchases"].to_numpy(), rel=1e-3
     )
-
-

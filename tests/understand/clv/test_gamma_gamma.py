@@ -56,7 +56,9 @@ def test_conditional_expected_spend_of_the_first_ten(
 ) -> None:
     first = spend.head(10)
     expected = [24.65, 18.91, 35.17, 35.17, 35.17, 71.46, 18.91, 35.17, 27.28, 35.17]
-    np.testing.assert_allclose(model.expected_spend(first["x"], first["zbar"]), expected, atol=0.011)
+    np.testing.assert_allclose(
+        model.expected_spend(first["x"], first["zbar"]), expected, atol=0.011
+    )
 
 
 def test_repeat_buyer_without_spend_is_an_error() -> None:

@@ -93,8 +93,7 @@ def parse_numbers(
         i = int(np.flatnonzero(bad)[0])
         expected = "a number" if minimum is None else f"a number ≥ {minimum:g}"
         raise DataError(
-            f"{path}: row {i + first_row}, column {column!r}: {values.iloc[i]!r} is not "
-            f"{expected}"
+            f"{path}: row {i + first_row}, column {column!r}: {values.iloc[i]!r} is not {expected}"
         )
     return numbers
 

@@ -89,7 +89,9 @@ def maximise_log_likelihood(
             f"the {model} fit did not converge ({result.message}); "
             "check that the summary has repeat buyers and sensible times"
         )
-    errors = standard_errors(log_likelihood, params) if with_errors else np.full(len(params), np.nan)
+    errors = (
+        standard_errors(log_likelihood, params) if with_errors else np.full(len(params), np.nan)
+    )
     return MaximumLikelihood(
         params=params,
         log_likelihood=float(value),
