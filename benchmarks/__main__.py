@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from benchmarks import (
+    clv_speed,
     collector_load,
     file_formats_speed,
     import_speed,
@@ -37,6 +38,8 @@ def main() -> None:
     text_sentiment_quality.main()
     print()
     kpi_speed.main(quick=args.quick)
+    print()
+    clv_speed.main(quick=args.quick)
 
 
 if __name__ == "__main__":
