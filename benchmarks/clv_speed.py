@@ -134,8 +134,10 @@ def cdnow_section(repeats: int) -> None:
     )
     base = best.get("lifetimes", best["nelder-mead"])
     names = ["r", "alpha", "a", "b", "p", "q", "gamma"]
-    print("| fitter | ms | speed-up vs "
-          f"{'lifetimes' if missing is None else 'Nelder-Mead'} | " + " | ".join(names) + " |")
+    print(
+        "| fitter | ms | speed-up vs "
+        f"{'lifetimes' if missing is None else 'Nelder-Mead'} | " + " | ".join(names) + " |"
+    )
     print("|---|---|---|" + "---|" * len(names))
     labels = {
         "cxloop": "cxloop (analytic gradient, L-BFGS-B, + standard errors)",

@@ -119,6 +119,8 @@ def test_cli_score_json_and_api_profile(project: Settings) -> None:
     assert doc["gamma_gamma"][0]["currency"] == "EUR" and doc["fit_seconds"] > 0
     table = runner.invoke(app, args)
     assert table.exit_code == 0 and "spend models" in table.stdout
+    shown = runner.invoke(app, ["--project", str(project.project), "profile", ANA_EMAIL])
+    assert shown.exit_code == 0 and "CLV, 6 months" in shown.stdout and "P(alive)" in shown.stdout
     bad = runner.invoke(app, [*args[:-2], "--discount-rate", "2"])
     assert bad.exit_code == 2 and "--discount-rate" in bad.output
     with open_project_warehouse(project) as wh:
