@@ -126,3 +126,29 @@ def test_bad_summary_row(tmp_path: Path) -> None:
 def test_usage_errors(args: list[str], message: str) -> None:
     result = fit(*args)
     assert result.exit_code == 2 and message in result.output
+
+
+def test_parquet_and_whitespace_files_read_alike(sample: Path, tmp_path: Path) -> None:
+    import pandas as pd
+
+    frame = pd.read_csv(sample, dtype=str)
+    typed = frame.assign(
+        date=pd.to_datetime(frame["date"], format="%Y%m%d"),
+        dollar_value=frame["dollar_value"].astype(float),
+    )
+    typed.to_parquet(tmp_path / "t.parquet")
+    frame.to_csv(tmp_path / "t.txt", sep=" ", index=False)
+    docs = []
+    for path, date_format in (
+        (tmp_path / "t.parquet", []),
+        (tmp_path / "t.txt", ["--date-format", "%Y%m%d"]),
+    ):
+        result = fit(
+            "--transactions", str(path), "--customer-col", "customer_id", "--date-col", "date",
+            "--amount-col", "dollar_value", "--calibration-end", "1997-09-30",
+            "--time-unit", "W", "--json", *date_format,
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        docs.append(json.loads(result.stdout))
+    assert docs[0]["bgnbd"]["r"] == pytest.approx(docs[1]["bgnbd"]["r"], rel=1e-9)
+    assert docs[0]["gamma_gamma"]["p"] == pytest.approx(docs[1]["gamma_gamma"]["p"], rel=1e-9)
