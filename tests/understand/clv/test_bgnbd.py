@@ -87,3 +87,26 @@ def test_inconsistent_summary_names_the_row() -> None:
         BetaGeoModel().fit([1, 2], [3.0, 9.0], [10.0, 8.0])
     with pytest.raises(DataError, match="repeat purchase"):
         BetaGeoModel().fit([0, 0], [0.0, 0.0], [10.0, 8.0])
+
+
+def test_large_summaries_in_whole_days_are_compressed_without_changing_the_likelihood(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from cxloop.understand.clv import bgnbd
+
+    rng = np.random.default_rng(3)
+    n = 60_000
+    summary = simulate_bgnbd_summary(
+        n, rng.integers(100, 200, n).astype(float), r=0.3, alpha=20.0, a=0.8, b=2.5, rng=rng
+    )
+    days = (summary["frequency"], np.floor(summary["recency"]), summary["T"])
+    compressed = bgnbd.BgnbdData(*days)
+    assert len(compressed.x) < n // 2 and compressed.customers == n
+    monkeypatch.setattr(bgnbd, "COMPRESS_ROWS", 10**9)
+    full = bgnbd.BgnbdData(*days)
+    assert len(full.x) == n
+    params = np.array([0.3, 20.0, 0.8, 2.5])
+    ll_c, grad_c = bgnbd.prepared_log_likelihood(params, compressed)
+    ll_f, grad_f = bgnbd.prepared_log_likelihood(params, full)
+    assert ll_c == pytest.approx(ll_f, rel=1e-12)
+    np.testing.assert_allclose(grad_c, grad_f, rtol=1e-9)

@@ -18,6 +18,7 @@ with :math:`A_1 = \\ln\\Gamma(r+x) - \\ln\\Gamma(r) + r\\ln\\alpha`,
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from numpy.typing import ArrayLike
 from scipy.special import betaln, digamma, gammaln, hyp2f1
 
@@ -25,6 +26,8 @@ from cxloop.errors import DataError
 from cxloop.understand.clv.likelihood_fit import MaximumLikelihood, maximise_log_likelihood
 
 PARAMS = ("r", "alpha", "a", "b")
+#: summaries longer than this are compressed to their distinct (x, t_x, T) rows
+COMPRESS_ROWS = 50_000
 
 
 def _arrays(
@@ -40,9 +43,11 @@ def _arrays(
 class BgnbdData:
     """A summary prepared for repeated likelihood evaluations.
 
-    The terms that depend on ``x`` alone (Gamma and Beta functions, digammas) are computed
-    once per distinct ``x`` (a few dozen values) and weighted by how many customers have it;
-    only the terms in ``t_x`` and ``T`` are computed per customer.
+    Customers with the same ``(x, t_x, T)`` are one row with their count as its weight (with
+    times in whole days, a million customers are a few hundred thousand rows). The terms that
+    depend on ``x`` alone (Gamma and Beta functions, digammas) are computed once per distinct
+    ``x`` (a few dozen values) and weighted by how many customers have it; only the terms in
+    ``t_x`` and ``T`` are computed per row.
     """
 
     def __init__(
@@ -53,11 +58,26 @@ class BgnbdData:
         weights: ArrayLike | None = None,
     ) -> None:
         x, t_x, big_t, w = _arrays(frequency, recency, T, weights)
+        if len(x) > COMPRESS_ROWS:
+            x, t_x, big_t, w = _compressed(x, t_x, big_t, w)
         self.x, self.t_x, self.big_t, self.w = x, t_x, big_t, w
         self.levels, self.level = np.unique(x, return_inverse=True)
         self.level_weight = np.bincount(self.level, weights=w, minlength=len(self.levels))
         self.repeat = x > 0
         self.customers = float(w.sum())
+
+
+def _compressed(
+    x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray, w: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Rows with the same ``(x, t_x, T)`` merged, their weights added; the input unchanged
+    when that would not halve the rows (continuous times)."""
+    frame = pd.DataFrame({"x": x, "t_x": t_x, "T": big_t, "w": w})
+    merged = frame.groupby(["x", "t_x", "T"], sort=False, as_index=False)["w"].sum()
+    if len(merged) > len(frame) // 2:
+        return x, t_x, big_t, w
+    return (merged["x"].to_numpy(), merged["t_x"].to_numpy(), merged["T"].to_numpy(),
+            merged["w"].to_numpy())  # fmt: skip
 
 
 def bgnbd_log_likelihood(
@@ -156,8 +176,9 @@ class BetaGeoModel:
         weights: ArrayLike | None = None,
     ) -> BetaGeoModel:
         """Fit to per-customer ``frequency``, ``recency`` and ``T``; return self."""
-        data = BgnbdData(frequency, recency, T, weights)
-        check_summary(data.x, data.t_x, data.big_t)
+        x, t_x, big_t, w = _arrays(frequency, recency, T, weights)
+        check_summary(x, t_x, big_t)
+        data = BgnbdData(x, t_x, big_t, w)
         if not np.any(data.repeat):
             raise DataError("BG/NBD needs at least one customer with a repeat purchase")
         fit = maximise_log_likelihood(
