@@ -58,6 +58,10 @@ _EXPORTS = {
     "fit_clv_models": "cxloop.understand.clv.fitting",
     "fit_clv_transactions_file": "cxloop.understand.clv.fitting",
     "rfm_summary": "cxloop.understand.clv.summary",
+    "SendReport": "cxloop.act.invitations",
+    "InvitationFunnel": "cxloop.act.invitations",
+    "send_invitations": "cxloop.act.invitations",
+    "invitation_funnels": "cxloop.act.invitations",
 }
 
 __all__ = [
@@ -66,11 +70,13 @@ __all__ = [
     "CustomerSearchResult",
     "CxloopError",
     "ImportReport",
+    "InvitationFunnel",
     "KpiReport",
     "KpiResult",
     "Mapping",
     "ResolveOptions",
     "ResolveReport",
+    "SendReport",
     "Settings",
     "TextAnalyser",
     "TextAnalysisReport",
@@ -86,6 +92,7 @@ __all__ = [
     "fit_clv_transactions_file",
     "import_file",
     "init_project",
+    "invitation_funnels",
     "kpi_frame",
     "kpi_report",
     "list_kpis",
@@ -99,11 +106,18 @@ __all__ = [
     "run_demo",
     "score_clv",
     "search_customers",
+    "send_invitations",
     "theme_counts",
     "write_export",
 ]
 
 if TYPE_CHECKING:
+    from cxloop.act.invitations import (
+        InvitationFunnel,
+        SendReport,
+        invitation_funnels,
+        send_invitations,
+    )
     from cxloop.collect.importer import ImportReport, import_file
     from cxloop.collect.mapping import Mapping, load_mapping
     from cxloop.config import Settings

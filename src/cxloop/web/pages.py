@@ -9,7 +9,17 @@ from fastapi.staticfiles import StaticFiles
 
 from cxloop.web import vendor
 from cxloop.web.rendering import render_error
-from cxloop.web.routes import auth, customers, feedback, identity_review, overview, settings
+from cxloop.web.routes import (
+    auth,
+    customers,
+    email_opt_out,
+    feedback,
+    identity_review,
+    overview,
+    settings,
+    survey_forms,
+    surveys,
+)
 
 STATIC = Path(__file__).parent / "static"
 # Charts stay within script-src 'self': vega-embed runs with `ast: true`, so Vega evaluates its
@@ -31,6 +41,10 @@ def install(app: FastAPI) -> None:
     app.include_router(feedback.router)
     app.include_router(identity_review.router)
     app.include_router(settings.router)
+    app.include_router(survey_forms.router)
+    app.include_router(surveys.router)
+    app.include_router(email_opt_out.router)
+    app.state.on_start.append(survey_forms.load_surveys_on_start)
     app.state.on_start.append(lambda app: vendor.warm_up())
 
     @app.middleware("http")
