@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from benchmarks import (
+    clv_speed,
     collector_load,
     file_formats_speed,
     import_speed,
@@ -40,6 +41,8 @@ def main() -> None:
     kpi_speed.main(quick=args.quick)
     print()
     invitation_send.main(quick=args.quick)
+    print()
+    clv_speed.main(quick=args.quick)
 
 
 if __name__ == "__main__":

@@ -53,6 +53,11 @@ _EXPORTS = {
     "kpi_report": "cxloop.understand.kpi",
     "kpi_frame": "cxloop.understand.kpi",
     "list_kpis": "cxloop.understand.kpi",
+    "ClvScoreReport": "cxloop.understand.clv.scoring",
+    "score_clv": "cxloop.understand.clv.scoring",
+    "fit_clv_models": "cxloop.understand.clv.fitting",
+    "fit_clv_transactions_file": "cxloop.understand.clv.fitting",
+    "rfm_summary": "cxloop.understand.clv.summary",
     "SendReport": "cxloop.act.invitations",
     "InvitationFunnel": "cxloop.act.invitations",
     "send_invitations": "cxloop.act.invitations",
@@ -60,6 +65,7 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "ClvScoreReport",
     "CustomerProfile",
     "CustomerSearchResult",
     "CxloopError",
@@ -82,6 +88,8 @@ __all__ = [
     "default_analyser",
     "discover_feedback_themes",
     "export_to_file",
+    "fit_clv_models",
+    "fit_clv_transactions_file",
     "import_file",
     "init_project",
     "invitation_funnels",
@@ -94,7 +102,9 @@ __all__ = [
     "project_status",
     "promote_feedback_theme",
     "resolve",
+    "rfm_summary",
     "run_demo",
+    "score_clv",
     "search_customers",
     "send_invitations",
     "theme_counts",
@@ -117,6 +127,9 @@ if TYPE_CHECKING:
     from cxloop.project import init_project, open_project_warehouse, project_status
     from cxloop.share.exports import export_to_file, write_export
     from cxloop.storage import Warehouse, open_warehouse
+    from cxloop.understand.clv.fitting import fit_clv_models, fit_clv_transactions_file
+    from cxloop.understand.clv.scoring import ClvScoreReport, score_clv
+    from cxloop.understand.clv.summary import rfm_summary
     from cxloop.understand.kpi import kpi_frame, kpi_report, list_kpis
     from cxloop.understand.text.analyse_feedback import TextAnalysisReport, analyse_feedback
     from cxloop.understand.text.analyser import TextAnalyser, default_analyser

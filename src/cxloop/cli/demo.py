@@ -85,6 +85,13 @@ def demo_command(
         )
     elif result.text_skipped:
         console.print(f"  text analysis skipped: {escape(result.text_skipped)}")
+    if result.clv is not None:
+        console.print(
+            f"  lifetime value: {result.clv.customers:,} customers scored in "
+            f"{result.clv.fit_seconds:.1f} s; see [bold]cxloop profile[/] or a customer's page"
+        )
+    elif result.clv_skipped:
+        console.print(f"  lifetime value skipped: {escape(result.clv_skipped)}")
     if serve:
         from cxloop.cli.serve import serve_command
         from cxloop.demo.loading import ensure_demo_admin

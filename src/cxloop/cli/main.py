@@ -15,6 +15,7 @@ from cxloop.cli import demo as demo_cmd
 from cxloop.cli import kpi as kpi_cmd
 from cxloop.cli import profile as profile_cmd
 from cxloop.cli import resolve as resolve_cmd
+from cxloop.cli.clv import clv_app
 from cxloop.cli.errors import report_errors
 from cxloop.cli.export import export_app
 from cxloop.cli.survey import survey_app
@@ -82,6 +83,7 @@ app.add_typer(access.keys_app, name="keys")
 app.add_typer(text_app, name="text")
 register_invitation_commands(survey_app)
 app.add_typer(survey_app, name="survey")
+app.add_typer(clv_app, name="clv")
 
 
 def run(argv: list[str] | None = None) -> None:

@@ -94,6 +94,17 @@ def print_profile(profile: CustomerProfile) -> None:
         "latest NPS", _text(nps.value if nps else None),
         "latest CSAT", _text(csat.value if csat else None),
     )  # fmt: skip
+    scores = profile.clv
+    if scores is not None:
+        clv = "—" if scores.clv is None else f"{scores.clv:,.2f} {scores.currency or ''}".strip()
+        figures.add_row(
+            f"CLV, {scores.horizon_months} months", escape(clv),
+            "P(alive)", f"{scores.probability_alive:.0%}",
+        )  # fmt: skip
+        figures.add_row(
+            "expected purchases", f"{scores.expected_purchases:.1f}",
+            "CLV model date", _text(scores.scored_at),
+        )  # fmt: skip
     console.print(Panel(figures, title="summary", title_align="left"))
 
     _print_records(profile)

@@ -14,7 +14,9 @@ from cxloop.collect.surveys import load_surveys, sync_surveys
 from cxloop.config import Settings
 from cxloop.demo.surveys import load_survey_funnel
 from cxloop.demo.surveys import write_definition as write_demo_survey
+from cxloop.errors import DataError
 from cxloop.project import init_project, open_project_warehouse
+from cxloop.understand.clv.scoring import ClvScoreReport, score_clv
 from cxloop.understand.text.analyse_feedback import (
     ProgressCallback,
     TextAnalysisReport,
@@ -40,6 +42,8 @@ class DemoResult(BaseModel):
     survey_responses: int = 0
     text: TextAnalysisReport | None = None
     text_skipped: str | None = None
+    clv: ClvScoreReport | None = None
+    clv_skipped: str | None = None
     seconds: float
 
 
@@ -55,8 +59,9 @@ def run_demo(
     on_text_progress: ProgressCallback | None = None,
 ) -> DemoResult:
     """Generate the demo company into ``<project>/demo_data``, import every file, resolve the
-    source records into customers (``resolve_identities``, as ``cxloop resolve`` does) and
-    analyse the comments (``analyse_text``) into ``feedback_insights``.
+    source records into customers (``resolve_identities``, as ``cxloop resolve`` does),
+    analyse the comments (``analyse_text``) into ``feedback_insights`` and, after resolving,
+    score every customer's lifetime value (as ``cxloop clv score`` does, once).
 
     The project is initialised first when it has no ``cxloop.toml``. Re-running with the same
     seed adds nothing (imports and text analysis are incremental).
@@ -104,6 +109,13 @@ def run_demo(
                 skipped = exc.message
             else:
                 text = analyse_feedback(wh, analyser, on_progress=on_text_progress)
+        clv, clv_skipped = None, None
+        if resolve_identities and wh.counts()["customer_clv"] == 0:
+            # scored once: a re-run loads no new orders, so the scores would not change
+            try:
+                clv = score_clv(wh)
+            except DataError as exc:
+                clv_skipped = exc.message
         tables = wh.counts()
     return DemoResult(
         project=str(project.resolve()),
@@ -117,6 +129,8 @@ def run_demo(
         survey_responses=survey_responses,
         text=text,
         text_skipped=skipped,
+        clv=clv,
+        clv_skipped=clv_skipped,
         seconds=round(time.perf_counter() - started, 2),
     )
 

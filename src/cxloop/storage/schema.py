@@ -467,6 +467,47 @@ MIGRATIONS = (
     ),
 )
 
+MIGRATIONS = (
+    *MIGRATIONS,
+    Migration(
+        6,
+        "customer lifetime value: each fitted CLV model and the latest scores per customer",
+        (
+            _t(
+                "clv_models",
+                "model_id",
+                ("model_id", STR),
+                ("fitted_at", TS),
+                ("calibration_end", DATE),
+                ("time_unit", STR),
+                ("horizon_months", INT),
+                ("discount_rate", FLOAT),
+                ("customers", INT),
+                ("repeat_customers", INT),
+                ("bgnbd", JSON),
+                ("gamma_gamma", JSON),
+                ("fit_seconds", FLOAT),
+            ),
+            _t(
+                "customer_clv",
+                "customer_id",
+                ("customer_id", STR),
+                ("model_id", STR),
+                ("scored_at", TS),
+                ("frequency", INT),
+                ("recency", FLOAT),
+                ("T", FLOAT),
+                ("monetary_value", FLOAT),
+                ("currency", STR),
+                ("expected_purchases", FLOAT),
+                ("probability_alive", FLOAT),
+                ("expected_spend", FLOAT),
+                ("clv", FLOAT),
+            ),
+        ),
+    ),
+)
+
 MIGRATIONS_TABLE = "schema_migrations"
 
 

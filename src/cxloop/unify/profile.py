@@ -15,6 +15,7 @@ import ibis
 import ibis.expr.types as ir
 from pydantic import BaseModel, Field
 
+from cxloop.domain.clv import CustomerValue
 from cxloop.errors import NotFoundError, UsageError
 from cxloop.storage import Warehouse
 from cxloop.unify.contacts import clean_email, country_code, language_tag, phone_digits_tail
@@ -173,6 +174,9 @@ class CustomerProfile(BaseModel):
         description="Fields on which the source records disagree (case and spacing aside).",
     )
     summary: ProfileSummary
+    clv: CustomerValue | None = Field(
+        None, description="Lifetime value scores of the latest `cxloop clv score`, if any."
+    )
     timeline: Timeline
 
 
@@ -230,6 +234,7 @@ def customer_profile(
         identities=identities,
         differing_fields=differing_fields(records),
         summary=_summary(warehouse, customer_id, golden, counts),
+        clv=customer_value(warehouse, customer_id),
         timeline=Timeline(
             total=sum(counts.values()),
             counts={kind: counts.get(kind, 0) for kind in KINDS},
@@ -315,6 +320,27 @@ def _source_records(warehouse: Warehouse, record_ids: list[str]) -> list[SourceR
 def _timeline_item(row: dict[str, Any]) -> TimelineItem:
     details = row.pop("details", None)
     return TimelineItem.model_validate({**row, "details": parse_json_object(details) or None})
+
+
+def customer_value(warehouse: Warehouse, customer_id: str) -> CustomerValue | None:
+    """The customer's row of ``customer_clv`` with its model's settings; None when the
+    customer has not been scored (or the warehouse predates the CLV tables)."""
+    with warehouse.lock:
+        if "customer_clv" not in warehouse.backend.list_tables():
+            return None
+    scores = warehouse.table("customer_clv")
+    models = warehouse.table("clv_models")
+    mine = scores.filter(scores.customer_id == customer_id)
+    joined = mine.left_join(models, mine.model_id == models.model_id).select(
+        mine.model_id, mine.scored_at, models.calibration_end, models.horizon_months,
+        models.discount_rate, mine.expected_purchases, mine.probability_alive,
+        mine.expected_spend, mine.clv, mine.currency,
+    )  # fmt: skip
+    rows = warehouse.to_pyarrow(joined.limit(1)).to_pylist()
+    if not rows:
+        return None
+    row = {k: (None if isinstance(v, float) and v != v else v) for k, v in rows[0].items()}
+    return CustomerValue.model_validate(row)
 
 
 def _latest_score(feedback: ir.Table, column: str) -> ir.Table:
