@@ -1,0 +1,215 @@
+"""Keep the daily rollup of feedback (``kpi_feedback_daily``) in step with ``feedback``.
+
+The rollup's state row (``kpi_rollup_state``) records how many feedback rows it counts and
+the latest ``imported_at`` among them (the watermark). The rollup is **fresh** when
+``feedback`` still has that many rows and none imported after the watermark; only then does
+:func:`~cxloop.understand.kpi.kpi_report` answer from it. :func:`refresh_rollup` brings it up
+to date: rows imported after the watermark are summed into the cells of their days
+(incremental: the work is in proportion to the new rows); anything else that changed the row
+count (rows without ``imported_at``, rows deleted by something else than
+:func:`forget_feedback`) makes it rebuild the rollup in full.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Literal
+
+import ibis
+import pandas as pd
+import pyarrow as pa
+
+from cxloop.storage.schema import arrow_schema
+from cxloop.understand.kpi.rollup_cells import (
+    ROLLUP_NAME,
+    ROLLUP_VERSION,
+    daily_cells,
+    merge_cells,
+)
+
+if TYPE_CHECKING:
+    from cxloop.storage import Warehouse
+
+STATE_TABLE = "kpi_rollup_state"
+RefreshMode = Literal["fresh", "incremental", "full"]
+
+
+@dataclass(frozen=True)
+class RollupState:
+    """What the rollup counts: ``feedback_rows`` rows, imported up to ``imported_through``."""
+
+    version: int
+    feedback_rows: int
+    imported_through: datetime | None
+    refreshed_at: datetime
+    mode: str
+
+
+@dataclass(frozen=True)
+class RollupRefresh:
+    """What a refresh did: ``mode`` (fresh: nothing to do), the feedback rows it summed, the
+    cells it wrote, the feedback rows the rollup now counts, and the time it took."""
+
+    mode: RefreshMode
+    rows_summed: int
+    cells_written: int
+    feedback_rows: int
+    seconds: float
+
+
+def _has_rollup_tables(wh: Warehouse) -> bool:
+    with wh.lock:
+        present = set(wh.backend.list_tables())
+    return ROLLUP_NAME in present and STATE_TABLE in present
+
+
+def _timestamp(value: object) -> datetime | None:
+    if value is None or pd.isna(value):  # type: ignore[call-overload]
+        return None
+    return pd.Timestamp(value).tz_convert(UTC).to_pydatetime()  # type: ignore[arg-type]
+
+
+def rollup_state(wh: Warehouse) -> RollupState | None:
+    """The stored state of the rollup; None when it was never built (or the warehouse's
+    schema predates it)."""
+    if not _has_rollup_tables(wh):
+        return None
+    state = wh.table(STATE_TABLE)
+    frame = wh.to_pandas(state.filter(state.rollup == ROLLUP_NAME))
+    if frame.empty:
+        return None
+    row = frame.iloc[0]
+    return RollupState(
+        version=int(row["version"]),
+        feedback_rows=int(row["feedback_rows"]),
+        imported_through=_timestamp(row["imported_through"]),
+        refreshed_at=_timestamp(row["refreshed_at"]) or datetime.now(UTC),
+        mode=str(row["mode"]),
+    )
+
+
+def _watermark(wh: Warehouse) -> tuple[int, datetime | None]:
+    f = wh.table("feedback")
+    frame = wh.to_pandas(f.aggregate(rows=f.count(), through=f.imported_at.max()))
+    return int(frame["rows"].iloc[0]), _timestamp(frame["through"].iloc[0])
+
+
+def _is_fresh(state: RollupState | None, rows: int, through: datetime | None) -> bool:
+    if state is None or state.version != ROLLUP_VERSION or state.feedback_rows != rows:
+        return False
+    if through is None:
+        return True
+    return state.imported_through is not None and through <= state.imported_through
+
+
+def rollup_is_fresh(wh: Warehouse) -> bool:
+    """Whether the rollup counts exactly the rows ``feedback`` holds now (see the module)."""
+    state = rollup_state(wh)
+    return state is not None and _is_fresh(state, *_watermark(wh))
+
+
+def refresh_rollup(wh: Warehouse, *, full: bool = False) -> RollupRefresh:
+    """Bring the rollup up to date with ``feedback``, incrementally when it can; rebuild it in
+    full with ``full`` (``cxloop kpi rebuild-rollup``). One transaction: a failed refresh
+    leaves the rollup as it was.
+
+    Examples
+    --------
+    >>> refresh_rollup(wh).mode  # doctest: +SKIP
+    'incremental'
+    """
+    started = time.perf_counter()
+    duckdb = wh.ibis.name == "duckdb"
+    with wh.transaction():
+        state = rollup_state(wh)
+        rows, through = _watermark(wh)
+        feedback = wh.table("feedback")
+        mode: RefreshMode = "full"
+        if not full and state is not None and _is_fresh(state, rows, through):
+            return RollupRefresh("fresh", 0, 0, rows, time.perf_counter() - started)
+        new = None
+        if not full and state is not None and state.version == ROLLUP_VERSION:
+            if state.imported_through is not None:
+                new = feedback.filter(feedback.imported_at > state.imported_through)
+                added = int(wh.to_pandas(new.aggregate(n=new.count()))["n"].iloc[0])
+                if state.feedback_rows + added == rows:
+                    mode = "incremental"
+        if mode == "incremental" and new is not None:
+            cells = daily_cells(new, duckdb=duckdb)
+            rollup = wh.table(ROLLUP_NAME)
+            touched = rollup.filter(rollup.day.isin(cells.select("day").distinct().day))
+            data = _arrow(wh, merge_cells(touched, cells))
+            wh.replace(ROLLUP_NAME, data)
+            summed = added
+        else:
+            _clear(wh)
+            data = _arrow(wh, daily_cells(feedback, duckdb=duckdb))
+            wh.append(ROLLUP_NAME, data, keys_known_new=True)
+            summed = rows
+        _write_state(wh, rows, through, mode)
+    return RollupRefresh(mode, summed, data.num_rows, rows, time.perf_counter() - started)
+
+
+def forget_feedback(wh: Warehouse, feedback_ids: Sequence[str]) -> int:
+    """Take rows of ``feedback`` out of the rollup before they are deleted (privacy erasure).
+
+    Call it in the transaction that deletes the rows, before the delete: it subtracts their
+    answers from the cells of their days and lowers the row count, so the rollup stays fresh
+    and exact. A rollup that was not fresh is left alone (the next refresh rebuilds it in
+    full, as the row count no longer matches). Returns the rows taken out.
+    """
+    if not feedback_ids:
+        return 0
+    with wh.transaction():
+        state = rollup_state(wh)
+        rows, through = _watermark(wh)
+        if state is None or not _is_fresh(state, rows, through):
+            return 0
+        ids = ibis.memtable(pa.table({"feedback_id": pa.array(list(feedback_ids), pa.string())}))
+        feedback = wh.table("feedback")
+        gone = feedback.filter(feedback.feedback_id.isin(ids.feedback_id))
+        count = int(wh.to_pandas(gone.aggregate(n=gone.count()))["n"].iloc[0])
+        if count == 0:
+            return 0
+        cells = daily_cells(gone, duckdb=wh.ibis.name == "duckdb")
+        rollup = wh.table(ROLLUP_NAME)
+        touched = rollup.filter(rollup.cell_id.isin(cells.cell_id))
+        merged = merge_cells(touched, cells, sign=(1, -1))
+        data = _arrow(wh, merged)
+        keep = (
+            pa.compute.greater(data["nps_n"], 0)
+            .__or__(pa.compute.greater(data["csat_n"], 0))
+            .__or__(pa.compute.greater(data["ces_n"], 0))
+        )
+        emptied = data.filter(pa.compute.invert(keep))["cell_id"].to_pylist()
+        wh.delete(ROLLUP_NAME, "cell_id", emptied)
+        wh.replace(ROLLUP_NAME, data.filter(keep))
+        # the watermark stays: the rows left were imported no later than it
+        _write_state(wh, rows - count, state.imported_through, "erased")
+    return count
+
+
+def _arrow(wh: Warehouse, expr: ibis.Table) -> pa.Table:
+    data = wh.to_pyarrow(expr)
+    return data.select(arrow_schema(ROLLUP_NAME).names).cast(arrow_schema(ROLLUP_NAME))
+
+
+def _clear(wh: Warehouse) -> None:
+    rollup = wh.table(ROLLUP_NAME)
+    dimensions = wh.to_pandas(rollup.select("dimension").distinct())["dimension"].tolist()
+    wh.delete(ROLLUP_NAME, "dimension", [str(d) for d in dimensions])
+
+
+def _write_state(wh: Warehouse, rows: int, through: datetime | None, mode: str) -> None:
+    row = {
+        "rollup": ROLLUP_NAME,
+        "version": ROLLUP_VERSION,
+        "feedback_rows": rows,
+        "imported_through": through,
+        "refreshed_at": datetime.now(UTC),
+        "mode": mode,
+    }
+    wh.replace(STATE_TABLE, pa.Table.from_pylist([row], schema=arrow_schema(STATE_TABLE)))
