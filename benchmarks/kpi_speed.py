@@ -43,7 +43,8 @@ def _insert(wh, first: int, rows: int, imported_at: str) -> None:  # type: ignor
                TIMESTAMPTZ '2025-01-01 00:00:00+00' + to_seconds((hash(i) % 63072000)::BIGINT),
                'team_' || lpad(((hash(i * 7) % 40))::VARCHAR, 2, '0'),
                'web', ['email', 'chat', 'phone'][(1 + hash(i * 3) % 3)::BIGINT],
-               ['en', 'es', 'zh'][(1 + hash(i * 5) % 3)::BIGINT], ['survey', 'app'][(1 + hash(i * 11) % 2)::BIGINT],
+               ['en', 'es', 'zh'][(1 + hash(i * 5) % 3)::BIGINT],
+               ['survey', 'app'][(1 + hash(i * 11) % 2)::BIGINT],
                (hash(i * 13) % 11)::INTEGER, TIMESTAMPTZ '{imported_at}'
         FROM range({first}, {first + rows}) t(i)
         """
@@ -118,7 +119,7 @@ def main(quick: bool = False, rows: int | None = None) -> None:
     print(f"| `kpi_report` from the daily rollup (same report) | {t_rollup:.3f} | "
           f"{t_pandas / t_rollup:.1f}× |")  # fmt: skip
     print(f"| of which the freshness check | {t_fresh:.3f} | |")
-    print(f"\n| rollup upkeep | seconds | cells written |\n|---|---|---|")
+    print("\n| rollup upkeep | seconds | cells written |\n|---|---|---|")
     print(f"| full build over {rows:,} rows | {t_build:.3f} | {build_run.cells_written:,} |")
     print(f"| incremental refresh after {appended:,} appended rows | {t_refresh:.3f} | "
           f"{refresh.cells_written:,} |")  # fmt: skip

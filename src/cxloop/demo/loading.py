@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from cxloop.collect.importer import ImportReport, import_file
 from cxloop.config import Settings
 from cxloop.project import init_project, open_project_warehouse
+from cxloop.understand.kpi.rollup import refresh_rollup
 from cxloop.understand.text.analyse_feedback import (
     ProgressCallback,
     TextAnalysisReport,
@@ -84,6 +85,7 @@ def run_demo(
                     timezone=settings.timezone,
                 )
             )
+        refresh_rollup(wh)  # the survey KPIs' daily rollup, built over the feedback just loaded
         resolved = None
         if resolve_identities:
             if on_resolve is not None:

@@ -188,9 +188,10 @@ def _results(
         starts = [None if s is None or pd.isna(s) else pd.Timestamp(s).date()
                   for s in frame["period_start"]]  # fmt: skip
     stats = [list(map(float, frame[c])) for c in _STAT_COLUMNS[definition.shape]]
+    per_cell = zip(*stats, strict=True)
     stats_of: dict[tuple[Any, Any, str], tuple[float, ...]] = {
         (grp, day, window): cell
-        for grp, day, window, cell in zip(groups, starts, windows, zip(*stats), strict=True)
+        for grp, day, window, cell in zip(groups, starts, windows, per_cell, strict=True)
     }
     cells = sorted(
         (k for k in stats_of if k[2] == "current"),

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Literal
 import ibis
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
+from ibis.common.exceptions import TableNotFound
 
 from cxloop.storage.schema import arrow_schema
 from cxloop.understand.kpi.rollup_cells import (
@@ -60,12 +62,6 @@ class RollupRefresh:
     seconds: float
 
 
-def _has_rollup_tables(wh: Warehouse) -> bool:
-    with wh.lock:
-        present = set(wh.backend.list_tables())
-    return ROLLUP_NAME in present and STATE_TABLE in present
-
-
 def _timestamp(value: object) -> datetime | None:
     if value is None or pd.isna(value):  # type: ignore[call-overload]
         return None
@@ -75,9 +71,10 @@ def _timestamp(value: object) -> datetime | None:
 def rollup_state(wh: Warehouse) -> RollupState | None:
     """The stored state of the rollup; None when it was never built (or the warehouse's
     schema predates it)."""
-    if not _has_rollup_tables(wh):
+    try:
+        state = wh.table(STATE_TABLE)
+    except TableNotFound:  # a read-only warehouse at an older schema version
         return None
-    state = wh.table(STATE_TABLE)
     frame = wh.to_pandas(state.filter(state.rollup == ROLLUP_NAME))
     if frame.empty:
         return None
@@ -91,24 +88,38 @@ def rollup_state(wh: Warehouse) -> RollupState | None:
     )
 
 
-def _watermark(wh: Warehouse) -> tuple[int, datetime | None]:
+def _feedback_since(wh: Warehouse, through: datetime | None) -> tuple[int, int]:
+    """Rows of ``feedback``, and rows of it imported after ``through`` (with any
+    ``imported_at`` when ``through`` is None). Both are cheap on DuckDB: the row count is
+    kept, and row groups imported before ``through`` are skipped on their min/max."""
     f = wh.table("feedback")
-    frame = wh.to_pandas(f.aggregate(rows=f.count(), through=f.imported_at.max()))
-    return int(frame["rows"].iloc[0]), _timestamp(frame["through"].iloc[0])
+    newer = f.filter(f.imported_at > through if through is not None else f.imported_at.notnull())
+    expr = f.aggregate(rows=f.count()).cross_join(newer.aggregate(newer=newer.count()))
+    frame = wh.to_pandas(expr)
+    return int(frame["rows"].iloc[0]), int(frame["newer"].iloc[0])
 
 
-def _is_fresh(state: RollupState | None, rows: int, through: datetime | None) -> bool:
-    if state is None or state.version != ROLLUP_VERSION or state.feedback_rows != rows:
-        return False
-    if through is None:
-        return True
-    return state.imported_through is not None and through <= state.imported_through
+def _is_fresh(state: RollupState | None, rows: int, newer: int) -> bool:
+    return (
+        state is not None
+        and state.version == ROLLUP_VERSION
+        and state.feedback_rows == rows
+        and newer == 0
+    )
+
+
+def _watermark(wh: Warehouse, after: datetime | None = None) -> datetime | None:
+    """The latest ``imported_at`` of ``feedback`` (looking only past ``after`` when given)."""
+    f = wh.table("feedback")
+    if after is not None:
+        f = f.filter(f.imported_at > after)
+    return _timestamp(wh.to_pandas(f.aggregate(through=f.imported_at.max()))["through"].iloc[0])
 
 
 def rollup_is_fresh(wh: Warehouse) -> bool:
     """Whether the rollup counts exactly the rows ``feedback`` holds now (see the module)."""
     state = rollup_state(wh)
-    return state is not None and _is_fresh(state, *_watermark(wh))
+    return state is not None and _is_fresh(state, *_feedback_since(wh, state.imported_through))
 
 
 def refresh_rollup(wh: Warehouse, *, full: bool = False) -> RollupRefresh:
@@ -125,31 +136,32 @@ def refresh_rollup(wh: Warehouse, *, full: bool = False) -> RollupRefresh:
     duckdb = wh.ibis.name == "duckdb"
     with wh.transaction():
         state = rollup_state(wh)
-        rows, through = _watermark(wh)
-        feedback = wh.table("feedback")
-        mode: RefreshMode = "full"
-        if not full and state is not None and _is_fresh(state, rows, through):
+        through = state.imported_through if state is not None else None
+        rows, newer = _feedback_since(wh, through)
+        if not full and _is_fresh(state, rows, newer):
             return RollupRefresh("fresh", 0, 0, rows, time.perf_counter() - started)
-        new = None
-        if not full and state is not None and state.version == ROLLUP_VERSION:
-            if state.imported_through is not None:
-                new = feedback.filter(feedback.imported_at > state.imported_through)
-                added = int(wh.to_pandas(new.aggregate(n=new.count()))["n"].iloc[0])
-                if state.feedback_rows + added == rows:
-                    mode = "incremental"
-        if mode == "incremental" and new is not None:
-            cells = daily_cells(new, duckdb=duckdb)
+        feedback = wh.table("feedback")
+        incremental = (
+            not full
+            and state is not None
+            and state.version == ROLLUP_VERSION
+            and through is not None
+            and state.feedback_rows + newer == rows
+        )
+        if incremental:
+            cells = daily_cells(feedback.filter(feedback.imported_at > through), duckdb=duckdb)
             rollup = wh.table(ROLLUP_NAME)
             touched = rollup.filter(rollup.day.isin(cells.select("day").distinct().day))
             data = _arrow(wh, merge_cells(touched, cells))
             wh.replace(ROLLUP_NAME, data)
-            summed = added
+            summed, through = newer, _watermark(wh, through)
         else:
             _clear(wh)
             data = _arrow(wh, daily_cells(feedback, duckdb=duckdb))
             wh.append(ROLLUP_NAME, data, keys_known_new=True)
-            summed = rows
-        _write_state(wh, rows, through, mode)
+            summed, through = rows, _watermark(wh)
+        _write_state(wh, rows, through, "incremental" if incremental else "full")
+    mode: RefreshMode = "incremental" if incremental else "full"
     return RollupRefresh(mode, summed, data.num_rows, rows, time.perf_counter() - started)
 
 
@@ -165,9 +177,9 @@ def forget_feedback(wh: Warehouse, feedback_ids: Sequence[str]) -> int:
         return 0
     with wh.transaction():
         state = rollup_state(wh)
-        rows, through = _watermark(wh)
-        if state is None or not _is_fresh(state, rows, through):
+        if state is None or not _is_fresh(state, *_feedback_since(wh, state.imported_through)):
             return 0
+        rows = state.feedback_rows
         ids = ibis.memtable(pa.table({"feedback_id": pa.array(list(feedback_ids), pa.string())}))
         feedback = wh.table("feedback")
         gone = feedback.filter(feedback.feedback_id.isin(ids.feedback_id))
@@ -179,12 +191,11 @@ def forget_feedback(wh: Warehouse, feedback_ids: Sequence[str]) -> int:
         touched = rollup.filter(rollup.cell_id.isin(cells.cell_id))
         merged = merge_cells(touched, cells, sign=(1, -1))
         data = _arrow(wh, merged)
-        keep = (
-            pa.compute.greater(data["nps_n"], 0)
-            .__or__(pa.compute.greater(data["csat_n"], 0))
-            .__or__(pa.compute.greater(data["ces_n"], 0))
+        keep = pc.or_(
+            pc.or_(pc.greater(data["nps_n"], 0), pc.greater(data["csat_n"], 0)),
+            pc.greater(data["ces_n"], 0),
         )
-        emptied = data.filter(pa.compute.invert(keep))["cell_id"].to_pylist()
+        emptied = data.filter(pc.invert(keep))["cell_id"].to_pylist()
         wh.delete(ROLLUP_NAME, "cell_id", emptied)
         wh.replace(ROLLUP_NAME, data.filter(keep))
         # the watermark stays: the rows left were imported no later than it

@@ -76,8 +76,8 @@ def daily_cells(feedback: ir.Table, *, duckdb: bool = False) -> ir.Table:
     """
     f = feedback.filter(feedback.nps.notnull() | feedback.csat.notnull() | feedback.ces.notnull())
     day = utc_timestamp(f.ts, duckdb=duckdb).truncate("D").cast("date")
-    base = f.select(day=day, nps=f.nps, csat=f.csat, ces=f.ces,
-                    **{name: f[column].cast("string") for name, column in ROLLUP_DIMENSIONS.items()})  # fmt: skip
+    dimensions = {name: f[column].cast("string") for name, column in ROLLUP_DIMENSIONS.items()}
+    base = f.select(day=day, nps=f.nps, csat=f.csat, ces=f.ces, **dimensions)
     # the finest cells first (day × every dimension): each grouping set then sums few rows
     fine = base.group_by(["day", *ROLLUP_DIMENSIONS]).aggregate(**_counts(base))
     parts = []
@@ -96,19 +96,23 @@ def daily_cells(feedback: ir.Table, *, duckdb: bool = False) -> ir.Table:
 
 
 def merge_cells(*parts: ir.Table, sign: tuple[int, ...] | None = None) -> ir.Table:
-    """Cells of the same key summed over ``parts`` (each multiplied by its ``sign``, default +1);
-    cells left with no answer at all are dropped."""
+    """Cells of the same key summed over ``parts``, each multiplied by its ``sign`` (default
+    +1). A cell whose answers were all subtracted is kept, with zero counts."""
     signs = sign or (1,) * len(parts)
     signed = [
-        p.select("cell_id", "day", "dimension", "value",
-                 **{c: (p[c] * s).cast("int64") for c in COUNT_COLUMNS})  # fmt: skip
+        p.select(
+            "cell_id",
+            "day",
+            "dimension",
+            "value",
+            **{c: (p[c] * s).cast("int64") for c in COUNT_COLUMNS},
+        )
         for p, s in zip(parts, signs, strict=True)
     ]
     union = ibis.union(*signed)
-    merged = union.group_by(["cell_id", "day", "dimension", "value"]).aggregate(
+    return union.group_by(["cell_id", "day", "dimension", "value"]).aggregate(
         **{c: union[c].sum().cast("int64") for c in COUNT_COLUMNS}
     )
-    return merged.filter((merged.nps_n > 0) | (merged.csat_n > 0) | (merged.ces_n > 0))
 
 
 def _date(value: date) -> ir.Value:
@@ -158,4 +162,3 @@ def rollup_cell_statistics(
 def covers(definition: KpiDefinition, dimension: str | None) -> bool:
     """Whether the rollup holds what ``definition`` broken down by ``dimension`` needs."""
     return definition.name in ROLLUP_KPIS and (dimension is None or dimension in ROLLUP_DIMENSIONS)
-
