@@ -45,13 +45,17 @@ LATER = [("f4", "2026-01-05", "a", "billing", 9, 4, 1), ("f5", "2026-04-01", "c"
 
 
 def cells(wh: Warehouse, dimension: str = "all") -> dict[str, tuple[int, ...]]:
+    """The cells of one dimension as ``day|=value`` (``day|-`` for a null value) → counts."""
     r = wh.table(ROLLUP_NAME)
     frame = wh.to_pandas(r.filter(r.dimension == dimension))
-    return {
-        row.cell_id.split("|", 1)[0] + "|" + row.cell_id.rsplit("|", 1)[1]: (row.nps_n, row.nps_promoters, row.nps_passives,
-                                   row.nps_detractors, row.csat_n, row.csat_top2, row.ces_sum)
-        for row in frame.itertuples()
-    }  # fmt: skip
+    out = {}
+    for row in frame.itertuples():
+        day, _, value = row.cell_id.split("|", 2)
+        out[f"{day}|{value}"] = (
+            row.nps_n, row.nps_promoters, row.nps_passives, row.nps_detractors,
+            row.csat_n, row.csat_top2, row.ces_sum,
+        )  # fmt: skip
+    return out
 
 
 def test_full_build_counts_every_answer(warehouse: Warehouse) -> None:

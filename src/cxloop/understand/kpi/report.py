@@ -104,11 +104,14 @@ def report_from(
         "dimension": by, "period": period, "start": previous_since or since, "end": until,
         "current_from": previous_since and since,
     }  # fmt: skip
-    if answers_from_rollup(wh, definition, by, source):
-        expr = rollup_cell_statistics(definition, wh.table(ROLLUP_NAME), **scope)  # type: ignore[arg-type]
-    else:
-        expr = cell_statistics(definition, wh.table, duckdb=wh.ibis.name == "duckdb", **scope)  # type: ignore[arg-type]
-    frame = wh.to_pandas(expr)
+    with wh.lock:  # no write between the freshness check and the query
+        if answers_from_rollup(wh, definition, by, source):
+            rollup = wh.table(ROLLUP_NAME)
+            expr = rollup_cell_statistics(definition, rollup, **scope)  # type: ignore[arg-type]
+        else:
+            duckdb = wh.ibis.name == "duckdb"
+            expr = cell_statistics(definition, wh.table, duckdb=duckdb, **scope)  # type: ignore[arg-type]
+        frame = wh.to_pandas(expr)
     results = _results(definition, frame, by=by, period=period, compare=previous_since is not None,
                        small_n=small_n)  # fmt: skip
     return KpiReport(
