@@ -30,7 +30,7 @@ JAN2 = datetime(2026, 3, 2, tzinfo=UTC)
 def add(wh: Warehouse, rows: list[tuple[object, ...]], imported_at: datetime | None) -> None:
     """Rows of (id, day, team, touchpoint, nps, csat, ces), imported at ``imported_at``."""
     records = [
-        dict(zip(COLUMNS, (i, ts(day), team, tp, nps, csat, ces, imported_at), strict=True))
+        dict(zip(COLUMNS, (i, day and ts(day), team, tp, nps, csat, ces, imported_at), strict=True))
         for i, day, team, tp, nps, csat, ces in rows
     ]
     wh.append("feedback", pa.Table.from_pylist(records, schema=arrow_schema("feedback", COLUMNS)))
@@ -147,3 +147,16 @@ def test_a_warehouse_without_the_rollup_tables_answers_from_rows(warehouse: Ware
     warehouse.ibis.raw_sql("DROP TABLE kpi_rollup_state")  # as at an older schema, read-only
     assert rollup_state(warehouse) is None and not rollup_is_fresh(warehouse)
     assert kpi_report(warehouse, "nps").results[0].n == 3
+
+
+def test_a_row_without_ts_counts_in_the_whole_scope_as_from_the_rows(warehouse: Warehouse) -> None:
+    add(warehouse, FIRST, JAN1)
+    refresh_rollup(warehouse)
+    add(warehouse, [("f9", None, "a", None, 10, 5, 1)], JAN2)
+    assert refresh_rollup(warehouse).mode == "incremental"
+    add(warehouse, [("f10", None, "b", None, 0, 1, 7)], datetime(2026, 3, 3, tzinfo=UTC))
+    assert refresh_rollup(warehouse).mode == "incremental"
+    assert cells(warehouse)["-|-"] == (2, 1, 0, 1, 2, 1, 8)
+    for by in (None, "team"):
+        raw = report_from(warehouse, "nps", by=by, source="raw")
+        assert report_from(warehouse, "nps", by=by, source="rollup") == raw

@@ -175,7 +175,7 @@ def refresh_rollup(wh: Warehouse, *, full: bool = False) -> RollupRefresh:
         if incremental:
             cells = daily_cells(feedback.filter(feedback.imported_at > through), duckdb=duckdb)
             rollup = wh.table(ROLLUP_NAME)
-            touched = rollup.filter(rollup.day.isin(cells.select("day").distinct().day))
+            touched = rollup.filter(rollup.cell_id.isin(cells.cell_id))
             data = _arrow(wh, merge_cells(touched, cells))
             wh.replace(ROLLUP_NAME, data)
             summed, through = newer, _watermark(wh, through)

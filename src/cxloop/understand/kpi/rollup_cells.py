@@ -64,9 +64,10 @@ def _counts(rows: ir.Table) -> dict[str, ir.Value]:
 
 
 def cell_id(day: ir.Value, dimension: ir.Value, value: ir.Value) -> ir.StringValue:
-    """The key of a cell: ``day|dimension|=value`` (``-`` for a null value)."""
+    """The key of a cell: ``day|dimension|=value`` (``-`` for a null value or day: a row
+    without ``ts`` is counted in no period but in the whole scope, as from the rows)."""
     shown = ibis.ifelse(value.isnull(), "-", "=" + value.fill_null(""))
-    return day.cast("string") + "|" + dimension + "|" + shown
+    return day.cast("string").fill_null("-") + "|" + dimension + "|" + shown
 
 
 def daily_cells(feedback: ir.Table, *, duckdb: bool = False) -> ir.Table:
