@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -10,6 +11,8 @@ from typer.testing import CliRunner
 from cxloop.cli.main import app
 from cxloop.config import Settings
 from cxloop.project import open_project_warehouse
+from cxloop.understand.kpi.rollup import rollup_is_fresh, rollup_state
+from filetools import write_csv
 from kpi_tables import add_feedback
 
 runner = CliRunner()
@@ -73,3 +76,35 @@ def test_errors_are_one_line(filled: Settings, args: list[str], message: str) ->
     result = invoke(filled, *args)
     assert result.exit_code != 0
     assert message in result.output and result.output.strip().count("\n") == 0
+
+
+def test_rebuild_rollup_then_answers_from_it(filled: Settings) -> None:
+    before = json.loads(invoke(filled, "nps", "--by", "team", "--json").stdout)
+    result = invoke(filled, "rebuild-rollup", "--json")
+    assert result.exit_code == 0, result.output
+    done = json.loads(result.stdout)
+    assert done["mode"] == "full" and done["feedback_rows"] == 3 and done["cells_written"] > 0
+    with open_project_warehouse(filled) as wh:
+        assert rollup_is_fresh(wh)
+    assert json.loads(invoke(filled, "nps", "--by", "team", "--json").stdout) == before
+    assert "daily rollup rebuilt: 3 feedback rows" in invoke(filled, "rebuild-rollup").stdout
+
+
+def test_rebuild_rollup_takes_no_query_options(filled: Settings) -> None:
+    result = invoke(filled, "rebuild-rollup", "--by", "team")
+    assert result.exit_code != 0 and "kpi rebuild-rollup takes no --by" in result.output
+
+
+def test_importing_feedback_refreshes_the_rollup(project: Settings, tmp_path: Path) -> None:
+    rows = [{"feedback_id": str(i), "ts": f"2026-01-0{i}", "nps": str(i)} for i in range(1, 4)]
+    for name, part in (("a.csv", rows[:2]), ("b.csv", rows[2:])):
+        path = write_csv(tmp_path / name, part)
+        imported = runner.invoke(
+            app, ["--project", str(project.project), "import", "feedback", str(path)]
+        )
+        assert imported.exit_code == 0, imported.output
+        with open_project_warehouse(project) as wh:
+            state = rollup_state(wh)
+            assert rollup_is_fresh(wh) and state is not None
+            assert state.mode == ("full" if name == "a.csv" else "incremental")
+    assert json.loads(invoke(project, "nps", "--json").stdout)["n"] == 3

@@ -14,6 +14,7 @@ from cxloop.collect.importer import ImportReport, import_file
 from cxloop.domain.records import IMPORT_KINDS
 from cxloop.errors import ValidationReportError
 from cxloop.project import open_project_warehouse
+from cxloop.understand.kpi.rollup import refresh_rollup
 
 KINDS = ", ".join(IMPORT_KINDS)
 
@@ -78,6 +79,8 @@ def import_command(
             else:
                 _print_errors(exc.report)  # type: ignore[arg-type]
             raise
+        if report.table == "feedback" and report.rows_inserted:
+            refresh_rollup(wh)  # incremental: the rows just imported go into the daily rollup
     if json_output:
         print_json(report)
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -14,9 +15,11 @@ from cxloop.errors import UsageError
 from cxloop.project import open_project_warehouse
 
 if TYPE_CHECKING:
+    from cxloop.config import Settings
     from cxloop.domain.kpi import KpiReport, KpiResult
 
 PERIODS = ("day", "week", "month", "quarter")
+REBUILD = "rebuild-rollup"
 
 
 def _date(value: str | None, option: str) -> date | None:
@@ -30,7 +33,13 @@ def _date(value: str | None, option: str) -> date | None:
 
 def kpi_command(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The KPI: nps, csat, csat_mean, ces, enps, …")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            help=f"The KPI: nps, csat, csat_mean, ces, enps, …; or {REBUILD} to rebuild the "
+            "daily rollup that survey KPIs are answered from."
+        ),
+    ],
     by: Annotated[
         str | None,
         typer.Option("--by", help="Break down by touchpoint, channel, team, language, …"),
@@ -50,6 +59,13 @@ def kpi_command(
     from cxloop.cli.main import settings_from
     from cxloop.understand.kpi import kpi_report
 
+    if name == REBUILD:
+        given = [o for o, v in (("--by", by), ("--period", period), ("--since", since),
+                                ("--until", until)) if v is not None]  # fmt: skip
+        if given:
+            raise UsageError(f"kpi {REBUILD} takes no {given[0]}")
+        rebuild_rollup_command(settings_from(ctx), json_output=json_output)
+        return
     if period is not None and period not in PERIODS:
         raise UsageError(f"unknown --period {period!r}; valid periods: {', '.join(PERIODS)}")
     start, end = _date(since, "--since"), _date(until, "--until")
@@ -68,6 +84,21 @@ def kpi_command(
             print_json(rows)
         return
     print_report(report)
+
+
+def rebuild_rollup_command(settings: Settings, *, json_output: bool) -> None:
+    """Rebuild the daily rollup of feedback in full and say what it holds."""
+    from cxloop.understand.kpi.rollup import refresh_rollup
+
+    with open_project_warehouse(settings) as wh:
+        done = refresh_rollup(wh, full=True)
+    if json_output:
+        print_json(dataclasses.asdict(done))
+        return
+    console.print(
+        f"daily rollup rebuilt: {done.feedback_rows:,} feedback rows in "
+        f"{done.cells_written:,} cells ({done.seconds:.2f} s)"
+    )
 
 
 def _json_row(result: KpiResult, report: KpiReport) -> dict[str, object]:

@@ -17,6 +17,7 @@ from cxloop.demo.surveys import write_definition as write_demo_survey
 from cxloop.errors import DataError
 from cxloop.project import init_project, open_project_warehouse
 from cxloop.understand.clv.scoring import ClvScoreReport, score_clv
+from cxloop.understand.kpi.rollup import refresh_rollup
 from cxloop.understand.text.analyse_feedback import (
     ProgressCallback,
     TextAnalysisReport,
@@ -94,6 +95,7 @@ def run_demo(
                     timezone=settings.timezone,
                 )
             )
+        refresh_rollup(wh)  # the survey KPIs' daily rollup, built over the feedback just loaded
         resolved = None
         if resolve_identities:
             if on_resolve is not None:

@@ -508,6 +508,45 @@ MIGRATIONS = (
     ),
 )
 
+MIGRATIONS = (
+    *MIGRATIONS,
+    Migration(
+        7,
+        "daily rollup of the survey KPIs' counts, and the watermark that says how fresh it is",
+        (
+            _t(
+                "kpi_feedback_daily",
+                "cell_id",
+                ("cell_id", STR),
+                ("day", DATE),
+                ("dimension", STR),
+                ("value", STR),
+                ("nps_n", INT),
+                ("nps_promoters", INT),
+                ("nps_passives", INT),
+                ("nps_detractors", INT),
+                ("csat_n", INT),
+                ("csat_top2", INT),
+                ("csat_sum", INT),
+                ("csat_sum_sq", INT),
+                ("ces_n", INT),
+                ("ces_sum", INT),
+                ("ces_sum_sq", INT),
+            ),
+            _t(
+                "kpi_rollup_state",
+                "rollup",
+                ("rollup", STR),
+                ("version", INT),
+                ("feedback_rows", INT),
+                ("imported_through", TS),
+                ("refreshed_at", TS),
+                ("mode", STR),
+            ),
+        ),
+    ),
+)
+
 MIGRATIONS_TABLE = "schema_migrations"
 
 
