@@ -10,7 +10,7 @@ import pytest
 from cxloop.errors import WarehouseBusyError, WarehouseError
 from cxloop.storage import open_warehouse
 from cxloop.storage.backends.duckdb import path_from_url
-from cxloop.storage.schema import canonical_tables, latest_version
+from cxloop.storage.schema import MIGRATIONS, canonical_tables, latest_version
 
 DESIGN_TABLES = {
     "source_records",

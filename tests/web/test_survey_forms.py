@@ -19,6 +19,8 @@ from cxloop.collect.surveys import InvitationClaims, sign_invitation
 from cxloop.collect.surveys.tokens import SALT
 from cxloop.config import Settings
 from cxloop.storage import Warehouse
+from cxloop.understand.kpi import kpi_report
+from cxloop.understand.kpi.rollup import rollup_is_fresh
 
 FORM_TOKEN = re.compile(r'name="f" value="([^"]+)"')
 EMPLOYEE_SURVEY = """\
@@ -173,6 +175,9 @@ def test_a_response_pages_saves_and_projects(
     assert events == ["opened", "responded", "started"]
     [insight] = rows(web_warehouse, "feedback_insights")
     assert insight["feedback_id"] == feedback["feedback_id"]
+    # the survey KPIs' daily rollup took the response in, so KPIs keep answering from it
+    assert rollup_is_fresh(web_warehouse)
+    assert kpi_report(web_warehouse, "nps").results[0].value == -100
 
 
 def test_answers_are_escaped_when_shown_again(survey_client: TestClient, web_settings):

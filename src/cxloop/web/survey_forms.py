@@ -187,3 +187,22 @@ def analyse_comment(app: Any, response_id: str) -> None:
         warehouse.replace("feedback_insights", insight_rows([feedback_id], insights, analyser.name))
     except Exception:  # the response is kept whatever text analysis does
         log.exception("text analysis of survey response %s failed", response_id)
+
+
+def refresh_kpi_rollup(app: Any) -> None:
+    """Bring the survey KPIs' daily rollup up to date after a new response wrote feedback, so the
+    KPIs keep answering from it; a failure is logged, never raised (the KPIs fall back to the
+    feedback rows while the rollup is stale, so no figure is wrong)."""
+    try:
+        from cxloop.understand.kpi.rollup import refresh_rollup
+
+        refresh_rollup(app.state.warehouse)
+    except Exception:
+        log.exception("refreshing the KPI rollup after a survey response failed")
+
+
+def after_customer_response(app: Any, response_id: str) -> None:
+    """What follows a customer's complete response, after the thank-you page is sent: the KPI
+    rollup takes in its measures, then text analysis reads its comment."""
+    refresh_kpi_rollup(app)
+    analyse_comment(app, response_id)

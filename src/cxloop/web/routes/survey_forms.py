@@ -50,7 +50,7 @@ from cxloop.collect.surveys.tokens import (
 )
 from cxloop.web.i18n import ENDONYMS
 from cxloop.web.survey_forms import (
-    analyse_comment,
+    after_customer_response,
     question_views,
     render_survey,
     respondent_language,
@@ -368,7 +368,7 @@ def _save_page(
     if not anonymous:
         record_event(warehouse, claims, "responded", ts=now, channel=channel)
     task = (
-        BackgroundTask(analyse_comment, request.app, response.response_id)
+        BackgroundTask(after_customer_response, request.app, response.response_id)
         if survey.audience == "customers"
         else None
     )
