@@ -10,6 +10,7 @@ import pandas as pd
 
 from cxloop.domain.kpi import KpiInfo, KpiReport, KpiResult
 from cxloop.errors import UsageError
+from cxloop.understand.confidentiality import DEFAULT_MIN_GROUP_N, suppressed_groups
 from cxloop.understand.kpi import statistics as st
 from cxloop.understand.kpi.aggregation import PERIOD_UNITS, Period, cell_statistics
 from cxloop.understand.kpi.definitions import KPIS, KpiDefinition, check_dimension, kpi_definition
@@ -57,6 +58,7 @@ def kpi_report(
     since: date | None = None,
     until: date | None = None,
     small_n: int = DEFAULT_SMALL_N,
+    min_group_n: int = DEFAULT_MIN_GROUP_N,
 ) -> KpiReport:
     """Compute KPI ``name``, optionally by a dimension and/or per period.
 
@@ -64,6 +66,10 @@ def kpi_report(
     the cell is compared with the window of the same length just before it. With ``period``:
     a trend, each period compared with the period before it. When more than one cell is tested,
     the p-values are adjusted with Benjamini-Hochberg and ``significant`` uses the q-value.
+
+    A KPI of employee answers (eNPS) withholds every cell with fewer distinct respondents than
+    ``min_group_n`` (and, in a breakdown, the cells hidden with it): see
+    :func:`cxloop.understand.confidentiality.suppressed_groups`.
 
     Examples
     --------
@@ -87,7 +93,7 @@ def kpi_report(
     )  # fmt: skip
     frame = wh.to_pandas(expr)
     results = _results(definition, frame, by=by, period=period, compare=previous_since is not None,
-                       small_n=small_n)  # fmt: skip
+                       small_n=small_n, min_group_n=min_group_n)  # fmt: skip
     return KpiReport(
         kpi=name, dimension=by, period=period, since=since, until=until,
         previous_since=previous_since, small_n_threshold=small_n, results=results,
@@ -142,16 +148,21 @@ def _results(
     period: str | None,
     compare: bool,
     small_n: int,
+    min_group_n: int = DEFAULT_MIN_GROUP_N,
 ) -> list[KpiResult]:
     frame = frame[frame["n"] > 0] if len(frame) else frame
     if "grp" not in frame:
         frame = frame.assign(grp=None)
     stats_of: dict[tuple[Any, Any, str], tuple[float, ...]] = {}
+    respondents: dict[tuple[Any, Any, str], int] = {}
     for row in frame.itertuples(index=False):
         window = getattr(row, "window", "current")
         start = getattr(row, "period_start", None)
         day = None if start is None or pd.isna(start) else pd.Timestamp(start).date()
         stats_of[(row.grp, day, window)] = _stats(definition, row)
+        if definition.confidential:
+            respondents[(row.grp, day, window)] = int(row.respondents)
+    hidden = _hidden_cells(respondents, min_group_n, breakdown=by is not None)
     cells = sorted(
         (k for k in stats_of if k[2] == "current"),
         key=lambda k: (str(k[0]), k[1] if k[1] is not None else date.min),
@@ -163,12 +174,32 @@ def _results(
             previous = stats_of.get((grp, previous_period_start(start, period), "current"))
         else:
             previous = stats_of.get((grp, start, "previous")) if compare else None
+        group = None if grp is None or pd.isna(grp) else str(grp)
+        if (grp, start, "current") in hidden:
+            results.append(
+                KpiResult(
+                    kpi=definition.name,
+                    value=None,
+                    n=int(current[0]),
+                    small_n=True,
+                    dimension=by,
+                    group=group,
+                    period_start=start,
+                    suppressed=hidden[(grp, start, "current")],
+                )
+            )
+            continue
+        if period is not None and start is not None:
+            previous_key = (grp, previous_period_start(start, period), "current")
+        else:
+            previous_key = (grp, start, "previous")
+        if previous_key in hidden:
+            previous = None
         value, low, high = _value_and_interval(definition.shape, current)
         result = KpiResult(
             kpi=definition.name, value=_num(value), n=int(current[0]),
             ci_low=_num(low), ci_high=_num(high), small_n=current[0] < small_n,
-            dimension=by, group=None if grp is None or pd.isna(grp) else str(grp),
-            period_start=start,
+            dimension=by, group=group, period_start=start,
         )  # fmt: skip
         if previous is not None:
             prev_value = _value_and_interval(definition.shape, previous)[0]
@@ -184,3 +215,18 @@ def _results(
         r.q_value = _num(q) if len(tested) > 1 else r.p_value
         r.significant = bool(r.q_value is not None and r.q_value < ALPHA)
     return results
+
+
+def _hidden_cells(
+    respondents: dict[tuple[Any, Any, str], int], min_group_n: int, *, breakdown: bool
+) -> dict[tuple[Any, Any, str], Any]:
+    """Cells of employee answers to withhold: per period and window, across the breakdown's
+    groups (whose total is the unbroken KPI, so complementary suppression applies)."""
+    slices: dict[tuple[Any, str], dict[Any, int]] = {}
+    for (grp, day, window), n in respondents.items():
+        slices.setdefault((day, window), {})[grp] = n
+    hidden: dict[tuple[Any, Any, str], Any] = {}
+    for (day, window), sizes in slices.items():
+        for grp, reason in suppressed_groups(sizes, min_group_n, total_shown=breakdown).items():
+            hidden[(grp, day, window)] = reason
+    return hidden
