@@ -118,11 +118,22 @@ class Settings(BaseSettings):
         description="A KPI value computed from fewer observations than this is flagged small-n.",
     )
 
+    survey_token_max_age_days: int = Field(
+        default=30, gt=0, description="Days a signed survey link stays valid."
+    )
     survey_min_group_n: int = Field(
         default=5,
         ge=3,
         description="Employee survey results of a group with fewer respondents than this are "
         "never shown or exported (confidentiality).",
+    )
+    survey_rate_limit: float = Field(
+        default=2.0,
+        gt=0,
+        description="Survey form requests per second per client address (bursts of 20).",
+    )
+    survey_max_body_bytes: int = Field(
+        default=64_000, gt=0, description="Largest survey form POST body."
     )
 
     text_backend: Literal["shipped", "transformers"] = Field(
