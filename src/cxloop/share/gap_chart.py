@@ -25,7 +25,7 @@ def perception_gap_chart(
     *,
     groups: Sequence[str],
     statements: Sequence[str],
-    share_title: str = "Share agreeing (4–5 of 5)",
+    share_title: str = "Share agreeing",
     statement_title: str = "Statement",
     group_title: str = "Who",
     interval_title: str = "95% interval",
@@ -60,14 +60,14 @@ def perception_gap_chart(
     data = alt.Data(values=values)
     y = alt.Y(
         "statement:N", sort=list(statements), title=None,
-        axis=alt.Axis(labelLimit=260, ticks=False, domain=False, labelPadding=6),
+        axis=alt.Axis(labelLimit=220, ticks=False, domain=False, labelPadding=6),
     )  # fmt: skip
     offset = alt.YOffset("group:N", sort=list(groups), title=None)
     x_scale = alt.Scale(domain=[0, 1])
     colour = alt.Color(
         "group:N", title=group_title, sort=list(groups),
         scale=alt.Scale(domain=list(groups), range=list(GROUP_COLOURS[: len(groups)])),
-        legend=alt.Legend(orient="bottom", direction="horizontal"),
+        legend=alt.Legend(orient="bottom", direction="vertical"),
     )  # fmt: skip
     tooltip = [
         alt.Tooltip("statement:N", title=statement_title),
@@ -80,7 +80,10 @@ def perception_gap_chart(
         alt.Chart(data)
         .mark_bar(height={"band": 0.9})
         .encode(
-            y=y, yOffset=offset, color=colour, tooltip=tooltip,
+            y=y,
+            yOffset=offset,
+            color=colour,
+            tooltip=tooltip,
             x=alt.X("share:Q", title=share_title, scale=x_scale, axis=alt.Axis(format="%")),
         )  # fmt: skip
     )

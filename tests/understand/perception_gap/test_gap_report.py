@@ -36,7 +36,9 @@ def test_company_and_team_rows_with_withheld_managers(wh: Warehouse) -> None:
     assert company.customers.share == pytest.approx(0.2) and company.customers.n == 30
     assert company.employees.share == pytest.approx(6 / 18)
     assert company.gap == pytest.approx(10 / 12 - 0.2)
-    assert company.statement == "Me escuchan." and company.employee_statement is None
+    # the employee survey has no Spanish wording: its first language stands in
+    assert company.statement == "Me escuchan."
+    assert company.employee_statement == "We listen to our customers."
     a, d, b = rows[("T-A", "listen")], rows[("T-D", "listen")], rows[("T-B", "listen")]
     assert a.managers.suppressed == d.managers.suppressed == "min_group_n"
     assert a.managers.share is None and a.managers.agree is None and a.p_value is None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from babel.numbers import format_percent
+from babel.numbers import format_decimal, format_percent
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
@@ -76,8 +76,14 @@ def cell_view(ui: UiLanguage, cell: GapCell, min_group_n: int) -> CellView:
     if cell.share is None:
         return CellView(None, None, None, n, None)
     interval = f"{_pct(ui, cell.share_ci_low)} – {_pct(ui, cell.share_ci_high)}"
-    mean = None if cell.mean is None else ui.format_number(round(cell.mean, 1))
+    mean = None if cell.mean is None else format_decimal(cell.mean, "0.0", locale=ui.locale)
     return CellView(_pct(ui, cell.share), interval, mean, n, None)
+
+
+def _q(value: float | None) -> str | None:
+    if value is None:
+        return None
+    return "< 0.001" if value < 0.001 else f"{value:.3f}"
 
 
 def row_view(ui: UiLanguage, row: GapRow, min_group_n: int) -> RowView:
@@ -89,7 +95,7 @@ def row_view(ui: UiLanguage, row: GapRow, min_group_n: int) -> RowView:
         employee_statement=row.employee_statement,
         cells=[cell_view(ui, getattr(row, g), min_group_n) for g in GROUPS],
         gap=gap,
-        q=None if row.q_value is None else f"{row.q_value:.3f}",
+        q=_q(row.q_value),
         significant=bool(row.significant),
     )
 
@@ -130,7 +136,7 @@ def chart_spec(ui: UiLanguage, rows: list[GapRow], scope_label: str) -> dict[str
     ) % {"scope": scope_label}
     return perception_gap_chart(
         values, groups=labels, statements=[r.statement for r in rows],
-        share_title=_("Share agreeing (4–5 of 5)"), statement_title=_("Statement"),
+        share_title=_("Share agreeing"), statement_title=_("Statement"),
         group_title=_("Who"), interval_title=_("95% interval"), n_title=_("Respondents"),
         description=description, locale=chart_locale(ui.code),
     )  # fmt: skip
