@@ -51,9 +51,7 @@ def seed_gap_company(wh: Warehouse) -> None:
              "definition": _definition("ecc", "employees"), "created_at": now},
         ],
     )  # fmt: skip
-    wh.append_rows(
-        "teams", [{"team_id": team, "name": name} for team, name in TEAM_NAMES.items()]
-    )
+    wh.append_rows("teams", [{"team_id": team, "name": name} for team, name in TEAM_NAMES.items()])
     employees, responses = [], []
     for team, manager_answers in MANAGERS.items():
         people = [(v, True) for v in manager_answers] + [(v, False) for v in STAFF]

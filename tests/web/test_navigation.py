@@ -15,8 +15,8 @@ from cxloop.domain.access import Role, User
 from cxloop.web.navigation import NAVIGATION, entry, visible_entries
 
 EXPECTED = [
-    "Overview", "Scorecard", "Customers", "Feedback", "Perception gap", "Surveys", "Cases", "Journeys",
-    "Drivers", "Value chain", "Segments", "Settings",
+    "Overview", "Scorecard", "Customers", "Feedback", "Perception gap", "Surveys", "Cases",
+    "Journeys", "Drivers", "Value chain", "Segments", "Settings",
 ]  # fmt: skip
 
 

@@ -56,7 +56,7 @@ class DemoManifest:
         def rel(path: Path | None) -> str | None:
             return None if path is None else path.relative_to(self.directory).as_posix()
 
-        data = {
+        data: dict[str, object] = {
             "customers": self.customers,
             "seed": self.seed,
             "ground_truth": rel(self.ground_truth),

@@ -85,7 +85,7 @@ def perception_gap_chart(
             color=colour,
             tooltip=tooltip,
             x=alt.X("share:Q", title=share_title, scale=x_scale, axis=alt.Axis(format="%")),
-        )  # fmt: skip
+        )
     )
     whiskers = (
         alt.Chart(data)
