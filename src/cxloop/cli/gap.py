@@ -70,6 +70,12 @@ def _share(cell: GapCell) -> str:
     )
 
 
+def _q(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return "<0.001" if value < 0.001 else f"{value:.3f}"
+
+
 def print_gap(report: GapReport) -> None:
     """The gap as a Rich table; withheld groups say so."""
     table = Table(title="perception gap: share agreeing (4–5 of 5), 95% CI", title_justify="left")
@@ -82,7 +88,7 @@ def print_gap(report: GapReport) -> None:
             gap += " *"
         table.add_row(
             escape(scope), escape(row.statement), _share(row.managers), _share(row.employees),
-            _share(row.customers), gap, "—" if row.q_value is None else f"{row.q_value:.3f}",
+            _share(row.customers), gap, _q(row.q_value),
         )  # fmt: skip
     console.print(table)
     if not report.rows:
