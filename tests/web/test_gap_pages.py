@@ -63,7 +63,7 @@ def test_a_team_of_four_managers_is_withheld_everywhere(
     assert "100%" not in html
     spec = chart_spec(html)
     assert "Managers" not in {v["group"] for v in spec["data"]["values"]}
-    assert "Managers − customers" in html and "significant" not in html
+    assert "Managers − customers" in html and "Other employees − customers" in html
 
 
 def test_a_team_of_five_managers_is_shown(

@@ -76,19 +76,25 @@ def _q(value: float | None) -> str:
     return "<0.001" if value < 0.001 else f"{value:.3f}"
 
 
+def _gap(gap: float | None, q: float | None, significant: bool | None) -> str:
+    if gap is None:
+        return "—"
+    return f"{100 * gap:+.0f} pts{' *' if significant else ''} ({_q(q)})"
+
+
 def print_gap(report: GapReport) -> None:
     """The gap as a Rich table; withheld groups say so."""
     table = Table(title="perception gap: share agreeing (4–5 of 5), 95% CI", title_justify="left")
-    for label in ("scope", "statement", "managers", "other employees", "customers", "gap", "q"):
-        table.add_column(label, justify="right" if label in ("gap", "q") else "left")
+    labels = ("scope", "statement", "managers", "other employees", "customers", "gap (q)",
+              "staff gap (q)")  # fmt: skip
+    for label in labels:
+        table.add_column(label, justify="right" if "gap" in label else "left")
     for row in report.rows:
         scope = "company" if row.team_id is None else (row.team_name or row.team_id)
-        gap = "—" if row.gap is None else f"{100 * row.gap:+.0f} pts"
-        if row.significant:
-            gap += " *"
         table.add_row(
             escape(scope), escape(row.statement), _share(row.managers), _share(row.employees),
-            _share(row.customers), gap, _q(row.q_value),
+            _share(row.customers), _gap(row.gap, row.q_value, row.significant),
+            _gap(row.employees_gap, row.employees_q_value, row.employees_significant),
         )  # fmt: skip
     console.print(table)
     if not report.rows:

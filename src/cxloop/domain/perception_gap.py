@@ -30,7 +30,8 @@ class GapCell(BaseModel):
 
 
 class GapRow(BaseModel):
-    """One statement in one scope: the three groups side by side and the managers–customers test."""
+    """One statement in one scope: the three groups side by side, and the managers–customers and
+    other employees–customers tests."""
 
     statement_id: str
     statement: str = Field(description="The customers' wording, in the requested language.")
@@ -52,6 +53,16 @@ class GapRow(BaseModel):
         default=None, description="Benjamini–Hochberg across the statements × scopes tested."
     )
     significant: bool | None = Field(default=None, description="q below 0.05.")
+    employees_gap: float | None = Field(
+        default=None, description="Share of other employees agreeing minus share of customers."
+    )
+    employees_p_value: float | None = Field(
+        default=None, description="Fisher's exact test (two-sided), other employees vs customers."
+    )
+    employees_q_value: float | None = Field(
+        default=None, description="Benjamini–Hochberg, in the same family as q_value."
+    )
+    employees_significant: bool | None = Field(default=None, description="employees_q below 0.05.")
 
 
 class GapReport(BaseModel):

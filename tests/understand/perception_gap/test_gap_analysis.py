@@ -70,10 +70,18 @@ def test_fisher_test_and_benjamini_hochberg_across_statements() -> None:
     p_promises = stats.fisher_exact([[5, 0], [1, 7]]).pvalue
     assert by_id["listen"].p_value == pytest.approx(p_listen)
     assert by_id["promises"].p_value == pytest.approx(p_promises)
-    q_listen, q_promises = benjamini_hochberg([p_listen, p_promises])
+    # other employees vs customers: 1 of 6 against 2 of 10 (no employees answered "promises")
+    p_staff = stats.fisher_exact([[1, 5], [2, 8]]).pvalue
+    assert by_id["listen"].employees_p_value == pytest.approx(p_staff)
+    assert by_id["listen"].employees_gap == pytest.approx(1 / 6 - 0.2)
+    assert by_id["promises"].employees_p_value is None
+    # one family: both comparisons of every statement
+    q_listen, q_promises, q_staff = benjamini_hochberg([p_listen, p_promises, p_staff])
     assert by_id["listen"].q_value == pytest.approx(q_listen)
     assert by_id["promises"].q_value == pytest.approx(q_promises)
+    assert by_id["listen"].employees_q_value == pytest.approx(q_staff)
     assert by_id["promises"].significant is (q_promises < 0.05)
+    assert by_id["listen"].employees_significant is (q_staff < 0.05)
     assert "Fisher" in report.test
 
 

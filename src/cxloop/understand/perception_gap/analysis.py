@@ -7,9 +7,10 @@ statement_answers`), a :class:`~cxloop.domain.perception_gap.GapReport` out.
   answered every quarter is one person, not four observations).
 - Share agreeing = answers of 4 or 5 / respondents, with a Wilson 95% interval; the mean with a
   Student t 95% interval.
-- Managers vs customers: Fisher's exact test (two-sided) on the 2×2 table agree / not agree,
-  exact at the small n of a team's managers; Benjamini–Hochberg across every statement × scope
-  tested, so a page of 8 teams × 4 statements does not light up by chance.
+- Managers vs customers, and other employees vs customers: Fisher's exact test (two-sided) on
+  the 2×2 table agree / not agree, exact at the small n of a team's managers; Benjamini–Hochberg
+  across every test of the report (statements × scopes × both comparisons), so a page of 8
+  teams × 5 statements does not light up by chance.
 - Employee groups (managers, employees) smaller than ``min_group_n`` respondents are withheld
   (:mod:`cxloop.understand.confidentiality`); no test is run against a withheld group.
 """
@@ -28,8 +29,8 @@ from cxloop.understand.kpi import statistics as st
 
 AGREE_FROM = 4
 ALPHA = 0.05
-TEST = "Fisher's exact test (two-sided) of the share agreeing, managers vs customers; "
-TEST += "Benjamini-Hochberg q across statements x scopes"
+TEST = "Fisher's exact test (two-sided) of the share agreeing, managers (and other employees) vs "
+TEST += "customers; Benjamini-Hochberg q across statements x scopes x both comparisons"
 CONFIDENTIAL_GROUPS: tuple[Group, ...] = ("managers", "employees")
 COMPANY = "\x00company"  # the scope key of company-wide cells (a team id cannot be this)
 
@@ -92,15 +93,31 @@ def _num(value: float) -> float | None:
     return None if value is None or math.isnan(value) else float(value)
 
 
-def fisher_p_value(managers: GapCell, customers: GapCell) -> float | None:
+def fisher_p_value(group: GapCell, customers: GapCell) -> float | None:
     """Two-sided Fisher's exact test of the shares agreeing (None when either is withheld)."""
-    if managers.agree is None or customers.agree is None or not managers.n or not customers.n:
+    if group.agree is None or customers.agree is None or not group.n or not customers.n:
         return None
     table = [
-        [managers.agree, managers.n - managers.agree],
+        [group.agree, group.n - group.agree],
         [customers.agree, customers.n - customers.agree],
     ]
     return float(stats.fisher_exact(table, alternative="two-sided").pvalue)
+
+
+def _difference(group: GapCell, customers: GapCell) -> float | None:
+    if group.share is None or customers.share is None:
+        return None
+    return group.share - customers.share
+
+
+def _adjust(rows: list[GapRow]) -> None:
+    """Benjamini–Hochberg over every test of the report, both comparisons in one family."""
+    tests = [(row, "") for row in rows if row.p_value is not None]
+    tests += [(row, "employees_") for row in rows if row.employees_p_value is not None]
+    p_values = [getattr(row, f"{prefix}p_value") for row, prefix in tests]
+    for (row, prefix), q in zip(tests, st.benjamini_hochberg(p_values), strict=True):
+        setattr(row, f"{prefix}q_value", _num(q))
+        setattr(row, f"{prefix}significant", bool(not math.isnan(q) and q < ALPHA))
 
 
 def perception_gap(
@@ -163,20 +180,17 @@ def perception_gap(
                     continue
                 customer_text, employee_text = wording.get(statement, (statement, None))
                 managers, customers = group_cells["managers"], group_cells["customers"]
-                gap = None
-                if managers.share is not None and customers.share is not None:
-                    gap = managers.share - customers.share
+                employees = group_cells["employees"]
                 rows.append(GapRow(
                     statement_id=statement, statement=customer_text or statement,
                     employee_statement=employee_text, team_id=None if scope == COMPANY else scope,
-                    managers=managers, employees=group_cells["employees"], customers=customers,
-                    gap=gap, p_value=fisher_p_value(managers, customers),
+                    managers=managers, employees=employees, customers=customers,
+                    gap=_difference(managers, customers),
+                    p_value=fisher_p_value(managers, customers),
+                    employees_gap=_difference(employees, customers),
+                    employees_p_value=fisher_p_value(employees, customers),
                 ))  # fmt: skip
-    tested = [r for r in rows if r.p_value is not None]
-    q_values = st.benjamini_hochberg([r.p_value for r in tested])  # type: ignore[misc]
-    for row, q in zip(tested, q_values, strict=True):
-        row.q_value = _num(q)
-        row.significant = bool(row.q_value is not None and row.q_value < ALPHA)
+    _adjust(rows)
     return GapReport(
         by="team" if by_team else None, language=language, min_group_n=min_group_n,
         agree_from=AGREE_FROM, test=TEST, rows=rows,

@@ -43,13 +43,20 @@ class CellView:
 
 
 @dataclass(frozen=True)
+class GapView:
+    """A difference of shares against customers, with its q-value."""
+
+    points: str | None
+    q: str | None
+    significant: bool
+
+
+@dataclass(frozen=True)
 class RowView:
     statement: str
     employee_statement: str | None
     cells: list[CellView]
-    gap: str | None
-    q: str | None
-    significant: bool
+    gaps: list[GapView]
 
 
 @dataclass(frozen=True)
@@ -86,17 +93,22 @@ def _q(value: float | None) -> str | None:
     return "< 0.001" if value < 0.001 else f"{value:.3f}"
 
 
+def _gap(ui: UiLanguage, gap: float | None, q: float | None, significant: bool | None) -> GapView:
+    points = None
+    if gap is not None:
+        points = ui.gettext("%(points)s points") % {"points": f"{100 * gap:+.0f}"}
+    return GapView(points, _q(q), bool(significant))
+
+
 def row_view(ui: UiLanguage, row: GapRow, min_group_n: int) -> RowView:
-    gap = None
-    if row.gap is not None:
-        gap = ui.gettext("%(points)s points") % {"points": f"{100 * row.gap:+.0f}"}
     return RowView(
         statement=row.statement,
         employee_statement=row.employee_statement,
         cells=[cell_view(ui, getattr(row, g), min_group_n) for g in GROUPS],
-        gap=gap,
-        q=_q(row.q_value),
-        significant=bool(row.significant),
+        gaps=[
+            _gap(ui, row.gap, row.q_value, row.significant),
+            _gap(ui, row.employees_gap, row.employees_q_value, row.employees_significant),
+        ],
     )
 
 
@@ -174,6 +186,7 @@ def gap_page(
             "scopes": scopes,
             "scope_label": scope_label,
             "group_labels": [_(GROUP_LABELS[g]) for g in GROUPS],
+            "gap_labels": [_("Managers − customers"), _("Other employees − customers")],
             "rows": [row_view(ui, r, report.min_group_n) for r in rows],
             "headline": headline(ui, rows),
             "chart": chart,
