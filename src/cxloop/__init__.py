@@ -53,12 +53,15 @@ _EXPORTS = {
     "kpi_report": "cxloop.understand.kpi",
     "kpi_frame": "cxloop.understand.kpi",
     "list_kpis": "cxloop.understand.kpi",
+    "GapReport": "cxloop.domain.perception_gap",
+    "gap_report": "cxloop.understand.perception_gap",
 }
 
 __all__ = [
     "CustomerProfile",
     "CustomerSearchResult",
     "CxloopError",
+    "GapReport",
     "ImportReport",
     "KpiReport",
     "KpiResult",
@@ -76,6 +79,7 @@ __all__ = [
     "default_analyser",
     "discover_feedback_themes",
     "export_to_file",
+    "gap_report",
     "import_file",
     "init_project",
     "kpi_frame",
@@ -99,11 +103,13 @@ if TYPE_CHECKING:
     from cxloop.config import Settings
     from cxloop.demo.loading import run_demo
     from cxloop.domain.kpi import KpiReport, KpiResult
+    from cxloop.domain.perception_gap import GapReport
     from cxloop.errors import CxloopError
     from cxloop.project import init_project, open_project_warehouse, project_status
     from cxloop.share.exports import export_to_file, write_export
     from cxloop.storage import Warehouse, open_warehouse
     from cxloop.understand.kpi import kpi_frame, kpi_report, list_kpis
+    from cxloop.understand.perception_gap import gap_report
     from cxloop.understand.text.analyse_feedback import TextAnalysisReport, analyse_feedback
     from cxloop.understand.text.analyser import TextAnalyser, default_analyser
     from cxloop.understand.text.feedback_themes import (
