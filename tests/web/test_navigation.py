@@ -32,6 +32,7 @@ def test_the_registry_lists_every_page_in_order() -> None:
         "customers",
         "feedback",
         "gap",
+        "surveys",
         "settings",
     }
     assert entry("drivers").role is Role.ANALYST

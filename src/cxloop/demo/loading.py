@@ -12,9 +12,11 @@ import pyarrow as pa
 from pydantic import BaseModel
 
 from cxloop.collect.importer import ImportReport, import_file
-from cxloop.collect.surveys import load_survey, sync_surveys
+from cxloop.collect.surveys import load_survey, load_surveys, sync_surveys
 from cxloop.config import Settings
 from cxloop.demo.manifest import DemoSurveys
+from cxloop.demo.surveys import load_survey_funnel
+from cxloop.demo.surveys import write_definition as write_demo_survey
 from cxloop.project import init_project, open_project_warehouse
 from cxloop.storage import Warehouse
 from cxloop.storage.schema import arrow_schema
@@ -41,6 +43,7 @@ class DemoResult(BaseModel):
     survey_responses_loaded: int = 0
     tables: dict[str, int]
     resolved: ResolveReport | None = None
+    survey_responses: int = 0
     text: TextAnalysisReport | None = None
     text_skipped: str | None = None
     seconds: float
@@ -70,6 +73,7 @@ def run_demo(
     project = settings.project
     if not (project / "cxloop.toml").exists():
         init_project(project, warehouse_url=settings.warehouse)
+    write_demo_survey(project)
     out = project / DEMO_DATA_DIR
     if out.exists():
         shutil.rmtree(out)
@@ -101,6 +105,8 @@ def run_demo(
             if on_resolve is not None:
                 on_resolve()
             resolved = resolve(wh, ResolveOptions.from_settings(settings))
+        sync_surveys(wh, load_surveys(project))
+        survey_responses = load_survey_funnel(wh, seed=seed)
         text, skipped = None, None
         if analyse_text:
             try:
@@ -120,6 +126,7 @@ def run_demo(
         survey_responses_loaded=loaded,
         tables=tables,
         resolved=resolved,
+        survey_responses=survey_responses,
         text=text,
         text_skipped=skipped,
         seconds=round(time.perf_counter() - started, 2),

@@ -17,6 +17,8 @@ from cxloop.web.routes import (
     identity_review,
     overview,
     settings,
+    survey_forms,
+    surveys,
 )
 
 STATIC = Path(__file__).parent / "static"
@@ -40,6 +42,9 @@ def install(app: FastAPI) -> None:
     app.include_router(identity_review.router)
     app.include_router(gap.router)
     app.include_router(settings.router)
+    app.include_router(survey_forms.router)
+    app.include_router(surveys.router)
+    app.state.on_start.append(survey_forms.load_surveys_on_start)
     app.state.on_start.append(lambda app: vendor.warm_up())
 
     @app.middleware("http")

@@ -143,7 +143,7 @@ class SurveyDefinition(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid")
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)
     version: int = Field(default=1, ge=1)
     audience: Literal["customers", "employees"] = "customers"
     touchpoint: str | None = None

@@ -76,3 +76,39 @@ def read_invitation(secret: str, token: str, *, max_age_s: int) -> InvitationCla
         return InvitationClaims.model_validate(data)
     except ValidationError as exc:
         raise TokenInvalid("the survey link is not valid") from exc
+
+
+FORM_SALT = "cxloop-survey-form"
+
+
+class FormClaims(BaseModel):
+    """What a served form page says about itself, signed into the page (a hidden field) so
+    that only a page this server served can be posted back: the response it belongs to, the
+    page of questions it shows, when the respondent started, and in which language."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    survey_id: str
+    response_id: str
+    invitation_id: str | None = None
+    page: int = Field(ge=0)
+    started_at: float
+    language: str
+
+
+def sign_form(secret: str, claims: FormClaims) -> str:
+    """The hidden ``f`` field of a form page."""
+    return str(URLSafeTimedSerializer(secret, salt=FORM_SALT).dumps(claims.model_dump()))
+
+
+def read_form(secret: str, token: str, *, max_age_s: int) -> FormClaims:
+    """The claims of a posted form page, refused as :func:`read_invitation` refuses."""
+    try:
+        data = URLSafeTimedSerializer(secret, salt=FORM_SALT).loads(token, max_age=max_age_s)
+    except SignatureExpired as exc:
+        raise TokenExpired("the form page has expired") from exc
+    except BadSignature as exc:
+        raise TokenInvalid("the form page is not valid") from exc
+    try:
+        return FormClaims.model_validate(data)
+    except ValidationError as exc:
+        raise TokenInvalid("the form page is not valid") from exc
