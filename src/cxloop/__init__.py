@@ -62,6 +62,8 @@ _EXPORTS = {
     "InvitationFunnel": "cxloop.act.invitations",
     "send_invitations": "cxloop.act.invitations",
     "invitation_funnels": "cxloop.act.invitations",
+    "GapReport": "cxloop.domain.perception_gap",
+    "gap_report": "cxloop.understand.perception_gap",
 }
 
 __all__ = [
@@ -69,6 +71,7 @@ __all__ = [
     "CustomerProfile",
     "CustomerSearchResult",
     "CxloopError",
+    "GapReport",
     "ImportReport",
     "InvitationFunnel",
     "KpiReport",
@@ -90,6 +93,7 @@ __all__ = [
     "export_to_file",
     "fit_clv_models",
     "fit_clv_transactions_file",
+    "gap_report",
     "import_file",
     "init_project",
     "invitation_funnels",
@@ -123,6 +127,7 @@ if TYPE_CHECKING:
     from cxloop.config import Settings
     from cxloop.demo.loading import run_demo
     from cxloop.domain.kpi import KpiReport, KpiResult
+    from cxloop.domain.perception_gap import GapReport
     from cxloop.errors import CxloopError
     from cxloop.project import init_project, open_project_warehouse, project_status
     from cxloop.share.exports import export_to_file, write_export
@@ -131,6 +136,7 @@ if TYPE_CHECKING:
     from cxloop.understand.clv.scoring import ClvScoreReport, score_clv
     from cxloop.understand.clv.summary import rfm_summary
     from cxloop.understand.kpi import kpi_frame, kpi_report, list_kpis
+    from cxloop.understand.perception_gap import gap_report
     from cxloop.understand.text.analyse_feedback import TextAnalysisReport, analyse_feedback
     from cxloop.understand.text.analyser import TextAnalyser, default_analyser
     from cxloop.understand.text.feedback_themes import (

@@ -123,9 +123,9 @@ class Settings(BaseSettings):
     )
     survey_min_group_n: int = Field(
         default=5,
-        ge=1,
-        description="Employee survey results of a group smaller than this are never shown "
-        "or exported.",
+        ge=3,
+        description="Employee survey results of a group with fewer respondents than this are "
+        "never shown or exported (confidentiality).",
     )
     survey_rate_limit: float = Field(
         default=2.0,

@@ -6,6 +6,11 @@ from cxloop.collect.surveys import load_surveys
 from cxloop.config import Settings
 from survey_data import invitation_events, respond
 
+STARTERS = {
+    "post-delivery", "support-csat", "billing-ces", "customer-centricity",
+    "employee-customer-centricity", "employee-engagement", "employee-enps", "employee-wellbeing",
+}  # fmt: skip
+
 
 def test_list_and_detail(served: tuple[TestClient, dict[str, str]]) -> None:
     client, keys = served
@@ -18,7 +23,7 @@ def test_list_and_detail(served: tuple[TestClient, dict[str, str]]) -> None:
     listed = client.get("/v1/surveys", headers=auth)
     assert listed.status_code == 200
     by_id = {s["id"]: s for s in listed.json()}
-    assert set(by_id) == {"post-delivery", "support-csat", "billing-ces"}
+    assert set(by_id) == STARTERS
     funnel = by_id["support-csat"]["funnel"]
     assert (funnel["invitations"], funnel["responses"], funnel["response_rate"]) == (4, 2, 0.5)
     detail = client.get("/v1/surveys/support-csat?language=es", headers=auth).json()
@@ -39,7 +44,7 @@ def test_list_and_detail(served: tuple[TestClient, dict[str, str]]) -> None:
 
 def test_the_server_writes_the_project_definitions_into_the_warehouse(served) -> None:
     client, _ = served
-    assert set(client.app.state.surveys) == {"post-delivery", "support-csat", "billing-ces"}
+    assert set(client.app.state.surveys) == STARTERS
     warehouse = client.app.state.warehouse
     stored = warehouse.to_pandas(warehouse.table("surveys").select("survey_id", "version"))
-    assert sorted(stored["survey_id"]) == ["billing-ces", "post-delivery", "support-csat"]
+    assert sorted(stored["survey_id"]) == sorted(STARTERS)

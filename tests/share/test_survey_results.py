@@ -69,3 +69,14 @@ def test_employee_results_hide_small_groups_and_individuals(wh: Warehouse) -> No
     assert shown.comments == []
     stricter = survey_results(wh, PULSE, language="en", min_group_n=6)
     assert stricter.teams == [] and stricter.teams_withheld == 2
+
+
+def test_a_team_the_total_would_give_away_is_withheld_with_the_small_one(wh: Warehouse) -> None:
+    # team a: 4 employees (withheld); b: 5; c: 6. Total 15 is shown: with only a hidden, the
+    # total minus b and c would give a's eNPS away, so the smallest other team (b) goes too.
+    teams = ["a"] * 4 + ["b"] * 5 + ["c"] * 6
+    respond(wh, PULSE, [{"enps": 10}] * 4 + [{"enps": 3}] * 11, kind="employee", teams=teams)
+    results = survey_results(wh, PULSE, language="en", min_group_n=5)
+    assert not results.withheld and results.n == 15
+    assert [(t.team_id, t.n) for t in results.teams] == [("c", 6)]
+    assert results.teams_withheld == 2

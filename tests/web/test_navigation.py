@@ -15,8 +15,8 @@ from cxloop.domain.access import Role, User
 from cxloop.web.navigation import NAVIGATION, entry, visible_entries
 
 EXPECTED = [
-    "Overview", "Scorecard", "Customers", "Feedback", "Surveys", "Cases", "Journeys",
-    "Drivers", "Value chain", "Segments", "Settings",
+    "Overview", "Scorecard", "Customers", "Feedback", "Perception gap", "Surveys", "Cases",
+    "Journeys", "Drivers", "Value chain", "Segments", "Settings",
 ]  # fmt: skip
 
 
@@ -31,6 +31,7 @@ def test_the_registry_lists_every_page_in_order() -> None:
         "overview",
         "customers",
         "feedback",
+        "gap",
         "surveys",
         "settings",
     }
@@ -65,7 +66,7 @@ def test_available_pages_have_a_route_needing_the_entry_role(app: FastAPI) -> No
 def test_entries_are_shown_only_to_roles_that_may_open_them() -> None:
     assert visible_entries(None) == []
     viewer = [e.key for e in visible_entries(principal(Role.VIEWER))]
-    assert viewer == ["overview", "scorecard", "feedback", "settings"]
+    assert viewer == ["overview", "scorecard", "feedback", "gap", "settings"]
     assert len(visible_entries(principal(Role.ADMIN))) == len(NAVIGATION)
 
 

@@ -16,6 +16,7 @@ from cxloop.api.routes import (
     collector,
     customers,
     feedback,
+    gap,
     health,
     identities,
     kpis,
@@ -64,6 +65,7 @@ def create_app(settings: Settings, *, warehouse: Warehouse | None = None) -> Fas
     app.include_router(customers.router)
     app.include_router(feedback.router)
     app.include_router(kpis.router)
+    app.include_router(gap.router)
     app.include_router(surveys.router)
     app.state.on_start.append(load_served_surveys)
     app.state.on_start.append(collector.start_collector)

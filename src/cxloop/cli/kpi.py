@@ -74,6 +74,7 @@ def kpi_command(
         report = kpi_report(
             wh, name, by=by, period=period,  # type: ignore[arg-type]
             since=start, until=end, small_n=settings.kpi_small_n,
+            min_group_n=settings.survey_min_group_n,
         )  # fmt: skip
     if json_output:
         rows = [_json_row(r, report) for r in report.results]
@@ -134,6 +135,14 @@ def print_report(report: KpiReport) -> None:
             cells.append(escape(r.group or "—"))
         if report.period:
             cells.append(str(r.period_start))
+        if r.suppressed is not None:
+            why = (
+                "hidden: fewer than the minimum respondents"
+                if r.suppressed == "min_group_n"
+                else "hidden with a smaller group"
+            )
+            table.add_row(*cells, f"— ({why})", "—", str(r.n), "—", "—", "—")
+            continue
         change = "—" if r.change is None else f"{r.change:+.1f}" if points else f"{r.change:+.3f}"
         if r.significant:
             change += " *"
@@ -149,6 +158,11 @@ def print_report(report: KpiReport) -> None:
     console.print(table)
     if not report.results:
         console.print("no observations in this scope")
+    if any(r.suppressed for r in report.results):
+        console.print(
+            "hidden: employee answers of a group with fewer respondents than "
+            "survey_min_group_n are confidential"
+        )
     console.print(
         f"⚠ n below {report.small_n_threshold} (setting kpi_small_n) · "
         "* change significant at 5% (Benjamini-Hochberg q across cells)"

@@ -54,6 +54,24 @@ return). Φ⁻¹ is the standard normal quantile; logistic(x) = 1 / (1 + e⁻ˣ)
 9. Revenue: the sum of order amounts. Amounts are lognormal around a customer's spend level
    (Gamma(4, 1/4) × the market's mean order) and do not depend on S (the Gamma-Gamma assumption),
    so satisfaction moves revenue through frequency and retention only.
+
+10. The perception gap: five statements s (``listen``, ``resolve_quickly``,
+    ``person_not_number``, ``keep_promises``, ``easy``) rated 1–5 by employees in the
+    customer-centricity self-assessment and by customers. Employees answer once, in the last
+    quarter q* (every manager; 85% of the staff employed then), item by item from the pulse's
+    customer-centricity equation, so managers rate every statement 0.7 higher than their staff::
+
+        A_js = clip(round(3.6 + 0.30·E[k, q*] + 0.70·manager + δ_s + N(0, 0.45²)), 1, 5)
+
+    Customers answer after one interaction i (at most one per person, sampled evenly across the
+    teams), rating the company as the team k(i) that served them made it feel::
+
+        A_is = clip(round(2.70 + 0.50·S*_i + 0.30·Q_i − 0.80·F_i + γ_s + N(0, 0.8²)), 1, 5)
+
+    A respondent agrees when A ≥ 4, i.e. when the latent value is ≥ 3.5. Company-wide about
+    90–95% of managers agree, 55–70% of their staff and 13–26% of customers: the gap
+    (ground_truth/perception_gap.json holds the expected share of each group, statement and
+    team given the drawn E, S*, Q and F: the mean over respondents of Φ((μ − 3.5)/σ)).
 """
 
 from __future__ import annotations
@@ -89,6 +107,26 @@ def _failure_weights() -> dict[str, float]:
     }
 
 
+def _employee_offsets() -> dict[str, float]:
+    return {
+        "listen": 0.10,
+        "resolve_quickly": 0.0,
+        "person_not_number": 0.15,
+        "keep_promises": 0.0,
+        "easy": -0.10,
+    }
+
+
+def _customer_offsets() -> dict[str, float]:
+    return {
+        "listen": 0.0,
+        "resolve_quickly": -0.30,
+        "person_not_number": 0.20,
+        "keep_promises": -0.20,
+        "easy": 0.10,
+    }
+
+
 @dataclass(frozen=True)
 class ValueChainModel:
     """The structural coefficients of the demo's value chain (see the module docstring)."""
@@ -119,6 +157,13 @@ class ValueChainModel:
     purchase_satisfaction: float = 0.35
     churn_intercept: float = -4.2
     churn_satisfaction: float = -1.5
+    statement_employee_offsets: dict[str, float] = field(default_factory=_employee_offsets)
+    """δ_s: statement offsets of the employees' self-assessment (equation 10)"""
+    statement_customer: tuple[float, float, float, float, float] = (2.70, 0.50, 0.30, -0.80, 0.8)
+    """intercept, satisfaction S*, quality, failure, noise sd (equation 10)"""
+    statement_customer_offsets: dict[str, float] = field(default_factory=_customer_offsets)
+    """γ_s: statement offsets of the customers' answers (equation 10)"""
+    statement_staff_response_rate: float = 0.85
 
     def threshold(self, touchpoint: str) -> float:
         """τ_tp: service quality below this is a failure."""

@@ -21,6 +21,12 @@ from cxloop.demo.names import name_pools
 from cxloop.demo.orders import build_orders, order_ids
 from cxloop.demo.organisation import hire_staff, team_engagement
 from cxloop.demo.people import make_people
+from cxloop.demo.perception import (
+    customer_answers,
+    employee_answers,
+    expected_shares,
+    write_statement_surveys,
+)
 from cxloop.demo.simulation import simulate
 from cxloop.demo.source_files import (
     write_customer_files,
@@ -33,7 +39,11 @@ from cxloop.demo.timeline import make_timeline
 from cxloop.errors import UsageError
 
 MIN_CUSTOMERS = 50
-STREAMS = ("people", "organisation", "simulation", "feedback", "identities", "activity", "ids")
+# a new stream goes at the end: each stream's numbers depend only on its position
+STREAMS = (
+    "people", "organisation", "simulation", "feedback", "identities", "activity", "ids",
+    "perception",
+)  # fmt: skip
 FEEDBACK_PREFIX = {"crm": "srv_", "support": "TCK-", "app": "rev_"}
 
 
@@ -148,6 +158,11 @@ def generate_demo_company(
     files += write_order_files(root, orders, people, cities)
     files += write_event_files(root, events, people, cities)
     files += write_feedback_files(root, feedback, people, cities)
+    statements = (
+        employee_answers(staff, engagement, timeline, model, rng["perception"]),
+        customer_answers(people, sim, model, rng["perception"]),
+    )
+    surveys = write_statement_surveys(root, statements, timeline)
     truth = write_ground_truth(
         root / "ground_truth",
         people=people,
@@ -159,9 +174,11 @@ def generate_demo_company(
         timeline=timeline,
         model=model,
         seed=seed,
+        perception=expected_shares(*statements),
     )
     manifest = DemoManifest(
-        directory=root, files=tuple(files), ground_truth=truth, customers=customers, seed=seed
-    )
+        directory=root, files=tuple(files), ground_truth=truth, customers=customers, seed=seed,
+        surveys=surveys,
+    )  # fmt: skip
     (root / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")
     return manifest

@@ -56,6 +56,20 @@ engagement, satisfaction lost per failure, NPS points lost per failure), and wha
 look like in the generated data (`observed`). CES is on a 1–7 agreement scale where 7 means
 "very easy" (higher is better). Amounts convert to USD with `fx_to_usd`.
 
+## perception_gap.json
+The planted perception gap (equation 10 in value_chain.json's `equations`, and
+`cxloop.demo.causal`): managers, their staff and customers rate the same five statements
+(`listen`, `resolve_quickly`, `person_not_number`, `keep_promises`, `easy`) from 1 to 5. For each
+group (`managers`, `employees` = staff who are not managers, `customers`), company-wide
+(`company`) and per team (`teams`), the number of respondents and the expected share agreeing
+(4 or 5) with each statement given the drawn latent values: the mean over respondents of
+Φ((μ − 3.5)/σ). Managers rate customer-centricity 0.7 higher than their staff, whatever customers
+say: company-wide about 90–95% of managers agree, 55–70% of their staff and 13–26% of customers,
+depending on the statement. The answers are in `survey_responses` (surveys
+`employee-customer-centricity` and `customer-centricity`); `cxloop gap --by team` must recover
+the shares within their intervals. Teams have one manager each, fewer than the
+`survey_min_group_n` setting (5): per team the managers' share is withheld, by design.
+
 ## churn.csv
 `person_id`, `churned` (true when the person stopped buying inside the window), `churn_date`
 (the day they left; empty when they did not), `acquired_at`. Churn is driven by satisfaction
@@ -270,8 +284,14 @@ def write_ground_truth(
     timeline: Timeline,
     model: ValueChainModel,
     seed: int,
+    perception: dict[str, Any] | None = None,
 ) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
+    if perception is not None:
+        (directory / "perception_gap.json").write_text(
+            json.dumps(perception, ensure_ascii=False, indent=2, allow_nan=False) + "\n",
+            encoding="utf-8",
+        )
     write_csv(duplicate_clusters(identities, people), directory / "duplicate_clusters.csv")
     write_csv(people_frame(people, cities, identities, sim), directory / "people.csv")
     write_csv(comments_frame(feedback), directory / "comments.csv")

@@ -7,15 +7,20 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
+import pyarrow as pa
 from pydantic import BaseModel
 
 from cxloop.collect.importer import ImportReport, import_file
-from cxloop.collect.surveys import load_surveys, sync_surveys
+from cxloop.collect.surveys import load_survey, load_surveys, sync_surveys
 from cxloop.config import Settings
+from cxloop.demo.manifest import DemoSurveys
 from cxloop.demo.surveys import load_survey_funnel
 from cxloop.demo.surveys import write_definition as write_demo_survey
 from cxloop.errors import DataError
 from cxloop.project import init_project, open_project_warehouse
+from cxloop.storage import Warehouse
+from cxloop.storage.schema import arrow_schema
 from cxloop.understand.clv.scoring import ClvScoreReport, score_clv
 from cxloop.understand.kpi.rollup import refresh_rollup
 from cxloop.understand.text.analyse_feedback import (
@@ -38,6 +43,7 @@ class DemoResult(BaseModel):
     customers: int
     seed: int
     imports: list[ImportReport]
+    survey_responses_loaded: int = 0
     tables: dict[str, int]
     resolved: ResolveReport | None = None
     survey_responses: int = 0
@@ -96,6 +102,11 @@ def run_demo(
                 )
             )
         refresh_rollup(wh)  # the survey KPIs' daily rollup, built over the feedback just loaded
+        loaded = 0
+        if manifest.surveys is not None:
+            if on_file is not None:
+                on_file("survey_responses", manifest.surveys.responses.name)
+            loaded = load_survey_answers(wh, manifest.surveys)
         resolved = None
         if resolve_identities:
             if on_resolve is not None:
@@ -126,6 +137,7 @@ def run_demo(
         customers=customers,
         seed=seed,
         imports=reports,
+        survey_responses_loaded=loaded,
         tables=tables,
         resolved=resolved,
         survey_responses=survey_responses,
@@ -135,6 +147,23 @@ def run_demo(
         clv_skipped=clv_skipped,
         seconds=round(time.perf_counter() - started, 2),
     )
+
+
+def load_survey_answers(wh: Warehouse, surveys: DemoSurveys) -> int:
+    """Store the demo's survey definitions (as ``cxloop survey sync`` does) and append their
+    complete responses; return how many responses were new (a re-run adds none)."""
+    definitions = {d.id: d for d in (load_survey(path) for path in surveys.definitions)}
+    sync_surveys(wh, definitions)
+    frame = pd.read_json(surveys.responses, lines=True, dtype=False)
+    if frame.empty:
+        return 0
+    for column in ("ts", "started_at"):
+        frame[column] = pd.to_datetime(frame[column], utc=True)
+    columns = list(frame.columns)
+    table = pa.Table.from_pandas(
+        frame, schema=arrow_schema("survey_responses", columns), preserve_index=False
+    )
+    return wh.append("survey_responses", table).inserted
 
 
 DEMO_ADMIN_EMAIL = "admin@demo.cxloop.dev"

@@ -27,6 +27,15 @@ class DemoFile:
 
 
 @dataclass(frozen=True)
+class DemoSurveys:
+    """Survey definitions (YAML, as a project keeps them) and their complete responses
+    (JSON Lines of ``survey_responses`` rows), loaded after the files."""
+
+    definitions: tuple[Path, ...]
+    responses: Path
+
+
+@dataclass(frozen=True)
 class DemoManifest:
     """The demo company on disk.
 
@@ -39,6 +48,7 @@ class DemoManifest:
     ground_truth: Path
     customers: int
     seed: int
+    surveys: DemoSurveys | None = None
 
     def to_json(self) -> str:
         """The manifest as JSON, paths relative to ``directory``."""
@@ -46,7 +56,7 @@ class DemoManifest:
         def rel(path: Path | None) -> str | None:
             return None if path is None else path.relative_to(self.directory).as_posix()
 
-        data = {
+        data: dict[str, object] = {
             "customers": self.customers,
             "seed": self.seed,
             "ground_truth": rel(self.ground_truth),
@@ -61,4 +71,9 @@ class DemoManifest:
                 for f in self.files
             ],
         }
+        if self.surveys is not None:
+            data["surveys"] = {
+                "definitions": [rel(p) for p in self.surveys.definitions],
+                "responses": rel(self.surveys.responses),
+            }
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -30,6 +31,11 @@ class KpiResult(BaseModel):
         default=None, description="q (or p for a single value) below 0.05."
     )
     test: str | None = Field(default=None, description="The significance test used.")
+    suppressed: Literal["min_group_n", "complementary"] | None = Field(
+        default=None,
+        description="Employee answers only: why this cell's value is withheld (fewer respondents "
+        "than survey_min_group_n, or hidden with such a cell so a total cannot give it away).",
+    )
 
 
 class KpiInfo(BaseModel):

@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from cxloop.collect.surveys.definitions import CHOICE_TYPES, Question, SurveyDefinition
 from cxloop.share.overview import FeedbackItem, latest_feedback_expr
 from cxloop.storage import Warehouse
+from cxloop.understand.confidentiality import suppressed_groups
 from cxloop.understand.kpi.statistics import mean_interval, nps_interval, wilson_interval
 
 SCORE_KPIS = {"nps": "nps", "enps": "enps", "csat": "csat", "ces": "ces", "rating": "mean"}
@@ -107,10 +108,13 @@ def score_result(question: Question, text: str, values: list[int], small_n: int)
 
 
 def complete_answers(warehouse: Warehouse, survey_id: str) -> pd.DataFrame:
-    """The complete responses of a survey: ``team_id`` and the parsed ``answers``."""
+    """The complete responses of a survey: ``team_id``, ``employee_id`` and the parsed
+    ``answers``."""
     t = warehouse.table("survey_responses")
     frame = warehouse.to_pandas(
-        t.filter((t.survey_id == survey_id) & (t.status == "complete")).select("team_id", "answers")
+        t.filter((t.survey_id == survey_id) & (t.status == "complete")).select(
+            "team_id", "employee_id", "answers"
+        )
     )
     frame["answers"] = [json.loads(a) if a else {} for a in frame["answers"]]
     return frame
@@ -159,7 +163,7 @@ def survey_results(
     frame = complete_answers(warehouse, survey.id)
     n = len(frame)
     employees = survey.audience == "employees"
-    if employees and n < min_group_n:
+    if employees and respondents(frame) < min_group_n:
         return SurveyResults(survey_id=survey.id, n=n, withheld=True)
     results = SurveyResults(survey_id=survey.id, n=n)
     for question in survey.questions:
@@ -178,12 +182,22 @@ def survey_results(
     return results
 
 
+def respondents(frame: pd.DataFrame) -> int:
+    """Distinct employees among ``frame``'s responses (one without an id counts on its own)."""
+    ids = frame["employee_id"]
+    return int(ids.nunique() + ids.isna().sum())
+
+
 def _team_results(
     results: SurveyResults, survey: SurveyDefinition, frame: pd.DataFrame, min_group_n: int
 ) -> None:
     enps = next((q for q in survey.questions if q.type == "enps"), None)
-    for team_id, group in frame.groupby(frame["team_id"].fillna(""), sort=True):
-        if len(group) < min_group_n or not team_id:
+    teams = dict(list(frame.groupby(frame["team_id"].fillna(""), sort=True)))
+    # the survey's total is shown beside its teams: hide a team that total would give away too
+    sizes = {team_id: respondents(group) for team_id, group in teams.items() if team_id}
+    hidden = suppressed_groups(sizes, min_group_n, total_shown=True)
+    for team_id, group in teams.items():
+        if not team_id or team_id in hidden:
             results.teams_withheld += 1
             continue
         value = None

@@ -14,6 +14,7 @@ from cxloop.web.routes import (
     customers,
     email_opt_out,
     feedback,
+    gap,
     identity_review,
     overview,
     settings,
@@ -40,6 +41,7 @@ def install(app: FastAPI) -> None:
     app.include_router(customers.router)
     app.include_router(feedback.router)
     app.include_router(identity_review.router)
+    app.include_router(gap.router)
     app.include_router(settings.router)
     app.include_router(survey_forms.router)
     app.include_router(surveys.router)

@@ -126,13 +126,24 @@ def test_the_starter_surveys_load_in_three_languages(tmp_path: Path) -> None:
         if rel.startswith("surveys/"):
             write(tmp_path, text, Path(rel).name)
     surveys = {p.stem: load_survey(p) for p in tmp_path.glob("*.yaml")}
-    assert set(surveys) == {"post-delivery", "support-csat", "billing-ces"}
+    assert set(surveys) == {
+        "post-delivery", "support-csat", "billing-ces", "customer-centricity",
+        "employee-customer-centricity", "employee-engagement", "employee-enps",
+        "employee-wellbeing",
+    }  # fmt: skip
     for survey in surveys.values():
         assert survey.languages == ["en", "es", "zh"]
         for question in survey.questions:
             assert set(question.text) == {"en", "es", "zh"}, (survey.id, question.id)
     kinds = {s.questions[0].type for s in surveys.values()}
-    assert kinds == {"nps", "csat", "ces"}
+    assert kinds == {"nps", "csat", "ces", "statement", "enps", "rating"}
+    # the perception gap: customers and employees rate the same statements
+    customer = {q.statement for q in surveys["customer-centricity"].questions if q.statement}
+    employee = {
+        q.statement for q in surveys["employee-customer-centricity"].questions if q.statement
+    }
+    assert customer == employee and len(customer) == 5
+    assert surveys["employee-customer-centricity"].audience == "employees"
 
 
 @pytest.mark.parametrize(

@@ -46,5 +46,5 @@ def get_kpi(
         raise NotFoundError(f"unknown KPI {name!r}; valid KPIs: {', '.join(KPIS)}")
     return kpi_report(
         warehouse, name, by=by, period=period, since=since, until=until,
-        small_n=settings.kpi_small_n,
+        small_n=settings.kpi_small_n, min_group_n=settings.survey_min_group_n,
     )  # fmt: skip

@@ -47,7 +47,8 @@ def cell_statistics(
     for rows from ``current_from`` on, ``"previous"`` before it.
 
     Columns: ``n`` and, by shape, ``promoters``/``detractors`` (nps), ``successes``
-    (proportion) or ``total``/``total_sq`` (mean). ``duckdb`` picks a faster but
+    (proportion) or ``total``/``total_sq`` (mean), and ``respondents`` (distinct employees) for a
+    confidential KPI. ``duckdb`` picks a faster but
     DuckDB-only way to read timestamps (:func:`utc_timestamp`).
     """
     rows = definition.scored_rows(table)
@@ -87,6 +88,10 @@ def cell_statistics(
     else:
         xf = x.cast("float64")
         metrics = {"n": x.count(), "total": xf.sum(), "total_sq": (xf * xf).sum()}
+    if definition.confidential:
+        # a pulse without an employee id is one more respondent of its own
+        anonymous = rows.employee_id.isnull().cast("int64").sum()
+        metrics["respondents"] = rows.employee_id.nunique() + anonymous.fill_null(0)
     return rows.group_by(names).aggregate(**metrics) if names else rows.aggregate(**metrics)
 
 

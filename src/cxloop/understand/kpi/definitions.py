@@ -44,6 +44,9 @@ class KpiDefinition:
     #: customers active in one period are followed into the next (``retained``/``churned``)
     customer_rollup: Literal["sum", "repeat", "retained", "churned"] | None = None
     unit: str = ""
+    #: employee answers: the scored rows carry ``employee_id``, and a cell with fewer distinct
+    #: employees than ``survey_min_group_n`` is suppressed (see understand/confidentiality.py)
+    confidential: bool = False
 
     def column(self, dimension: str) -> str:
         """The column of the scored rows holding ``dimension``."""
@@ -75,7 +78,7 @@ def _feedback(
 
 def _enps_rows(table: TableGetter) -> ir.Table:
     p = table("employee_pulses")
-    return p.filter(p.enps.notnull()).select("ts", "team_id", x=p.enps)
+    return p.filter(p.enps.notnull()).select("ts", "team_id", "employee_id", x=p.enps)
 
 
 def _response_rows(table: TableGetter) -> ir.Table:
@@ -132,7 +135,7 @@ KPIS: dict[str, KpiDefinition] = {
         KpiDefinition(
             "enps", "Employee Net Promoter Score", "nps", "employee_pulses",
             "100 × (promoters − detractors) / answers to the 0–10 employee question",
-            ("team",), _enps_rows, unit="points",
+            ("team",), _enps_rows, unit="points", confidential=True,
         ),
         KpiDefinition(
             "response_rate", "Survey response rate", "proportion", "survey_invitations",

@@ -10,6 +10,7 @@ import pandas as pd
 
 from cxloop.domain.kpi import KpiInfo, KpiReport, KpiResult
 from cxloop.errors import UsageError
+from cxloop.understand.confidentiality import DEFAULT_MIN_GROUP_N, suppressed_groups
 from cxloop.understand.kpi import statistics as st
 from cxloop.understand.kpi.aggregation import PERIOD_UNITS, Period, cell_statistics
 from cxloop.understand.kpi.definitions import KPIS, KpiDefinition, check_dimension, kpi_definition
@@ -60,6 +61,7 @@ def kpi_report(
     since: date | None = None,
     until: date | None = None,
     small_n: int = DEFAULT_SMALL_N,
+    min_group_n: int = DEFAULT_MIN_GROUP_N,
 ) -> KpiReport:
     """Compute KPI ``name``, optionally by a dimension and/or per period.
 
@@ -68,11 +70,18 @@ def kpi_report(
     a trend, each period compared with the period before it. When more than one cell is tested,
     the p-values are adjusted with Benjamini-Hochberg and ``significant`` uses the q-value.
 
+    A KPI of employee answers (eNPS) withholds every cell with fewer distinct respondents than
+    ``min_group_n`` (and, in a breakdown, the cells hidden with it): see
+    :func:`cxloop.understand.confidentiality.suppressed_groups`.
+
     Examples
     --------
     >>> report = kpi_report(wh, "nps", by="team", since=date(2026, 1, 1))  # doctest: +SKIP
     """
-    return report_from(wh, name, by=by, period=period, since=since, until=until, small_n=small_n)
+    return report_from(
+        wh, name, by=by, period=period, since=since, until=until, small_n=small_n,
+        min_group_n=min_group_n,
+    )  # fmt: skip
 
 
 def report_from(
@@ -84,6 +93,7 @@ def report_from(
     since: date | None = None,
     until: date | None = None,
     small_n: int = DEFAULT_SMALL_N,
+    min_group_n: int = DEFAULT_MIN_GROUP_N,
     source: Source = "auto",
 ) -> KpiReport:
     """:func:`kpi_report` from a chosen ``source``: ``"auto"`` (the daily rollup when it covers
@@ -113,7 +123,7 @@ def report_from(
             expr = cell_statistics(definition, wh.table, duckdb=duckdb, **scope)  # type: ignore[arg-type]
         frame = wh.to_pandas(expr)
     results = _results(definition, frame, by=by, period=period, compare=previous_since is not None,
-                       small_n=small_n)  # fmt: skip
+                       small_n=small_n, min_group_n=min_group_n)  # fmt: skip
     return KpiReport(
         kpi=name, dimension=by, period=period, since=since, until=until,
         previous_since=previous_since, small_n_threshold=small_n, results=results,
@@ -180,6 +190,7 @@ def _results(
     period: str | None,
     compare: bool,
     small_n: int,
+    min_group_n: int = DEFAULT_MIN_GROUP_N,
 ) -> list[KpiResult]:
     frame = frame[frame["n"] > 0] if len(frame) else frame
     rows = len(frame)
@@ -196,23 +207,42 @@ def _results(
         (grp, day, window): cell
         for grp, day, window, cell in zip(groups, starts, windows, per_cell, strict=True)
     }
+    respondents: dict[tuple[Any, Any, str], int] = {}
+    if definition.confidential:
+        respondents = {
+            key: int(n)
+            for key, n in zip(
+                zip(groups, starts, windows, strict=True), frame["respondents"], strict=True
+            )
+        }
+    hidden = _hidden_cells(respondents, min_group_n, breakdown=by is not None)
     cells = sorted(
         (k for k in stats_of if k[2] == "current"),
         key=lambda k: (str(k[0]), k[1] if k[1] is not None else date.min),
     )
-    fields = []
+    fields: list[dict[str, Any]] = []
     for grp, start, _ in cells:
         current = stats_of[(grp, start, "current")]
+        group = None if grp is None or pd.isna(grp) else str(grp)
+        if (grp, start, "current") in hidden:  # too few employees: n shown, nothing else
+            fields.append({
+                "kpi": definition.name, "value": None, "n": int(current[0]), "small_n": True,
+                "dimension": by, "group": group, "period_start": start,
+                "suppressed": hidden[(grp, start, "current")],
+            })  # fmt: skip
+            continue
         if period is not None and start is not None:
-            previous = stats_of.get((grp, previous_period_start(start, period), "current"))
+            previous_key = (grp, previous_period_start(start, period), "current")
         else:
-            previous = stats_of.get((grp, start, "previous")) if compare else None
+            previous_key = (grp, start, "previous")
+        previous = None
+        if (period is not None and start is not None) or compare:
+            previous = None if previous_key in hidden else stats_of.get(previous_key)
         value, low, high = _value_and_interval(definition.shape, current)
         cell: dict[str, Any] = {
             "kpi": definition.name, "value": _num(value), "n": int(current[0]),
             "ci_low": _num(low), "ci_high": _num(high), "small_n": current[0] < small_n,
-            "dimension": by, "group": None if grp is None or pd.isna(grp) else str(grp),
-            "period_start": start,
+            "dimension": by, "group": group, "period_start": start,
         }  # fmt: skip
         if previous is not None:
             prev_value = _value_and_interval(definition.shape, previous)[0]
@@ -228,3 +258,18 @@ def _results(
         c["q_value"] = _num(q) if len(tested) > 1 else c["p_value"]
         c["significant"] = bool(c["q_value"] is not None and c["q_value"] < ALPHA)
     return [KpiResult(**c) for c in fields]
+
+
+def _hidden_cells(
+    respondents: dict[tuple[Any, Any, str], int], min_group_n: int, *, breakdown: bool
+) -> dict[tuple[Any, Any, str], Any]:
+    """Cells of employee answers to withhold: per period and window, across the breakdown's
+    groups (whose total is the unbroken KPI, so complementary suppression applies)."""
+    slices: dict[tuple[Any, str], dict[Any, int]] = {}
+    for (grp, day, window), n in respondents.items():
+        slices.setdefault((day, window), {})[grp] = n
+    hidden: dict[tuple[Any, Any, str], Any] = {}
+    for (day, window), sizes in slices.items():
+        for grp, reason in suppressed_groups(sizes, min_group_n, total_shown=breakdown).items():
+            hidden[(grp, day, window)] = reason
+    return hidden
