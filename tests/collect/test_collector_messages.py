@@ -165,3 +165,11 @@ def test_a_clock_centuries_off_does_not_overflow() -> None:
         sentAt=datetime(9999, 1, 1, tzinfo=UTC),
     )
     assert event_time(message, NOW) == datetime(1, 1, 1, tzinfo=UTC)
+
+
+def test_a_time_before_year_one_in_utc_is_named_not_a_crash() -> None:
+    parsed = parse_messages(
+        "track", {"userId": "u", "event": "X", "timestamp": "0001-01-01T00:00:00+01:00"}, NOW
+    )
+    assert parsed.messages == []
+    assert "out of the range" in parsed.errors[0]["message"]

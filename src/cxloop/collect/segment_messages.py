@@ -49,7 +49,12 @@ def parse_iso_time(value: object) -> object:
         parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("z") else text)
     except ValueError:
         raise ValueError(f"{value[:40]!r} is not an ISO 8601 date-time") from None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+01:00 falls before year 1 in UTC
+        raise ValueError(f"{value[:40]!r} is out of the range of date-times") from None
 
 
 def _without_nul(value: str) -> str:
