@@ -72,3 +72,29 @@ def test_a_missing_or_foreign_file_is_a_config_error(tmp_path: Path) -> None:
     (tmp_path / "m.json").write_text(json.dumps({**meta, "format": "other"}))
     with pytest.raises(ConfigError, match="not a"):
         LinearTextModel.load(tmp_path / "m")
+
+
+def test_lexicon_features_are_scored_by_their_own_weights(tmp_path: Path) -> None:
+    spec = FeatureSpec(word_features=2**10, char_features=2**12, min_df=1, lexicon="lexicon-en")
+    base = _toy_model()
+    lexicon_coef = np.array([[-3.0, 0.0, 2.0, 0.0], [3.0, 2.0, 0.0, 0.0]])
+    model = LinearTextModel(
+        spec, base.classes, base.idf, base.coef * 0, base.intercept * 0, lexicon_coef=lexicon_coef
+    )
+    proba = model.predict_proba(["what a wonderful day", "awful, terrible"], ["en", "en"])
+    assert proba[0, 1] > 0.9 and proba[1, 0] > 0.9
+    model.save(tmp_path / "lex-0.1", {"name": "lex"})
+    assert json.loads((tmp_path / "lex-0.1.json").read_text())["features"]["lexicon"] == (
+        "lexicon-en"
+    )
+    loaded = LinearTextModel.load(tmp_path / "lex-0.1")
+    assert loaded.lexicon_coef is not None
+    texts = ["wonderful", "terrible", "a table"]
+    assert np.allclose(
+        loaded.predict_proba(texts, ["en"] * 3), model.predict_proba(texts, ["en"] * 3), atol=2e-3
+    )
+    with np.load(tmp_path / "lex-0.1.npz", allow_pickle=False) as arrays:
+        kept = {name: arrays[name] for name in arrays.files if name != "lexicon_coef"}
+    np.savez_compressed(tmp_path / "lex-0.1.npz", **kept)
+    with pytest.raises(ConfigError, match="no weights for it"):
+        LinearTextModel.load(tmp_path / "lex-0.1")

@@ -24,9 +24,32 @@ def test_the_artefact_is_small_versioned_and_pickle_free() -> None:
     npz = stem.parent / f"{stem.name}.npz"
     meta = json.loads((stem.parent / f"{stem.name}.json").read_text(encoding="utf-8"))
     assert f"sentiment-{meta['version']}" == SENTIMENT_MODEL
-    assert npz.stat().st_size < 6_000_000
-    assert "chnsenticorp_test" not in meta["training_texts"]
-    assert not any("test" in source for source in meta["training_texts"])
+    parts = [stem.parent / f"{name}.npz" for name in meta["language_models"].values()]
+    assert sorted(meta["language_models"]) == ["en", "es"]
+    assert sum(path.stat().st_size for path in [npz, *parts]) < 6_000_000
+    for path in [npz, *parts]:
+        part = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        assert "chnsenticorp_test" not in part["training_texts"]
+        assert not any("test" in source for source in part["training_texts"])
+
+
+def test_each_text_is_scored_by_the_model_of_its_language(model: ShippedSentimentModel) -> None:
+    assert set(model.by_language) == {"en", "es"}
+    assert model.by_language["en"].spec.lexicon == "lexicon-en"
+    texts = [
+        "The delivery was late again",
+        "Llegó tarde otra vez",
+        "送货又晚了",
+        "Encore en retard",
+    ]
+    languages = ["en", "es", "zh", "fr"]
+    together = model.predict(texts, languages)
+    one_by_one = [model.predict([t], [lang])[0] for t, lang in zip(texts, languages, strict=True)]
+    assert together == one_by_one
+    english = model.by_language["en"].predict_proba(texts[:1], ["en"])[0]
+    assert together[0].score == pytest.approx(english[2] - english[0])
+    shared = model.model.predict_proba(texts[3:], ["fr"])[0]
+    assert together[3].score == pytest.approx(shared[2] - shared[0])
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,10 @@ segmenter), weighted by ``1 + log(tf)`` and an inverse document frequency, norma
 length, and scored by one weight vector per class. Everything the model learnt is an array in an
 ``.npz`` file (read with ``allow_pickle=False``) and everything else is JSON beside it: loading
 one never runs code from the file.
+
+A model may also read a sentiment lexicon (``FeatureSpec.lexicon``): a few numbers per text
+from word valences (:mod:`cxloop.understand.text.lexicon_features`), scored by their own weights
+beside the n-grams.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import scipy.sparse as sp
 from cxloop.errors import ConfigError
 
 FORMAT = "cxloop-linear-text-model/1"
+_FORMATS = (FORMAT, "cxloop-linear-text-model/2")  # /2: with lexicon features
 
 
 @dataclass(frozen=True)
@@ -33,19 +38,25 @@ class FeatureSpec:
     char_ngrams: tuple[int, int] = (1, 4)
     char_features: int = 2**18
     min_df: int = 2
+    lexicon: str | None = None
+    lexicon_scale: float = 1.0
 
     @property
     def n_features(self) -> int:
         return self.word_features + self.char_features
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "word_ngrams": list(self.word_ngrams),
             "word_features": self.word_features,
             "char_ngrams": list(self.char_ngrams),
             "char_features": self.char_features,
             "min_df": self.min_df,
         }
+        if self.lexicon is not None:
+            out["lexicon"] = self.lexicon
+            out["lexicon_scale"] = self.lexicon_scale
+        return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FeatureSpec:
@@ -55,7 +66,19 @@ class FeatureSpec:
             char_ngrams=(int(data["char_ngrams"][0]), int(data["char_ngrams"][1])),
             char_features=int(data["char_features"]),
             min_df=int(data["min_df"]),
+            lexicon=str(data["lexicon"]) if data.get("lexicon") else None,
+            lexicon_scale=float(data.get("lexicon_scale", 1.0)),
         )
+
+    def lexicon_features(self, texts: Sequence[str]) -> np.ndarray:
+        """The lexicon features of ``texts``, scaled (zero columns without a lexicon)."""
+        from cxloop.understand.text.lexicon_features import N_LEXICON_FEATURES, shipped_lexicon
+
+        if self.lexicon is None:
+            return np.zeros((len(texts), 0))
+        if not texts:
+            return np.zeros((0, N_LEXICON_FEATURES))
+        return shipped_lexicon(self.lexicon).features(texts) * self.lexicon_scale
 
 
 def _vectorizers(spec: FeatureSpec) -> tuple[Any, Any]:
@@ -102,8 +125,10 @@ def fitted_idf(counts: sp.csr_matrix, min_df: int = 2) -> np.ndarray:
 class LinearTextModel:
     """A fitted model: IDF weights, one weight row per class, and the class names.
 
-    ``metadata["language_offsets"]`` (optional) maps a language to one number per class added
-    to the class scores of that language's texts: a per-language prior, tuned on held-out data.
+    ``lexicon_coef`` holds one weight row per class for the lexicon features, where the spec
+    names a lexicon. ``metadata["language_offsets"]`` (optional) maps a language to one number
+    per class added to the class scores of that language's texts: a per-language prior, tuned
+    on held-out data.
     """
 
     spec: FeatureSpec
@@ -112,6 +137,7 @@ class LinearTextModel:
     coef: np.ndarray
     intercept: np.ndarray
     metadata: dict[str, Any] = field(default_factory=dict)
+    lexicon_coef: np.ndarray | None = None
 
     def decision(self, texts: Sequence[str], languages: Sequence[str]) -> np.ndarray:
         """Class scores before the softmax, one row per text."""
@@ -123,6 +149,8 @@ class LinearTextModel:
         scores = x @ self.coef.T
         dense = scores.toarray() if sp.issparse(scores) else np.asarray(scores)
         dense = dense + self.intercept
+        if self.spec.lexicon is not None and self.lexicon_coef is not None:
+            dense += self.spec.lexicon_features(texts) @ self.lexicon_coef.T
         offsets = self.metadata.get("language_offsets") or {}
         for language, offset in offsets.items():
             rows = np.fromiter((lang == language for lang in languages), bool, len(languages))
@@ -144,14 +172,17 @@ class LinearTextModel:
         Only the features the model uses are stored (IDF > 0), as indices and values.
         """
         used = np.flatnonzero(self.idf > 0).astype(np.int32)
+        lexicon = {} if self.lexicon_coef is None else {"lexicon_coef": self.lexicon_coef}
         np.savez_compressed(
             _with(stem, ".npz"),
             used=used,
             idf=self.idf[used].astype(np.float32),
             coef=self.coef[:, used].astype(np.float16),
             intercept=self.intercept.astype(np.float32),
+            **{name: array.astype(np.float32) for name, array in lexicon.items()},  # type: ignore[arg-type]
         )
-        full = {"format": FORMAT, **metadata, "features": self.spec.to_json()}
+        file_format = FORMAT if self.lexicon_coef is None else _FORMATS[1]
+        full = {"format": file_format, **metadata, "features": self.spec.to_json()}
         full["classes"] = list(self.classes)
         _with(stem, ".json").write_text(
             json.dumps(full, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
@@ -166,7 +197,7 @@ class LinearTextModel:
             arrays = np.load(array_path, allow_pickle=False)
         except (OSError, ValueError) as exc:
             raise ConfigError(f"{stem}: cannot read the text model ({exc})") from exc
-        if metadata.get("format") != FORMAT:
+        if metadata.get("format") not in _FORMATS:
             raise ConfigError(f"{meta_path}: not a {FORMAT} file")
         spec = FeatureSpec.from_json(metadata["features"])
         with arrays:
@@ -179,6 +210,11 @@ class LinearTextModel:
                 shape=(arrays["coef"].shape[0], spec.n_features),
             )  # fmt: skip
             intercept = arrays["intercept"].astype(np.float64)
+            lexicon_coef = (
+                arrays["lexicon_coef"].astype(np.float64) if "lexicon_coef" in arrays else None
+            )
+        if spec.lexicon is not None and lexicon_coef is None:
+            raise ConfigError(f"{array_path}: the model names a lexicon but has no weights for it")
         return cls(
             spec=spec,
             classes=tuple(metadata["classes"]),
@@ -186,6 +222,7 @@ class LinearTextModel:
             coef=coef,  # type: ignore[arg-type]
             intercept=intercept,
             metadata=metadata,
+            lexicon_coef=lexicon_coef,
         )
 
 

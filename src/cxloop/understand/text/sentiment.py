@@ -3,6 +3,10 @@
 Trained by ``scripts/train_text_models.py`` on the training splits of public sentiment data in
 English, Spanish and Chinese plus the demo generator's comments; see docs/text-analytics.md for
 what it was trained on and how well it does.
+
+The artefact is one model for all languages plus, where its metadata lists them under
+``language_models``, a model of its own for some languages (English and Spanish: trained on
+tweets, with a sentiment lexicon for English), stored beside it in the same folder.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import numpy as np
 from cxloop.understand.text.linear_model import LinearTextModel, artefact_stem
 from cxloop.understand.text.parts import Sentiment, SentimentLabel
 
-SENTIMENT_MODEL = "sentiment-1.1"
+SENTIMENT_MODEL = "sentiment-2.0"
 _LABELS: tuple[SentimentLabel, ...] = ("negative", "neutral", "positive")
 
 
@@ -39,16 +43,27 @@ class ShippedSentimentModel:
     ['positive']
     """
 
-    def __init__(self, model: LinearTextModel) -> None:
-        if tuple(model.classes) != _LABELS:
-            raise ValueError(f"a sentiment model has classes {_LABELS}, not {model.classes}")
+    def __init__(
+        self, model: LinearTextModel, by_language: dict[str, LinearTextModel] | None = None
+    ) -> None:
+        for each in (model, *(by_language or {}).values()):
+            if tuple(each.classes) != _LABELS:
+                raise ValueError(f"a sentiment model has classes {_LABELS}, not {each.classes}")
         self.model = model
+        self.by_language = dict(by_language or {})
 
     @classmethod
     def load(cls, path: Path | None = None) -> ShippedSentimentModel:
-        """The model shipped in the package, or the one at ``path`` (``.json``/``.npz`` stem)."""
+        """The model shipped in the package, or the one at ``path`` (``.json``/``.npz`` stem),
+        with the per-language models its metadata lists (read from the same folder)."""
         stem = artefact_stem(path) if path is not None else shipped_model_stem(SENTIMENT_MODEL)
-        return cls(LinearTextModel.load(stem))
+        model = LinearTextModel.load(stem)
+        parts = model.metadata.get("language_models") or {}
+        by_language = {
+            language: LinearTextModel.load(stem.parent / str(name))
+            for language, name in sorted(parts.items())
+        }
+        return cls(model, by_language)
 
     @property
     def version(self) -> str:
@@ -59,7 +74,7 @@ class ShippedSentimentModel:
         """One :class:`Sentiment` per text; an empty text is neutral with score 0."""
         if len(texts) != len(languages):
             raise ValueError("texts and languages must have the same length")
-        proba = self.model.predict_proba(texts, languages)
+        proba = self._proba(texts, languages)
         best = proba.argmax(axis=1) if len(texts) else np.zeros(0, dtype=int)
         score = np.clip(proba[:, 2] - proba[:, 0], -1.0, 1.0) if len(texts) else np.zeros(0)
         out = []
@@ -69,3 +84,19 @@ class ShippedSentimentModel:
             else:
                 out.append(Sentiment(label=_LABELS[int(label_index)], score=float(value)))
         return out
+
+    def _proba(self, texts: Sequence[str], languages: Sequence[str]) -> np.ndarray:
+        """Class probabilities; each text is scored by its language's model or the shared one."""
+        if not self.by_language:
+            return self.model.predict_proba(texts, languages)
+        proba = np.zeros((len(texts), len(_LABELS)))
+        groups: dict[str, list[int]] = {}
+        for i, language in enumerate(languages):
+            key = language if language in self.by_language else ""
+            groups.setdefault(key, []).append(i)
+        for key, rows in groups.items():
+            model = self.by_language.get(key, self.model)
+            proba[rows] = model.predict_proba(
+                [texts[i] for i in rows], [languages[i] for i in rows]
+            )
+        return proba
