@@ -17,6 +17,7 @@ from cxloop.cli import profile as profile_cmd
 from cxloop.cli import resolve as resolve_cmd
 from cxloop.cli.errors import report_errors
 from cxloop.cli.export import export_app
+from cxloop.cli.segment import segment_app
 from cxloop.cli.text import text_app
 from cxloop.config import Settings
 from cxloop.errors import CxloopError
@@ -78,6 +79,7 @@ app.add_typer(export_app, name="export")
 app.add_typer(access.users_app, name="users")
 app.add_typer(access.keys_app, name="keys")
 app.add_typer(text_app, name="text")
+app.add_typer(segment_app, name="segment")
 
 
 def run(argv: list[str] | None = None) -> None:
