@@ -8,7 +8,7 @@ from cxloop.storage import Warehouse
 from cxloop.understand.segments import ladder_rungs, lifecycle_stages, rfm_scores
 from cxloop.understand.segments.options import SegmentOptions
 from cxloop.understand.segments.rfm import RFM_SEGMENTS, rfm_segment_name
-from tests.understand.segments.segment_tables import AS_OF, add_shop, ts
+from segment_tables import AS_OF, add_shop, ts
 
 
 @pytest.fixture

@@ -54,7 +54,7 @@ def test_not_in_is_not_null_and_single_equals() -> None:
 def test_numbers_and_escapes() -> None:
     tokens = tokenize(r"x >= -1.5e2 and y == 'it\'s \"q\"'")
     assert tokens[2].value == -150.0
-    assert tokens[6].value == "it's \"q\""
+    assert tokens[6].value == 'it\'s "q"'
 
 
 @pytest.mark.parametrize(

@@ -73,7 +73,9 @@ def latest_score(table: TableGetter, as_of: datetime, score: str, days: int | No
             group_by="customer_id", order_by=[ibis.desc(f.ts), ibis.desc(f.feedback_id)]
         )
     )
-    return ranked.filter(ranked._rank == 0).select("customer_id", ranked[score].cast("int64").name(score))
+    return ranked.filter(ranked._rank == 0).select(
+        "customer_id", ranked[score].cast("int64").name(score)
+    )
 
 
 def score_summary(table: TableGetter, as_of: datetime) -> ir.Table:

@@ -53,7 +53,7 @@ _SPECS = (
     FieldSpec("csat_mean", "number", "scores", "mean of the CSAT answers"),
     FieldSpec("ces_mean", "number", "scores", "mean of the CES answers"),
     FieldSpec("feedback_count", "number", "scores", "pieces of feedback given"),
-    FieldSpec("negative_share", "number", "insights", "share of analysed comments that are negative"),
+    FieldSpec("negative_share", "number", "insights", "share of analysed comments, negative"),
     FieldSpec("comments", "number", "insights", "analysed comments"),
     FieldSpec("rfm", "string", "rfm", "named RFM segment (champions, loyal, at_risk, …)"),
     FieldSpec("rfm_score", "string", "rfm", "R, F and M scores as three digits, e.g. 545"),
@@ -175,9 +175,9 @@ def feature_table(
 
 def _call_table(getter: b.TableGetter, options: SegmentOptions, call: CallKey) -> ir.Table:
     if call.name in ("orders", "revenue"):
-        days = int(call.args[0])
-        windows = b.order_windows(getter, options.as_of, (days,))
-        return windows.select("customer_id", windows[f"{call.name}_{days}d"].name(call.column))
+        n = int(call.args[0])
+        windows = b.order_windows(getter, options.as_of, (n,))
+        return windows.select("customer_id", windows[f"{call.name}_{n}d"].name(call.column))
     days = int(call.args[1]) if len(call.args) > 1 else None
     if call.name == "events":
         counted = b.event_count(getter, options.as_of, (str(call.args[0]),), days)

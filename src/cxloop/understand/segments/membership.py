@@ -66,9 +66,7 @@ def refresh_segment(
     now = now or datetime.now(UTC)
     matching = warehouse.to_pyarrow(rule.members(warehouse.table, options).distinct())
     now_members = set(matching.column("customer_id").to_pylist()) - {None}
-    state = warehouse.to_pyarrow(
-        membership_state(warehouse, [definition.id]).select("customer_id")
-    )
+    state = warehouse.to_pyarrow(membership_state(warehouse, [definition.id]).select("customer_id"))
     before = set(state.column("customer_id").to_pylist())
     entered, left = sorted(now_members - before), sorted(before - now_members)
     refresh_id = uuid.uuid4().hex[:16] if entered or left else None

@@ -74,9 +74,7 @@ def rfm_scores(table: TableGetter, as_of: datetime) -> ir.Table:
         recency_days=days_between(per.last_order, moment(as_of)),
         r_score=_quintile(ibis.percent_rank().over(order_by=per.last_order)),
         f_score=_quintile(ibis.percent_rank().over(order_by=per.frequency)),
-        m_score=_quintile(
-            ibis.percent_rank().over(group_by=per.currency, order_by=per.monetary)
-        ),
+        m_score=_quintile(ibis.percent_rank().over(group_by=per.currency, order_by=per.monetary)),
     )
     cases = [
         ((scored.r_score.isin(list(rs))) & (scored.f_score.isin(list(fs))), name)

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime
 import ibis
 import ibis.expr.types as ir
 
+from cxloop.understand.segments.behaviour import TableGetter
 from cxloop.understand.segments.fields import (
     FUNCTIONS,
     CallKey,
@@ -41,7 +42,6 @@ from cxloop.understand.segments.rule_parser import (
     RuleError,
     parse_rule,
 )
-from cxloop.understand.segments.behaviour import TableGetter
 
 MAX_DAYS = 36_500
 _ORDERING = {"<", "<=", ">", ">="}

@@ -10,6 +10,7 @@ customer or off the ladder).
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from itertools import pairwise
 from typing import Literal
 
 import pandas as pd
@@ -71,7 +72,7 @@ def stage_transitions(snapshots: pd.DataFrame) -> pd.DataFrame:
     ``to_stage``, ``customers``; customers who stayed put are left out."""
     dates = sorted(set(snapshots["snapshot"]))
     parts = []
-    for before, after in zip(dates, dates[1:], strict=False):
+    for before, after in pairwise(dates):
         a = snapshots[snapshots["snapshot"] == before][["customer_id", "stage"]]
         b = snapshots[snapshots["snapshot"] == after][["customer_id", "stage"]]
         moved = a.merge(b, on="customer_id", how="outer", suffixes=("_from", "_to")).fillna(NONE)

@@ -73,8 +73,18 @@ def add_shop(wh: Warehouse) -> None:
     wh.append_rows(
         "events",
         [
-            {"event_id": "e1", "customer_id": "c6", "ts": ts("2025-06-11"), "name": "Referral Sent"},
-            {"event_id": "e2", "customer_id": "c5", "ts": ts("2023-06-11"), "name": "referral sent"},
+            {
+                "event_id": "e1",
+                "customer_id": "c6",
+                "ts": ts("2025-06-11"),
+                "name": "Referral Sent",
+            },
+            {
+                "event_id": "e2",
+                "customer_id": "c5",
+                "ts": ts("2023-06-11"),
+                "name": "referral sent",
+            },
             {"event_id": "e3", "customer_id": "c1", "ts": ts("2025-06-11"), "name": "Page Viewed"},
         ],
     )
