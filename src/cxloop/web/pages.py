@@ -9,7 +9,15 @@ from fastapi.staticfiles import StaticFiles
 
 from cxloop.web import vendor
 from cxloop.web.rendering import render_error
-from cxloop.web.routes import auth, customers, feedback, identity_review, overview, settings
+from cxloop.web.routes import (
+    auth,
+    customers,
+    feedback,
+    identity_review,
+    overview,
+    segments,
+    settings,
+)
 
 STATIC = Path(__file__).parent / "static"
 # Charts stay within script-src 'self': vega-embed runs with `ast: true`, so Vega evaluates its
@@ -30,6 +38,7 @@ def install(app: FastAPI) -> None:
     app.include_router(customers.router)
     app.include_router(feedback.router)
     app.include_router(identity_review.router)
+    app.include_router(segments.router)
     app.include_router(settings.router)
     app.state.on_start.append(lambda app: vendor.warm_up())
 

@@ -16,52 +16,64 @@ Customers with none of these signals are not on the ladder (no rung).
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime
 
 import ibis
 import ibis.expr.types as ir
 
-from cxloop.understand.segments.behaviour import (
-    TableGetter,
-    event_count,
-    latest_score,
-    moment,
-    orders_before,
-)
-from cxloop.understand.segments.options import SegmentOptions
+from cxloop.understand.segments.behaviour import TableGetter
+from cxloop.understand.segments.options import SegmentOptions, snapshot_table
 
 LADDER_RUNGS = ("detractor", "satisfied", "loyal", "advocate")
+_KEYS = ["snapshot_at", "customer_id"]
 
 
-def ladder_rungs(table: TableGetter, options: SegmentOptions) -> ir.Table:
-    """Per customer on the ladder: ``latest_nps``, ``latest_csat``, ``window_orders``,
-    ``referrals`` and ``ladder``."""
-    window = options.ladder_window_days
-    o = orders_before(table, options.as_of)
-    o = o.filter(o.ts >= moment(options.as_of - timedelta(days=window)))
-    orders = o.group_by("customer_id").aggregate(window_orders=o.count())
-    nps = latest_score(table, options.as_of, "nps", window)
-    csat = latest_score(table, options.as_of, "csat", window)
-    referrals = event_count(table, options.as_of, options.referral_events, window).rename(
-        referrals="n"
+def _in_window(rows: ir.Table, snaps: ir.Table, days: int) -> ir.Table:
+    """``rows`` (with ``ts``) paired with each snapshot whose window holds them."""
+    rows = rows.filter(rows.customer_id.notnull(), rows.ts.notnull())
+    joined = rows.join(
+        snaps,
+        [rows.ts < snaps.snapshot_at, rows.ts >= snaps.snapshot_at - ibis.interval(days=days)],
     )
+    return joined
+
+
+def _latest(feedback: ir.Table, score: str) -> ir.Table:
+    rows = feedback.filter(feedback[score].notnull())
+    ranked = rows.mutate(
+        _rank=ibis.row_number().over(
+            group_by=_KEYS, order_by=[ibis.desc(rows.ts), ibis.desc(rows.feedback_id)]
+        )
+    )
+    latest = ranked.filter(ranked._rank == 0)
+    return latest.select(*_KEYS, latest[score].cast("int64").name(score))
+
+
+def ladder_snapshots(
+    table: TableGetter, options: SegmentOptions, moments: list[datetime]
+) -> ir.Table:
+    """The rungs at each of ``moments`` in one expression: per ``snapshot_at`` and customer on
+    the ladder, ``latest_nps``, ``latest_csat``, ``window_orders``, ``referrals``, ``ladder``."""
+    window = options.ladder_window_days
+    snaps = snapshot_table(moments)
+    o = _in_window(table("orders"), snaps, window)
+    orders = o.group_by(_KEYS).aggregate(window_orders=o.count())
+    f = _in_window(table("feedback"), snaps, window)
+    nps, csat = _latest(f, "nps"), _latest(f, "csat")
+    e = table("events")
+    e = e.filter(e.name.lower().isin([n.lower() for n in options.referral_events]))
+    e = _in_window(e, snaps, window)
+    referrals = e.group_by(_KEYS).aggregate(referrals=e.count())
     ids = (
-        orders.select("customer_id")
-        .union(nps.select("customer_id"))
-        .union(csat.select("customer_id"))
-        .union(referrals.select("customer_id"))
+        orders.select(*_KEYS)
+        .union(nps.select(*_KEYS))
+        .union(csat.select(*_KEYS))
+        .union(referrals.select(*_KEYS))
         .distinct()
     )
-    joined = (
-        ids.left_join(nps, "customer_id")
-        .drop("customer_id_right")
-        .left_join(csat, "customer_id")
-        .drop("customer_id_right")
-        .left_join(orders, "customer_id")
-        .drop("customer_id_right")
-        .left_join(referrals, "customer_id")
-        .drop("customer_id_right")
-    )
+    joined = ids
+    for part in (nps, csat, orders, referrals):
+        joined = joined.left_join(part, _KEYS).drop("snapshot_at_right", "customer_id_right")
     repeat = joined.window_orders.fill_null(0) >= options.ladder_repeat_orders
     referred = joined.referrals.fill_null(0) >= 1
     no_nps = joined.nps.isnull()
@@ -73,7 +85,7 @@ def ladder_rungs(table: TableGetter, options: SegmentOptions) -> ir.Table:
         else_=ibis.null("string"),
     )
     out = joined.select(
-        "customer_id",
+        *_KEYS,
         latest_nps=joined.nps,
         latest_csat=joined.csat,
         window_orders=joined.window_orders.fill_null(0),
@@ -81,3 +93,9 @@ def ladder_rungs(table: TableGetter, options: SegmentOptions) -> ir.Table:
         ladder=rung,
     )
     return out.filter(out.ladder.notnull())
+
+
+def ladder_rungs(table: TableGetter, options: SegmentOptions) -> ir.Table:
+    """Per customer on the ladder at ``options.as_of``: ``latest_nps``, ``latest_csat``,
+    ``window_orders``, ``referrals`` and ``ladder``."""
+    return ladder_snapshots(table, options, [options.as_of]).drop("snapshot_at")

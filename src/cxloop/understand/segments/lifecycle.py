@@ -15,30 +15,39 @@ Customers without an order have no stage.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import ibis
 import ibis.expr.types as ir
 
-from cxloop.understand.segments.behaviour import TableGetter, days_between, moment, orders_before
-from cxloop.understand.segments.options import SegmentOptions
+from cxloop.understand.segments.behaviour import TableGetter, days_between
+from cxloop.understand.segments.options import SegmentOptions, snapshot_table
 
 LIFECYCLE_STAGES = ("new", "active", "reactivated", "at_risk", "lapsed")
 
 
-def lifecycle_stages(table: TableGetter, options: SegmentOptions) -> ir.Table:
-    """Per customer with an order: ``first_order``, ``last_order``, ``gap_days`` (from the
-    order before the last one; null with one order) and ``lifecycle``."""
-    o = orders_before(table, options.as_of)
+def lifecycle_snapshots(
+    table: TableGetter, options: SegmentOptions, moments: list[datetime]
+) -> ir.Table:
+    """The stages at each of ``moments`` in one expression: per ``snapshot_at`` and customer
+    with an order before it, ``first_order``, ``last_order``, ``gap_days`` (from the order before
+    the last one; null with one order) and ``lifecycle``."""
+    o = table("orders")
+    o = o.filter(o.customer_id.notnull(), o.ts.notnull())
+    snaps = snapshot_table(moments)
+    o = o.join(snaps, o.ts < snaps.snapshot_at).select("customer_id", "order_id", "ts",
+                                                        "snapshot_at")  # fmt: skip
+    keys = ["snapshot_at", "customer_id"]
     ordered = o.mutate(
-        previous=o.ts.lag().over(group_by="customer_id", order_by=[o.ts, o.order_id]),
-        first_order=o.ts.min().over(group_by="customer_id"),
+        previous=o.ts.lag().over(group_by=keys, order_by=[o.ts, o.order_id]),
+        first_order=o.ts.min().over(group_by=keys),
         _rank=ibis.row_number().over(
-            group_by="customer_id", order_by=[ibis.desc(o.ts), ibis.desc(o.order_id)]
+            group_by=keys, order_by=[ibis.desc(o.ts), ibis.desc(o.order_id)]
         ),
     )
     last = ordered.filter(ordered._rank == 0)
-    now = moment(options.as_of)
-    since_first = days_between(last.first_order, now)
-    since_last = days_between(last.ts, now)
+    since_first = days_between(last.first_order, last.snapshot_at)
+    since_last = days_between(last.ts, last.snapshot_at)
     gap = days_between(last.previous, last.ts)
     stage = ibis.cases(
         (since_first < options.lifecycle_new_days, "new"),
@@ -52,5 +61,12 @@ def lifecycle_stages(table: TableGetter, options: SegmentOptions) -> ir.Table:
         else_="lapsed",
     )
     return last.select(
-        "customer_id", "first_order", last_order=last.ts, gap_days=gap, lifecycle=stage
-    )
+        "snapshot_at", "customer_id", "first_order", last_order=last.ts, gap_days=gap,
+        lifecycle=stage,
+    )  # fmt: skip
+
+
+def lifecycle_stages(table: TableGetter, options: SegmentOptions) -> ir.Table:
+    """Per customer with an order before ``options.as_of``: ``first_order``, ``last_order``,
+    ``gap_days`` and ``lifecycle``."""
+    return lifecycle_snapshots(table, options, [options.as_of]).drop("snapshot_at")

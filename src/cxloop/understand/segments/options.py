@@ -6,7 +6,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+import ibis
+import ibis.expr.types as ir
 import pandas as pd
+import pyarrow as pa
 
 if TYPE_CHECKING:
     from cxloop.config import Settings
@@ -53,6 +56,13 @@ class SegmentOptions:
             self.lifecycle_lapsed_days, self.ladder_window_days, self.ladder_repeat_orders,
             self.referral_events,
         )  # fmt: skip
+
+
+def snapshot_table(moments: list[datetime]) -> ir.Table:
+    """The moments as a one-column table (``snapshot_at``), to compute many snapshots at once."""
+    return ibis.memtable(
+        pa.table({"snapshot_at": pa.array(sorted(set(moments)), pa.timestamp("us", tz="UTC"))})
+    )
 
 
 def start_of_day(day: date) -> datetime:

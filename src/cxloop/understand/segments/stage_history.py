@@ -16,8 +16,8 @@ from typing import Literal
 import pandas as pd
 
 from cxloop.storage import Warehouse
-from cxloop.understand.segments.ladder import LADDER_RUNGS, ladder_rungs
-from cxloop.understand.segments.lifecycle import LIFECYCLE_STAGES, lifecycle_stages
+from cxloop.understand.segments.ladder import LADDER_RUNGS, ladder_snapshots
+from cxloop.understand.segments.lifecycle import LIFECYCLE_STAGES, lifecycle_snapshots
 from cxloop.understand.segments.options import SegmentOptions
 
 StageKind = Literal["lifecycle", "ladder"]
@@ -43,15 +43,11 @@ def stage_snapshots(
 ) -> pd.DataFrame:
     """One row per customer with a stage per snapshot: ``snapshot`` (date), ``customer_id``,
     ``stage``."""
-    build = lifecycle_stages if kind == "lifecycle" else ladder_rungs
-    frames = []
-    for moment in snapshot_moments(options.as_of, months):
-        expr = build(warehouse.table, options.at(moment))
-        frame = warehouse.to_pandas(expr.select("customer_id", stage=expr[kind]))
-        frames.append(frame.assign(snapshot=moment.date()))
-    if not frames:
-        return pd.DataFrame(columns=["snapshot", "customer_id", "stage"])
-    return pd.concat(frames, ignore_index=True)[["snapshot", "customer_id", "stage"]]
+    build = lifecycle_snapshots if kind == "lifecycle" else ladder_snapshots
+    expr = build(warehouse.table, options, snapshot_moments(options.as_of, months))
+    frame = warehouse.to_pandas(expr.select("snapshot_at", "customer_id", stage=expr[kind]))
+    frame["snapshot"] = [pd.Timestamp(t).date() for t in frame["snapshot_at"]]
+    return frame[["snapshot", "customer_id", "stage"]]
 
 
 def stage_distribution(snapshots: pd.DataFrame, kind: StageKind) -> pd.DataFrame:
