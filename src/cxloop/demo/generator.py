@@ -21,6 +21,7 @@ from cxloop.demo.names import name_pools
 from cxloop.demo.orders import build_orders, order_ids
 from cxloop.demo.organisation import hire_staff, team_engagement
 from cxloop.demo.people import make_people
+from cxloop.demo.referrals import build_referrals, referral_truth
 from cxloop.demo.simulation import simulate
 from cxloop.demo.source_files import (
     write_customer_files,
@@ -33,7 +34,11 @@ from cxloop.demo.timeline import make_timeline
 from cxloop.errors import UsageError
 
 MIN_CUSTOMERS = 50
-STREAMS = ("people", "organisation", "simulation", "feedback", "identities", "activity", "ids")
+# new streams go last: spawned children keep their place, so older streams draw the same numbers
+STREAMS = (
+    "people", "organisation", "simulation", "feedback", "identities", "activity", "ids",
+    "referrals",
+)  # fmt: skip
 FEEDBACK_PREFIX = {"crm": "srv_", "support": "TCK-", "app": "rev_"}
 
 
@@ -140,6 +145,8 @@ def generate_demo_company(
     ids = order_ids(sim)
     orders = build_orders(people, sim, ids, identities, cities, rng["ids"])
     events = build_events(people, sim, ids, timeline, rng["activity"])
+    referrals = build_referrals(people, sim, timeline, rng["referrals"])
+    events = pd.concat([events, referrals[list(events.columns)]], ignore_index=True)
     events = assign_event_ids(events, identities, rng["ids"])
 
     frames = customer_frames(identities, people, cities, sim, seed)
@@ -159,6 +166,7 @@ def generate_demo_company(
         timeline=timeline,
         model=model,
         seed=seed,
+        referrals=referral_truth(people, referrals),
     )
     manifest = DemoManifest(
         directory=root, files=tuple(files), ground_truth=truth, customers=customers, seed=seed

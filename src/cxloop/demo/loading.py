@@ -5,13 +5,16 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable
+from importlib import resources
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from cxloop.collect.importer import ImportReport, import_file
 from cxloop.config import Settings
 from cxloop.project import init_project, open_project_warehouse
+from cxloop.storage import Warehouse
+from cxloop.understand.segments.definitions import SEGMENTS_DIR
 from cxloop.understand.text.analyse_feedback import (
     ProgressCallback,
     TextAnalysisReport,
@@ -36,6 +39,9 @@ class DemoResult(BaseModel):
     resolved: ResolveReport | None = None
     text: TextAnalysisReport | None = None
     text_skipped: str | None = None
+    segments: dict[str, int] | None = Field(
+        default=None, description="Members of each demo segment after its refresh."
+    )
     seconds: float
 
 
@@ -49,10 +55,13 @@ def run_demo(
     on_resolve: Callable[[], None] | None = None,
     analyse_text: bool = True,
     on_text_progress: ProgressCallback | None = None,
+    refresh_segments: bool = True,
 ) -> DemoResult:
     """Generate the demo company into ``<project>/demo_data``, import every file, resolve the
     source records into customers (``resolve_identities``, as ``cxloop resolve`` does) and
-    analyse the comments (``analyse_text``) into ``feedback_insights``.
+    analyse the comments (``analyse_text``) into ``feedback_insights``, then write the demo's
+    segment definitions into ``<project>/segments`` (keeping files already there) and refresh
+    their membership (``refresh_segments``; needs resolved identities).
 
     The project is initialised first when it has no ``cxloop.toml``. Re-running with the same
     seed adds nothing (imports and text analysis are incremental).
@@ -97,6 +106,9 @@ def run_demo(
                 skipped = exc.message
             else:
                 text = analyse_feedback(wh, analyser, on_progress=on_text_progress)
+        segments = None
+        if refresh_segments and resolve_identities:
+            segments = _refresh_demo_segments(wh, settings)
         tables = wh.counts()
     return DemoResult(
         project=str(project.resolve()),
@@ -109,8 +121,30 @@ def run_demo(
         resolved=resolved,
         text=text,
         text_skipped=skipped,
+        segments=segments,
         seconds=round(time.perf_counter() - started, 2),
     )
+
+
+def demo_segment_files() -> dict[str, str]:
+    """The demo's segment definitions, as file name → text."""
+    folder = resources.files("cxloop") / "demo" / "segments"
+    return {
+        item.name: item.read_text(encoding="utf-8")
+        for item in folder.iterdir()
+        if item.name.endswith(".yaml")
+    }
+
+
+def _refresh_demo_segments(wh: Warehouse, settings: Settings) -> dict[str, int]:
+    from cxloop.act.segment_refresh import refresh_segments
+
+    folder = settings.project / SEGMENTS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in sorted(demo_segment_files().items()):
+        if not (folder / name).exists():
+            (folder / name).write_text(text, encoding="utf-8")
+    return {r.segment_id: r.members for r in refresh_segments(wh, settings)}
 
 
 DEMO_ADMIN_EMAIL = "admin@demo.cxloop.dev"
