@@ -53,6 +53,13 @@ _EXPORTS = {
     "kpi_report": "cxloop.understand.kpi",
     "kpi_frame": "cxloop.understand.kpi",
     "list_kpis": "cxloop.understand.kpi",
+    "check_rule": "cxloop.understand.segments",
+    "load_segments": "cxloop.understand.segments",
+    "rfm_scores": "cxloop.understand.segments",
+    "lifecycle_stages": "cxloop.understand.segments",
+    "ladder_rungs": "cxloop.understand.segments",
+    "SegmentOptions": "cxloop.understand.segments",
+    "refresh_segments": "cxloop.act.segment_refresh",
 }
 
 __all__ = [
@@ -65,6 +72,7 @@ __all__ = [
     "Mapping",
     "ResolveOptions",
     "ResolveReport",
+    "SegmentOptions",
     "Settings",
     "TextAnalyser",
     "TextAnalysisReport",
@@ -72,6 +80,7 @@ __all__ = [
     "Warehouse",
     "__version__",
     "analyse_feedback",
+    "check_rule",
     "customer_profile",
     "default_analyser",
     "discover_feedback_themes",
@@ -80,13 +89,18 @@ __all__ = [
     "init_project",
     "kpi_frame",
     "kpi_report",
+    "ladder_rungs",
+    "lifecycle_stages",
     "list_kpis",
     "load_mapping",
+    "load_segments",
     "open_project_warehouse",
     "open_warehouse",
     "project_status",
     "promote_feedback_theme",
+    "refresh_segments",
     "resolve",
+    "rfm_scores",
     "run_demo",
     "search_customers",
     "theme_counts",
@@ -94,6 +108,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from cxloop.act.segment_refresh import refresh_segments
     from cxloop.collect.importer import ImportReport, import_file
     from cxloop.collect.mapping import Mapping, load_mapping
     from cxloop.config import Settings
@@ -104,6 +119,14 @@ if TYPE_CHECKING:
     from cxloop.share.exports import export_to_file, write_export
     from cxloop.storage import Warehouse, open_warehouse
     from cxloop.understand.kpi import kpi_frame, kpi_report, list_kpis
+    from cxloop.understand.segments import (
+        SegmentOptions,
+        check_rule,
+        ladder_rungs,
+        lifecycle_stages,
+        load_segments,
+        rfm_scores,
+    )
     from cxloop.understand.text.analyse_feedback import TextAnalysisReport, analyse_feedback
     from cxloop.understand.text.analyser import TextAnalyser, default_analyser
     from cxloop.understand.text.feedback_themes import (
