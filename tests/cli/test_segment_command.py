@@ -96,3 +96,20 @@ def test_a_bad_rule_exits_1_naming_the_file(shop: Settings) -> None:
     result = invoke(shop, "list")
     assert result.exit_code == 1
     assert "bad.yaml:3: rule: line 1, column 7" in result.stderr
+
+
+def test_stages_as_data(shop: Settings) -> None:
+    result = invoke(shop, "stages", "--kind", "lifecycle", "--months", "3", "--json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["kind"] == "lifecycle" and doc["as_of"].startswith("2025-07-05")
+    snapshots = sorted({row["snapshot"] for row in doc["snapshots"]})
+    assert snapshots == ["2025-06-01", "2025-07-01", "2025-07-05"]
+    last = {r["stage"]: r["customers"] for r in doc["snapshots"] if r["snapshot"] == snapshots[-1]}
+    assert last == {"new": 1, "active": 1, "reactivated": 1, "at_risk": 1, "lapsed": 1}
+    moves = {(r["from_stage"], r["to_stage"]) for r in doc["transitions"]}
+    assert ("none", "new") in moves  # c3's first order on 2025-06-21
+    table = invoke(shop, "stages")
+    assert table.exit_code == 0 and "advocate" in table.stdout
+    wrong = invoke(shop, "stages", "--kind", "rfm")
+    assert wrong.exit_code == 2 and "unknown --kind 'rfm'" in wrong.stderr

@@ -162,3 +162,55 @@ def export_command(
     else:
         console.print(f"wrote {data.num_rows:,} members of {escape(segment_id)} to "
                       f"{escape(str(out))} ({format})")  # fmt: skip
+
+
+@segment_app.command("stages")
+@report_errors
+def stages_command(
+    ctx: typer.Context,
+    kind: Annotated[
+        str, typer.Option("--kind", help="ladder (loyalty ladder) or lifecycle.")
+    ] = "ladder",
+    months: Annotated[
+        int, typer.Option("--months", min=2, max=60, help="Monthly snapshots to take.")
+    ] = 12,
+    json_output: JsonOption = False,
+) -> None:
+    """Ladder rungs or lifecycle stages at the start of each month, and the moves between them."""
+    from cxloop.cli.main import settings_from
+    from cxloop.share.segments_overview import stage_history
+    from cxloop.understand.segments.options import SegmentOptions, reference_moment
+
+    if kind not in ("ladder", "lifecycle"):
+        raise UsageError(f"unknown --kind {kind!r}: choose ladder or lifecycle")
+    settings = settings_from(ctx)
+    with open_project_warehouse(settings) as wh:
+        options = SegmentOptions.from_settings(
+            settings, reference_moment(wh, settings.segments_as_of)
+        )
+        history = stage_history(wh, options, kind, months)  # type: ignore[arg-type]
+    if json_output:
+        print_json(
+            {
+                "kind": kind,
+                "as_of": options.as_of.isoformat(),
+                "snapshots": history.distribution.to_dict(orient="records"),
+                "transitions": history.transitions.to_dict(orient="records"),
+            }
+        )
+        return
+    table = Table(title=f"{kind} at the start of each month", title_justify="left")
+    table.add_column("snapshot")
+    for stage in history.stages:
+        table.add_column(stage, justify="right")
+    dist = history.distribution
+    for snapshot in sorted(set(dist["snapshot"])):
+        counts = dist[dist["snapshot"] == snapshot].set_index("stage")["customers"]
+        table.add_row(str(snapshot), *(f"{int(counts.get(s, 0)):,}" for s in history.stages))
+    console.print(table)
+    moves = Table(title="moves since the month before", title_justify="left")
+    for label in ("from", "to", "customers"):
+        moves.add_column(label, justify="right" if label == "customers" else "left")
+    for source, target, count in history.latest_moves():
+        moves.add_row(source, target, f"{count:,}")
+    console.print(moves)

@@ -82,9 +82,10 @@ class MembershipChange(BaseModel):
 
 
 class SegmentMember(BaseModel):
-    """A current member and when they (last) entered."""
+    """A current member, their name on the golden record, and when they (last) entered."""
 
     customer_id: str
+    name: str | None = None
     entered_at: datetime
 
 

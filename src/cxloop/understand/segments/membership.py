@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 import ibis
 import ibis.expr.types as ir
+import pandas as pd
 import pyarrow as pa
 
 from cxloop.domain.segment import (
@@ -173,11 +174,18 @@ def member_page(warehouse: Warehouse, segment_id: str, limit: int, offset: int) 
     """Current members, newest entries first, a page at a time."""
     state = membership_state(warehouse, [segment_id])
     total = int(warehouse.to_pandas(state.aggregate(n=state.count()))["n"].iloc[0])
-    page = warehouse.to_pandas(
-        state.order_by([ibis.desc("entered_at"), "customer_id"]).limit(limit, offset=offset)
+    customers = warehouse.table("customers").select("customer_id", "name")
+    ordered = state.order_by([ibis.desc("entered_at"), "customer_id"]).limit(limit, offset=offset)
+    named = ordered.left_join(customers, "customer_id").select(
+        "customer_id", "entered_at", "name"
     )
+    page = warehouse.to_pandas(named.order_by([ibis.desc("entered_at"), "customer_id"]))
     members = [
-        SegmentMember(customer_id=r.customer_id, entered_at=r.entered_at.to_pydatetime())
+        SegmentMember(
+            customer_id=r.customer_id,
+            name=None if pd.isna(r.name) else str(r.name),
+            entered_at=r.entered_at.to_pydatetime(),
+        )
         for r in page.itertuples(index=False)
     ]
     return MemberPage(segment_id=segment_id, total=total, limit=limit, offset=offset,
