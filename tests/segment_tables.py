@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from cxloop.storage import Warehouse
 
 AS_OF = datetime(2025, 7, 1, tzinfo=UTC)
+ATTRIBUTES = {"c1": '{"loyalty_tier": "gold", "visits": 12}', "c2": '{"loyalty_tier": "silver"}'}
 
 
 def ts(day: str) -> datetime:
@@ -18,7 +19,8 @@ def add_shop(wh: Warehouse) -> None:
     wh.append_rows(
         "customers",
         [
-            {"customer_id": cid, "language": lang, "country": country, "first_seen": ts(seen)}
+            {"customer_id": cid, "language": lang, "country": country, "first_seen": ts(seen),
+             "attributes": ATTRIBUTES.get(cid)}
             for cid, lang, country, seen in (
                 ("c1", "en", "GB", "2024-01-01"), ("c2", "es", "ES", "2024-06-01"),
                 ("c3", "zh", "CN", "2025-06-20"), ("c4", "es", "MX", "2023-01-01"),

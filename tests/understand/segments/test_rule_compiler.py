@@ -44,6 +44,9 @@ def members(wh: Warehouse, rule: str) -> list[str]:
         ('lifecycle == "reactivated"', ["c4"]),
         ('ladder == "advocate" and lifecycle == "active"', ["c1"]),
         ("r_score >= 4 and f_score == 1", ["c3"]),
+        ('attribute("loyalty_tier") in ["gold", "silver"]', ["c1", "c2"]),
+        ('attribute("visits") == "12"', ["c1"]),
+        ('attribute("loyalty_tier") is null', ["c3", "c4", "c5", "c6"]),
     ],
 )
 def test_rule_matches_the_hand_computation(shop: Warehouse, rule: str, expected: list[str]) -> None:
@@ -77,6 +80,8 @@ def test_injection_attempts_stay_literals(shop: Warehouse, text: str) -> None:
         ("3 == 3", 1, "compare a field with a value, not two values"),
         ("nps", 1, "a condition needs a comparison"),
         ('first_seen in ["2024-01-01"]', 1, "not 'in'"),
+        ('attribute("a.b") == "x"', 11, "an attribute key has letters, digits and _ only"),
+        ('attribute("tier") > 3', 21, "cannot compare a string with a number"),
     ],
 )
 def test_check_errors_point_at_the_mistake(rule: str, column: int, reason: str) -> None:

@@ -64,6 +64,8 @@ _SPECS = (
     FieldSpec("ladder", "string", "ladder", "detractor, satisfied, loyal, advocate"),
 )  # fmt: skip
 FIELDS: dict[str, FieldSpec] = {spec.name: spec for spec in _SPECS}
+#: keys ``attribute()`` may read: letters, digits and underscores (a key is part of a JSON path)
+ATTRIBUTE_KEY = re.compile(r"^[A-Za-z0-9_]{1,64}$")
 #: ``orders_<N>d`` and ``revenue_<N>d``: orders and revenue over the last N days
 WINDOW_FIELD = re.compile(r"^(orders|revenue)_([1-9][0-9]{0,4})d$")
 WINDOW_FIELDS = ("orders_<N>d", "revenue_<N>d")
@@ -76,6 +78,7 @@ class FunctionSpec:
     name: str
     arguments: tuple[tuple[str, str, bool], ...]
     description: str
+    returns: FieldType = "number"
 
     @property
     def signature(self) -> str:
@@ -96,6 +99,10 @@ FUNCTIONS: dict[str, FunctionSpec] = {
         ),
         FunctionSpec("orders", (("days", "number", True),), "orders in the last `days` days"),
         FunctionSpec("revenue", (("days", "number", True),), "revenue in the last `days` days"),
+        FunctionSpec(
+            "attribute", (("key", "string", True),),
+            "the value of `key` in the customer's attributes, as text", returns="string",
+        ),
     )
 }  # fmt: skip
 
@@ -162,7 +169,8 @@ def feature_table(
     if "ladder" in sources:
         parts.append((ladder_rungs(getter, options).select("customer_id", "ladder"), {}))
     for call in calls:
-        parts.append((_call_table(getter, options, call), {call.column: zero}))
+        fill = {} if FUNCTIONS[call.name].returns == "string" else {call.column: zero}
+        parts.append((_call_table(getter, options, call), fill))  # type: ignore[arg-type]
     out = base
     fills: dict[str, ir.Scalar] = {}
     for part, zeros in parts:
@@ -174,6 +182,12 @@ def feature_table(
 
 
 def _call_table(getter: b.TableGetter, options: SegmentOptions, call: CallKey) -> ir.Table:
+    if call.name == "attribute":
+        customers = getter("customers")
+        value = customers.attributes.try_cast("json")[str(call.args[0])]
+        # a text value without its quotes; a number or true/false as written
+        text = ibis.coalesce(value.unwrap_as("string"), value.cast("string"))
+        return customers.select("customer_id", text.name(call.column))
     if call.name in ("orders", "revenue"):
         n = int(call.args[0])
         windows = b.order_windows(getter, options.as_of, (n,))

@@ -176,9 +176,7 @@ def member_page(warehouse: Warehouse, segment_id: str, limit: int, offset: int) 
     total = int(warehouse.to_pandas(state.aggregate(n=state.count()))["n"].iloc[0])
     customers = warehouse.table("customers").select("customer_id", "name")
     ordered = state.order_by([ibis.desc("entered_at"), "customer_id"]).limit(limit, offset=offset)
-    named = ordered.left_join(customers, "customer_id").select(
-        "customer_id", "entered_at", "name"
-    )
+    named = ordered.left_join(customers, "customer_id").select("customer_id", "entered_at", "name")
     page = warehouse.to_pandas(named.order_by([ibis.desc("entered_at"), "customer_id"]))
     members = [
         SegmentMember(

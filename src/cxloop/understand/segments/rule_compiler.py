@@ -20,6 +20,7 @@ import ibis.expr.types as ir
 
 from cxloop.understand.segments.behaviour import TableGetter
 from cxloop.understand.segments.fields import (
+    ATTRIBUTE_KEY,
     FUNCTIONS,
     CallKey,
     FieldType,
@@ -188,12 +189,14 @@ class _Checker:
             else:
                 if not str(arg.value):
                     self.fail(f"argument {name!r} of {call.name}() is empty", arg.position)
+                if call.name == "attribute" and not ATTRIBUTE_KEY.match(str(arg.value)):
+                    self.fail("an attribute key has letters, digits and _ only", arg.position)
                 args.append(str(arg.value))
         key = (call.name, tuple(args))
         if key not in self.calls:
             digest = hashlib.sha1(repr(key).encode()).hexdigest()[:10]
             self.calls[key] = CallKey(call.name, tuple(args), f"_{call.name}_{digest}")
-        return "number"
+        return spec.returns
 
 
 class _Compiler:
