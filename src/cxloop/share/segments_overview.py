@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import pandas as pd
 
@@ -78,19 +80,48 @@ def stage_history(
     )
 
 
+#: the tables stage histories are computed from: a history is reused while their sizes hold
+_STAGE_SOURCES = ("customers", "orders", "feedback", "events")
+StageCache = dict[tuple[Any, ...], tuple[StageHistory, StageHistory]]
+_CACHE_LOCK = threading.Lock()
+
+
 def segments_overview(
-    warehouse: Warehouse, settings: Settings, *, months: int = HISTORY_MONTHS
+    warehouse: Warehouse,
+    settings: Settings,
+    *,
+    months: int = HISTORY_MONTHS,
+    cache: StageCache | None = None,
 ) -> SegmentsOverview:
     """The project's segments with counts and overlaps, and the ladder and lifecycle over the
-    last ``months`` monthly snapshots."""
+    last ``months`` monthly snapshots.
+
+    The stage histories cost a few seconds on large data; with a ``cache`` (a dict the caller
+    keeps, e.g. one per server) they are reused while the reference moment, the settings'
+    windows and the row counts of the tables they read stay the same (tables only grow, so a
+    change of data changes a count)."""
     definitions = [d for d, _ in load_segments(settings.project)]
     options = SegmentOptions.from_settings(
         settings, reference_moment(warehouse, settings.segments_as_of)
     )
+    counts = warehouse.counts()
+    key = (warehouse.url, options, months, tuple(counts[t] for t in _STAGE_SOURCES))
+    with _CACHE_LOCK:
+        histories = cache.get(key) if cache is not None else None
+    if histories is None:
+        histories = (
+            stage_history(warehouse, options, "lifecycle", months),
+            stage_history(warehouse, options, "ladder", months),
+        )
+        if cache is not None:
+            with _CACHE_LOCK:
+                while len(cache) >= 8:
+                    cache.pop(next(iter(cache)))
+                cache[key] = histories
     return SegmentsOverview(
         as_of=options.as_of,
         segments=summaries(warehouse, definitions),
         overlaps=overlaps(warehouse, [d.id for d in definitions]) if definitions else {},
-        lifecycle=stage_history(warehouse, options, "lifecycle", months),
-        ladder=stage_history(warehouse, options, "ladder", months),
+        lifecycle=histories[0],
+        ladder=histories[1],
     )

@@ -14,7 +14,7 @@ from cxloop.api.deps import Agent, SettingsDep, Viewer, WarehouseDep
 from cxloop.domain.access import Role
 from cxloop.domain.segment import SEGMENT_ID_PATTERN
 from cxloop.share.charts import chart_locale
-from cxloop.share.segments_overview import StageHistory, segments_overview
+from cxloop.share.segments_overview import StageCache, StageHistory, segments_overview
 from cxloop.share.stage_chart import stage_history_chart
 from cxloop.understand.segments import find_segment, member_page, segment_detail
 from cxloop.web import segment_labels
@@ -25,6 +25,8 @@ from cxloop.web.routes.customers import MAX_PAGE, pager
 router = APIRouter(include_in_schema=False)
 MEMBERS_PAGE = 50
 _MONTH_FORMATS = {"en": "%b %Y", "es": "%b %Y", "zh": "%Y年%-m月"}
+#: ladder and lifecycle histories of this process, reused while the data stay the same
+_STAGE_CACHE: StageCache = {}
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ def segments_page(
     request: Request, principal: Viewer, warehouse: WarehouseDep, settings: SettingsDep
 ) -> Response:
     ui = ui_language(request)
-    overview = segments_overview(warehouse, settings)
+    overview = segments_overview(warehouse, settings, cache=_STAGE_CACHE)
     ids = [s.id for s in overview.segments]
     matrix = [
         (s, [(overview.overlaps.get((s.id, other), 0), other == s.id) for other in ids])
