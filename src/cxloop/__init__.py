@@ -53,6 +53,10 @@ _EXPORTS = {
     "kpi_report": "cxloop.understand.kpi",
     "kpi_frame": "cxloop.understand.kpi",
     "list_kpis": "cxloop.understand.kpi",
+    "SendReport": "cxloop.act.invitations",
+    "InvitationFunnel": "cxloop.act.invitations",
+    "send_invitations": "cxloop.act.invitations",
+    "invitation_funnels": "cxloop.act.invitations",
     "check_rule": "cxloop.understand.segments",
     "load_segments": "cxloop.understand.segments",
     "rfm_scores": "cxloop.understand.segments",
@@ -67,12 +71,14 @@ __all__ = [
     "CustomerSearchResult",
     "CxloopError",
     "ImportReport",
+    "InvitationFunnel",
     "KpiReport",
     "KpiResult",
     "Mapping",
     "ResolveOptions",
     "ResolveReport",
     "SegmentOptions",
+    "SendReport",
     "Settings",
     "TextAnalyser",
     "TextAnalysisReport",
@@ -87,6 +93,7 @@ __all__ = [
     "export_to_file",
     "import_file",
     "init_project",
+    "invitation_funnels",
     "kpi_frame",
     "kpi_report",
     "ladder_rungs",
@@ -103,11 +110,18 @@ __all__ = [
     "rfm_scores",
     "run_demo",
     "search_customers",
+    "send_invitations",
     "theme_counts",
     "write_export",
 ]
 
 if TYPE_CHECKING:
+    from cxloop.act.invitations import (
+        InvitationFunnel,
+        SendReport,
+        invitation_funnels,
+        send_invitations,
+    )
     from cxloop.act.segment_refresh import refresh_segments
     from cxloop.collect.importer import ImportReport, import_file
     from cxloop.collect.mapping import Mapping, load_mapping

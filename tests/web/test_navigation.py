@@ -31,6 +31,7 @@ def test_the_registry_lists_every_page_in_order() -> None:
         "overview",
         "customers",
         "feedback",
+        "surveys",
         "segments",
         "settings",
     }

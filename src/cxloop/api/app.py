@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from itsdangerous import URLSafeSerializer
@@ -18,6 +20,7 @@ from cxloop.api.routes import (
     identities,
     kpis,
     segments,
+    surveys,
 )
 from cxloop.config import Settings
 from cxloop.project import open_project_warehouse
@@ -62,8 +65,39 @@ def create_app(settings: Settings, *, warehouse: Warehouse | None = None) -> Fas
     app.include_router(customers.router)
     app.include_router(feedback.router)
     app.include_router(kpis.router)
+    app.include_router(surveys.router)
+    app.state.on_start.append(load_served_surveys)
     app.include_router(segments.router)
     app.state.on_start.append(collector.start_collector)
     app.state.on_stop.append(collector.stop_collector)
     pages.install(app)
     return app
+
+
+log = logging.getLogger("cxloop.api")
+
+
+def load_served_surveys(app: Any) -> None:
+    """Load the project's survey definitions, write them into ``surveys``, and serve those
+    and any others the warehouse holds (``app.state.surveys``). A definition with a mistake is
+    logged and left out, so one bad file does not take the server down (``cxloop survey
+    validate`` names it)."""
+    from cxloop.collect.surveys import (
+        SurveyDefinitionError,
+        load_surveys,
+        stored_surveys,
+        sync_surveys,
+    )
+    from cxloop.errors import WarehouseError
+
+    warehouse = app.state.warehouse
+    try:
+        definitions = load_surveys(app.state.settings.project)
+    except SurveyDefinitionError as exc:
+        log.warning("survey definitions not loaded: %s", exc.message)
+        definitions = {}
+    try:
+        sync_surveys(warehouse, definitions)
+    except WarehouseError as exc:  # a read-only warehouse: serve the files as they are
+        log.warning("survey definitions not written to the warehouse: %s", exc)
+    app.state.surveys = {**stored_surveys(warehouse), **definitions}

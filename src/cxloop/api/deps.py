@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from cxloop.access.keys import verify_key
 from cxloop.access.sessions import session_user
+from cxloop.collect.surveys.definitions import SurveyDefinition
 from cxloop.config import Settings
 from cxloop.domain.access import ApiKey, KeyKind, Role, User
 from cxloop.storage import Warehouse
@@ -84,6 +85,11 @@ def read_session_cookie(request: Request) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def get_surveys(request: Request) -> dict[str, SurveyDefinition]:
+    """The surveys the app serves, by id (loaded when it started)."""
+    return getattr(request.app.state, "surveys", {})  # type: ignore[no-any-return]
+
+
 def public() -> None:
     """Marks a route as open to everyone (login page, health check, collector, assets)."""
 
@@ -117,6 +123,7 @@ def require_role(role: Role) -> RoleRequirement:
 Public = Depends(public)
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 WarehouseDep = Annotated[Warehouse, Depends(get_warehouse)]
+SurveysDep = Annotated[dict[str, SurveyDefinition], Depends(get_surveys)]
 Viewer = Annotated[Principal, Depends(require_role(Role.VIEWER))]
 Agent = Annotated[Principal, Depends(require_role(Role.AGENT))]
 Analyst = Annotated[Principal, Depends(require_role(Role.ANALYST))]

@@ -11,7 +11,10 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from cxloop.collect.importer import ImportReport, import_file
+from cxloop.collect.surveys import load_surveys, sync_surveys
 from cxloop.config import Settings
+from cxloop.demo.surveys import load_survey_funnel
+from cxloop.demo.surveys import write_definition as write_demo_survey
 from cxloop.project import init_project, open_project_warehouse
 from cxloop.storage import Warehouse
 from cxloop.understand.segments.definitions import SEGMENTS_DIR
@@ -37,6 +40,7 @@ class DemoResult(BaseModel):
     imports: list[ImportReport]
     tables: dict[str, int]
     resolved: ResolveReport | None = None
+    survey_responses: int = 0
     text: TextAnalysisReport | None = None
     text_skipped: str | None = None
     segments: dict[str, int] | None = Field(
@@ -72,6 +76,7 @@ def run_demo(
     project = settings.project
     if not (project / "cxloop.toml").exists():
         init_project(project, warehouse_url=settings.warehouse)
+    write_demo_survey(project)
     out = project / DEMO_DATA_DIR
     if out.exists():
         shutil.rmtree(out)
@@ -98,6 +103,8 @@ def run_demo(
             if on_resolve is not None:
                 on_resolve()
             resolved = resolve(wh, ResolveOptions.from_settings(settings))
+        sync_surveys(wh, load_surveys(project))
+        survey_responses = load_survey_funnel(wh, seed=seed)
         text, skipped = None, None
         if analyse_text:
             try:
@@ -119,6 +126,7 @@ def run_demo(
         imports=reports,
         tables=tables,
         resolved=resolved,
+        survey_responses=survey_responses,
         text=text,
         text_skipped=skipped,
         segments=segments,

@@ -12,11 +12,14 @@ from cxloop.web.rendering import render_error
 from cxloop.web.routes import (
     auth,
     customers,
+    email_opt_out,
     feedback,
     identity_review,
     overview,
     segments,
     settings,
+    survey_forms,
+    surveys,
 )
 
 STATIC = Path(__file__).parent / "static"
@@ -40,6 +43,9 @@ def install(app: FastAPI) -> None:
     app.include_router(identity_review.router)
     app.include_router(segments.router)
     app.include_router(settings.router)
+    app.include_router(survey_forms.router)
+    app.include_router(surveys.router)
+    app.include_router(email_opt_out.router)
     app.state.on_start.append(lambda app: vendor.warm_up())
 
     @app.middleware("http")
