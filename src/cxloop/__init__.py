@@ -64,6 +64,13 @@ _EXPORTS = {
     "invitation_funnels": "cxloop.act.invitations",
     "GapReport": "cxloop.domain.perception_gap",
     "gap_report": "cxloop.understand.perception_gap",
+    "check_rule": "cxloop.understand.segments",
+    "load_segments": "cxloop.understand.segments",
+    "rfm_scores": "cxloop.understand.segments",
+    "lifecycle_stages": "cxloop.understand.segments",
+    "ladder_rungs": "cxloop.understand.segments",
+    "SegmentOptions": "cxloop.understand.segments",
+    "refresh_segments": "cxloop.act.segment_refresh",
 }
 
 __all__ = [
@@ -79,6 +86,7 @@ __all__ = [
     "Mapping",
     "ResolveOptions",
     "ResolveReport",
+    "SegmentOptions",
     "SendReport",
     "Settings",
     "TextAnalyser",
@@ -87,6 +95,7 @@ __all__ = [
     "Warehouse",
     "__version__",
     "analyse_feedback",
+    "check_rule",
     "customer_profile",
     "default_analyser",
     "discover_feedback_themes",
@@ -99,13 +108,18 @@ __all__ = [
     "invitation_funnels",
     "kpi_frame",
     "kpi_report",
+    "ladder_rungs",
+    "lifecycle_stages",
     "list_kpis",
     "load_mapping",
+    "load_segments",
     "open_project_warehouse",
     "open_warehouse",
     "project_status",
     "promote_feedback_theme",
+    "refresh_segments",
     "resolve",
+    "rfm_scores",
     "rfm_summary",
     "run_demo",
     "score_clv",
@@ -122,6 +136,7 @@ if TYPE_CHECKING:
         invitation_funnels,
         send_invitations,
     )
+    from cxloop.act.segment_refresh import refresh_segments
     from cxloop.collect.importer import ImportReport, import_file
     from cxloop.collect.mapping import Mapping, load_mapping
     from cxloop.config import Settings
@@ -137,6 +152,14 @@ if TYPE_CHECKING:
     from cxloop.understand.clv.summary import rfm_summary
     from cxloop.understand.kpi import kpi_frame, kpi_report, list_kpis
     from cxloop.understand.perception_gap import gap_report
+    from cxloop.understand.segments import (
+        SegmentOptions,
+        check_rule,
+        ladder_rungs,
+        lifecycle_stages,
+        load_segments,
+        rfm_scores,
+    )
     from cxloop.understand.text.analyse_feedback import TextAnalysisReport, analyse_feedback
     from cxloop.understand.text.analyser import TextAnalyser, default_analyser
     from cxloop.understand.text.feedback_themes import (

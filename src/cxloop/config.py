@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -171,6 +172,43 @@ class Settings(BaseSettings):
         default=None,
         description="The address people reach this server at, for links in e-mail "
         "(e.g. https://cx.acme.example).",
+    )
+    segments_as_of: date | None = Field(
+        default=None,
+        description="Day whose end segment rules, RFM, lifecycle and ladder are computed "
+        "for. Default: just after the newest order, event or feedback in the warehouse.",
+    )
+    lifecycle_new_days: int = Field(
+        default=30, ge=1, description="A customer whose first order is younger is new."
+    )
+    lifecycle_active_days: int = Field(
+        default=90, ge=1, description="A customer whose last order is at most this old is active."
+    )
+    lifecycle_lapsed_days: int = Field(
+        default=180,
+        ge=1,
+        description="A last order older than this is lapsed (younger, beyond the active "
+        "window: at risk); an order after a gap this long reactivates.",
+    )
+    ladder_window_days: int = Field(
+        default=365, ge=1, description="Days of scores, orders and referrals the ladder reads."
+    )
+    ladder_repeat_orders: int = Field(
+        default=2, ge=2, description="Orders in the ladder window that make a repeat buyer."
+    )
+    referral_events: list[str] = Field(
+        default_factory=lambda: ["Referral Sent"],
+        description="Event names (any case) that count as a referral on the loyalty ladder.",
+    )
+    segment_webhook_secrets: dict[str, str] = Field(
+        default_factory=dict,
+        description="Segment id → secret that signs its membership webhook.",
+    )
+    segment_webhook_attempts: int = Field(
+        default=3, ge=1, le=10, description="Tries of a segment webhook delivery."
+    )
+    segment_webhook_timeout_s: float = Field(
+        default=5.0, gt=0, le=60, description="Seconds to wait for a webhook's answer."
     )
 
     text_backend: Literal["shipped", "transformers"] = Field(

@@ -33,6 +33,7 @@ def test_the_registry_lists_every_page_in_order() -> None:
         "feedback",
         "gap",
         "surveys",
+        "segments",
         "settings",
     }
     assert entry("drivers").role is Role.ANALYST
@@ -66,7 +67,7 @@ def test_available_pages_have_a_route_needing_the_entry_role(app: FastAPI) -> No
 def test_entries_are_shown_only_to_roles_that_may_open_them() -> None:
     assert visible_entries(None) == []
     viewer = [e.key for e in visible_entries(principal(Role.VIEWER))]
-    assert viewer == ["overview", "scorecard", "feedback", "gap", "settings"]
+    assert viewer == ["overview", "scorecard", "feedback", "gap", "segments", "settings"]
     assert len(visible_entries(principal(Role.ADMIN))) == len(NAVIGATION)
 
 
@@ -85,7 +86,7 @@ def test_unavailable_pages_are_disabled_items_not_links(
     assert re.search(r'<a class="nav-link" href="/" aria-current="page">Overview</a>', nav)
     assert '<a class="nav-link" href="/settings">Settings</a>' in nav
     assert '<a class="nav-link" href="/customers">Customers</a>' in nav
-    for label in ("Scorecard", "Cases", "Drivers", "Value chain", "Segments"):
+    for label in ("Scorecard", "Cases", "Drivers", "Value chain"):
         item = re.search(rf'<span class="nav-link is-disabled"([^>]*)>{label}</span>', nav)
         assert item, f"{label} is not a disabled item"
         assert 'aria-disabled="true"' in item.group(1)

@@ -20,6 +20,7 @@ from cxloop.api.routes import (
     health,
     identities,
     kpis,
+    segments,
     surveys,
 )
 from cxloop.config import Settings
@@ -68,6 +69,7 @@ def create_app(settings: Settings, *, warehouse: Warehouse | None = None) -> Fas
     app.include_router(gap.router)
     app.include_router(surveys.router)
     app.state.on_start.append(load_served_surveys)
+    app.include_router(segments.router)
     app.state.on_start.append(collector.start_collector)
     app.state.on_stop.append(collector.stop_collector)
     pages.install(app)

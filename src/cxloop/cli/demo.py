@@ -30,10 +30,17 @@ def demo_command(
         bool,
         typer.Option("--text/--no-text", help="Analyse the comments (cxloop text analyze)."),
     ] = True,
+    refresh_segments: Annotated[
+        bool,
+        typer.Option(
+            "--segments/--no-segments",
+            help="Write the demo's segments/*.yaml and refresh them (cxloop segment refresh).",
+        ),
+    ] = True,
     json_output: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Generate the demo company (en/es/zh markets, messy sources, feedback, teams), load it,
-    resolve its customers' identities and analyse its comments."""
+    resolve its customers' identities, analyse its comments and refresh its segments."""
     from cxloop.cli.main import settings_from
     from cxloop.demo.loading import run_demo
 
@@ -50,6 +57,7 @@ def demo_command(
             on_text_progress=lambda done, total: status.update(
                 f"analysing comments… {done:,} of {total:,}"
             ),
+            refresh_segments=refresh_segments,
         )
     if json_output:
         print_json(result)
@@ -92,6 +100,9 @@ def demo_command(
         )
     elif result.clv_skipped:
         console.print(f"  lifetime value skipped: {escape(result.clv_skipped)}")
+    if result.segments:
+        members = ", ".join(f"{k} {v:,}" for k, v in result.segments.items())
+        console.print(f"  segments: {members}; see [bold]cxloop segment list[/]")
     if serve:
         from cxloop.cli.serve import serve_command
         from cxloop.demo.loading import ensure_demo_admin

@@ -19,6 +19,7 @@ from cxloop.cli import resolve as resolve_cmd
 from cxloop.cli.clv import clv_app
 from cxloop.cli.errors import report_errors
 from cxloop.cli.export import export_app
+from cxloop.cli.segment import segment_app
 from cxloop.cli.survey import survey_app
 from cxloop.cli.survey_invitations import register_invitation_commands
 from cxloop.cli.text import text_app
@@ -86,6 +87,7 @@ app.add_typer(text_app, name="text")
 register_invitation_commands(survey_app)
 app.add_typer(survey_app, name="survey")
 app.add_typer(clv_app, name="clv")
+app.add_typer(segment_app, name="segment")
 
 
 def run(argv: list[str] | None = None) -> None:

@@ -27,6 +27,7 @@ from cxloop.demo.perception import (
     expected_shares,
     write_statement_surveys,
 )
+from cxloop.demo.referrals import build_referrals, referral_truth
 from cxloop.demo.simulation import simulate
 from cxloop.demo.source_files import (
     write_customer_files,
@@ -42,7 +43,7 @@ MIN_CUSTOMERS = 50
 # a new stream goes at the end: each stream's numbers depend only on its position
 STREAMS = (
     "people", "organisation", "simulation", "feedback", "identities", "activity", "ids",
-    "perception",
+    "perception", "referrals",
 )  # fmt: skip
 FEEDBACK_PREFIX = {"crm": "srv_", "support": "TCK-", "app": "rev_"}
 
@@ -150,6 +151,8 @@ def generate_demo_company(
     ids = order_ids(sim)
     orders = build_orders(people, sim, ids, identities, cities, rng["ids"])
     events = build_events(people, sim, ids, timeline, rng["activity"])
+    referrals = build_referrals(people, sim, timeline, rng["referrals"])
+    events = pd.concat([events, referrals[list(events.columns)]], ignore_index=True)
     events = assign_event_ids(events, identities, rng["ids"])
 
     frames = customer_frames(identities, people, cities, sim, seed)
@@ -175,6 +178,7 @@ def generate_demo_company(
         model=model,
         seed=seed,
         perception=expected_shares(*statements),
+        referrals=referral_truth(people, referrals),
     )
     manifest = DemoManifest(
         directory=root, files=tuple(files), ground_truth=truth, customers=customers, seed=seed,

@@ -74,6 +74,14 @@ the shares within their intervals. Teams have one manager each, fewer than the
 `person_id`, `churned` (true when the person stopped buying inside the window), `churn_date`
 (the day they left; empty when they did not), `acquired_at`. Churn is driven by satisfaction
 (equation 8 in value_chain.json).
+
+## referrals.csv
+One row per `Referral Sent` event (the refer-a-friend programme): `person_id`, `ts` and
+`planted`. A person whose final satisfaction is in the top fifth and who placed two or more
+orders refers a friend with probability 0.4 (`happy_repeat`); anyone else with an order, with
+probability 0.01 (`background`). A referral comes 1–30 days after one of the person's orders,
+in the system that took that order. Referrals count toward the advocate rung of the loyalty
+ladder (docs/segments.md), so advocates should be mostly happy repeat buyers.
 """
 
 
@@ -285,6 +293,7 @@ def write_ground_truth(
     model: ValueChainModel,
     seed: int,
     perception: dict[str, Any] | None = None,
+    referrals: pd.DataFrame | None = None,
 ) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     if perception is not None:
@@ -296,6 +305,8 @@ def write_ground_truth(
     write_csv(people_frame(people, cities, identities, sim), directory / "people.csv")
     write_csv(comments_frame(feedback), directory / "comments.csv")
     write_csv(churn_frame(people, sim), directory / "churn.csv")
+    if referrals is not None:
+        write_csv(referrals, directory / "referrals.csv")
     observed = observed_effects(sim, feedback, engagement, timeline)
     chain = value_chain(model, engagement, timeline, observed)
     (directory / "value_chain.json").write_text(

@@ -5,11 +5,12 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from cxloop.collect.importer import ImportReport, import_file
 from cxloop.collect.surveys import load_survey, load_surveys, sync_surveys
@@ -23,6 +24,7 @@ from cxloop.storage import Warehouse
 from cxloop.storage.schema import arrow_schema
 from cxloop.understand.clv.scoring import ClvScoreReport, score_clv
 from cxloop.understand.kpi.rollup import refresh_rollup
+from cxloop.understand.segments.definitions import SEGMENTS_DIR
 from cxloop.understand.text.analyse_feedback import (
     ProgressCallback,
     TextAnalysisReport,
@@ -51,6 +53,9 @@ class DemoResult(BaseModel):
     text_skipped: str | None = None
     clv: ClvScoreReport | None = None
     clv_skipped: str | None = None
+    segments: dict[str, int] | None = Field(
+        default=None, description="Members of each demo segment after its refresh."
+    )
     seconds: float
 
 
@@ -64,11 +69,14 @@ def run_demo(
     on_resolve: Callable[[], None] | None = None,
     analyse_text: bool = True,
     on_text_progress: ProgressCallback | None = None,
+    refresh_segments: bool = True,
 ) -> DemoResult:
     """Generate the demo company into ``<project>/demo_data``, import every file, resolve the
     source records into customers (``resolve_identities``, as ``cxloop resolve`` does),
-    analyse the comments (``analyse_text``) into ``feedback_insights`` and, after resolving,
-    score every customer's lifetime value (as ``cxloop clv score`` does, once).
+    analyse the comments (``analyse_text``) into ``feedback_insights``, after resolving score
+    every customer's lifetime value (as ``cxloop clv score`` does, once), then write the demo's
+    segment definitions into ``<project>/segments`` (keeping files already there) and refresh
+    their membership (``refresh_segments``; needs resolved identities).
 
     The project is initialised first when it has no ``cxloop.toml``. Re-running with the same
     seed adds nothing (imports and text analysis are incremental).
@@ -129,6 +137,9 @@ def run_demo(
                 clv = score_clv(wh)
             except DataError as exc:
                 clv_skipped = exc.message
+        segments = None
+        if refresh_segments and resolve_identities:
+            segments = _refresh_demo_segments(wh, settings)
         tables = wh.counts()
     return DemoResult(
         project=str(project.resolve()),
@@ -145,6 +156,7 @@ def run_demo(
         text_skipped=skipped,
         clv=clv,
         clv_skipped=clv_skipped,
+        segments=segments,
         seconds=round(time.perf_counter() - started, 2),
     )
 
@@ -164,6 +176,27 @@ def load_survey_answers(wh: Warehouse, surveys: DemoSurveys) -> int:
         frame, schema=arrow_schema("survey_responses", columns), preserve_index=False
     )
     return wh.append("survey_responses", table).inserted
+
+
+def demo_segment_files() -> dict[str, str]:
+    """The demo's segment definitions, as file name → text."""
+    folder = resources.files("cxloop") / "demo" / "segments"
+    return {
+        item.name: item.read_text(encoding="utf-8")
+        for item in folder.iterdir()
+        if item.name.endswith(".yaml")
+    }
+
+
+def _refresh_demo_segments(wh: Warehouse, settings: Settings) -> dict[str, int]:
+    from cxloop.act.segment_refresh import refresh_segments
+
+    folder = settings.project / SEGMENTS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in sorted(demo_segment_files().items()):
+        if not (folder / name).exists():
+            (folder / name).write_text(text, encoding="utf-8")
+    return {r.segment_id: r.members for r in refresh_segments(wh, settings)}
 
 
 DEMO_ADMIN_EMAIL = "admin@demo.cxloop.dev"

@@ -547,6 +547,35 @@ MIGRATIONS = (
     ),
 )
 
+MIGRATIONS = (
+    *MIGRATIONS,
+    Migration(
+        8,
+        "segment membership as append-only events (entered / left); webhook deliveries",
+        (
+            # segment_members becomes a log: one row per customer entering or leaving a
+            # segment at a refresh (member_id is the event's id, computed_at its time)
+            AddColumn("segment_members", "change", STR),
+            AddColumn("segment_members", "refresh_id", STR),
+            _t(
+                "webhook_deliveries",
+                "delivery_id",
+                ("delivery_id", STR),
+                ("target", STR),
+                ("event_id", STR),
+                ("url", STR),
+                ("ts", TS),
+                ("attempt", INT),
+                ("status_code", INT),
+                ("ok", BOOL),
+                ("error", STR),
+                ("body_sha256", STR),
+            ),
+        ),
+    ),
+)
+
+
 MIGRATIONS_TABLE = "schema_migrations"
 
 

@@ -45,7 +45,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("journeys", N_("Journeys"), "/journeys", Role.ANALYST),
     NavEntry("drivers", N_("Drivers"), "/drivers", Role.ANALYST),
     NavEntry("value_chain", N_("Value chain"), "/value-chain", Role.ANALYST),
-    NavEntry("segments", N_("Segments"), "/segments", Role.ANALYST),
+    NavEntry("segments", N_("Segments"), "/segments", Role.VIEWER, available=True),
     NavEntry("settings", N_("Settings"), "/settings", Role.VIEWER, available=True),
 )
 

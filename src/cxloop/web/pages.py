@@ -17,6 +17,7 @@ from cxloop.web.routes import (
     gap,
     identity_review,
     overview,
+    segments,
     settings,
     survey_forms,
     surveys,
@@ -42,6 +43,7 @@ def install(app: FastAPI) -> None:
     app.include_router(feedback.router)
     app.include_router(identity_review.router)
     app.include_router(gap.router)
+    app.include_router(segments.router)
     app.include_router(settings.router)
     app.include_router(survey_forms.router)
     app.include_router(surveys.router)
