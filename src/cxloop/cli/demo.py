@@ -85,6 +85,8 @@ def demo_command(
         )
     elif result.text_skipped:
         console.print(f"  text analysis skipped: {escape(result.text_skipped)}")
+    if result.goals:
+        console.print(f"  goals: {result.goals} in goals.yaml; see [bold]cxloop goals[/]")
     if serve:
         from cxloop.cli.serve import serve_command
         from cxloop.demo.loading import ensure_demo_admin

@@ -11,7 +11,9 @@ from pydantic import BaseModel
 
 from cxloop.collect.importer import ImportReport, import_file
 from cxloop.config import Settings
+from cxloop.demo.demo_goals import write_demo_goals
 from cxloop.project import init_project, open_project_warehouse
+from cxloop.understand.goals import sync_goals
 from cxloop.understand.text.analyse_feedback import (
     ProgressCallback,
     TextAnalysisReport,
@@ -36,6 +38,7 @@ class DemoResult(BaseModel):
     resolved: ResolveReport | None = None
     text: TextAnalysisReport | None = None
     text_skipped: str | None = None
+    goals: int = 0
     seconds: float
 
 
@@ -52,7 +55,8 @@ def run_demo(
 ) -> DemoResult:
     """Generate the demo company into ``<project>/demo_data``, import every file, resolve the
     source records into customers (``resolve_identities``, as ``cxloop resolve`` does) and
-    analyse the comments (``analyse_text``) into ``feedback_insights``.
+    analyse the comments (``analyse_text``) into ``feedback_insights``, and store the demo's
+    KPI goals (``goals.yaml``, see :mod:`cxloop.demo.demo_goals`) in ``kpi_goals``.
 
     The project is initialised first when it has no ``cxloop.toml``. Re-running with the same
     seed adds nothing (imports and text analysis are incremental).
@@ -97,6 +101,7 @@ def run_demo(
                 skipped = exc.message
             else:
                 text = analyse_feedback(wh, analyser, on_progress=on_text_progress)
+        goals = sync_goals(wh, write_demo_goals(project))
         tables = wh.counts()
     return DemoResult(
         project=str(project.resolve()),
@@ -109,6 +114,7 @@ def run_demo(
         resolved=resolved,
         text=text,
         text_skipped=skipped,
+        goals=goals,
         seconds=round(time.perf_counter() - started, 2),
     )
 

@@ -485,3 +485,13 @@ def arrow_schema(table: str, columns: list[str] | tuple[str, ...] | None = None)
 def key_column(table: str) -> str:
     """The column that identifies a row of ``table``."""
     return canonical_tables()[table].key
+
+
+MIGRATIONS = (
+    *MIGRATIONS,
+    Migration(
+        8,
+        "who owns a KPI goal, and its title",
+        (AddColumn("kpi_goals", "owner", STR), AddColumn("kpi_goals", "title", STR)),
+    ),
+)
