@@ -118,6 +118,13 @@ class Settings(BaseSettings):
         description="A KPI value computed from fewer observations than this is flagged small-n.",
     )
 
+    survey_min_group_n: int = Field(
+        default=5,
+        ge=3,
+        description="Employee survey results of a group with fewer respondents than this are "
+        "never shown or exported (confidentiality).",
+    )
+
     text_backend: Literal["shipped", "transformers"] = Field(
         default="shipped",
         description="Sentiment model of text analysis: the shipped model, or a local "

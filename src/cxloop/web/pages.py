@@ -9,7 +9,16 @@ from fastapi.staticfiles import StaticFiles
 
 from cxloop.web import vendor
 from cxloop.web.rendering import render_error
-from cxloop.web.routes import auth, customers, feedback, identity_review, overview, settings
+from cxloop.web.routes import (
+    auth,
+    customers,
+    feedback,
+    identity_review,
+    overview,
+    scorecard,
+    settings,
+    teams,
+)
 
 STATIC = Path(__file__).parent / "static"
 # Charts stay within script-src 'self': vega-embed runs with `ast: true`, so Vega evaluates its
@@ -27,6 +36,8 @@ def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(auth.router)
     app.include_router(overview.router)
+    app.include_router(scorecard.router)
+    app.include_router(teams.router)
     app.include_router(customers.router)
     app.include_router(feedback.router)
     app.include_router(identity_review.router)
