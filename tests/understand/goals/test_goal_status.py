@@ -131,3 +131,22 @@ def test_period_ends() -> None:
     assert period_end(date(2026, 12, 1), "month") == date(2027, 1, 1)
     assert period_end(date(2026, 10, 1), "quarter") == date(2027, 1, 1)
     assert period_end(date(2026, 12, 28), "week") == date(2027, 1, 4)
+
+
+def test_hit_by_chance_is_rare_when_the_truth_sits_on_the_target() -> None:
+    """A true CSAT of exactly the target should be called "hit" only about 2.5% of the time
+    (the lower bound of a 95% interval clears it), not half the time as a point estimate would."""
+    import numpy as np
+
+    from cxloop.understand.kpi.statistics import wilson_interval
+
+    rng = np.random.default_rng(6)
+    hits = 0
+    runs = 4_000
+    for successes in rng.binomial(400, 0.8, size=runs):
+        low, high = wilson_interval(float(successes), 400)
+        point = TrendPoint(period_start=date(2026, 6, 1), value=successes / 400, n=400,
+                           ci_low=low, ci_high=high)  # fmt: skip
+        result = status([point], kpi="csat", target=0.8, deadline=date(2026, 6, 30))
+        hits += result.status is GoalStatus.HIT
+    assert 0.01 < hits / runs < 0.045
