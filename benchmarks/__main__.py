@@ -8,6 +8,7 @@ from benchmarks import (
     collector_load,
     file_formats_speed,
     import_speed,
+    invitation_send,
     kpi_speed,
     resolve_speed,
     text_sentiment_quality,
@@ -37,6 +38,8 @@ def main() -> None:
     text_sentiment_quality.main()
     print()
     kpi_speed.main(quick=args.quick)
+    print()
+    invitation_send.main(quick=args.quick)
 
 
 if __name__ == "__main__":

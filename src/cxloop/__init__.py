@@ -53,6 +53,10 @@ _EXPORTS = {
     "kpi_report": "cxloop.understand.kpi",
     "kpi_frame": "cxloop.understand.kpi",
     "list_kpis": "cxloop.understand.kpi",
+    "SendReport": "cxloop.act.invitations",
+    "InvitationFunnel": "cxloop.act.invitations",
+    "send_invitations": "cxloop.act.invitations",
+    "invitation_funnels": "cxloop.act.invitations",
 }
 
 __all__ = [
@@ -60,11 +64,13 @@ __all__ = [
     "CustomerSearchResult",
     "CxloopError",
     "ImportReport",
+    "InvitationFunnel",
     "KpiReport",
     "KpiResult",
     "Mapping",
     "ResolveOptions",
     "ResolveReport",
+    "SendReport",
     "Settings",
     "TextAnalyser",
     "TextAnalysisReport",
@@ -78,6 +84,7 @@ __all__ = [
     "export_to_file",
     "import_file",
     "init_project",
+    "invitation_funnels",
     "kpi_frame",
     "kpi_report",
     "list_kpis",
@@ -89,11 +96,18 @@ __all__ = [
     "resolve",
     "run_demo",
     "search_customers",
+    "send_invitations",
     "theme_counts",
     "write_export",
 ]
 
 if TYPE_CHECKING:
+    from cxloop.act.invitations import (
+        InvitationFunnel,
+        SendReport,
+        invitation_funnels,
+        send_invitations,
+    )
     from cxloop.collect.importer import ImportReport, import_file
     from cxloop.collect.mapping import Mapping, load_mapping
     from cxloop.config import Settings

@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -118,11 +118,59 @@ class Settings(BaseSettings):
         description="A KPI value computed from fewer observations than this is flagged small-n.",
     )
 
+    survey_token_max_age_days: int = Field(
+        default=30, gt=0, description="Days a signed survey link stays valid."
+    )
     survey_min_group_n: int = Field(
         default=5,
-        ge=3,
-        description="Employee survey results of a group with fewer respondents than this are "
-        "never shown or exported (confidentiality).",
+        ge=1,
+        description="Employee survey results of a group smaller than this are never shown "
+        "or exported.",
+    )
+    survey_rate_limit: float = Field(
+        default=2.0,
+        gt=0,
+        description="Survey form requests per second per client address (bursts of 20).",
+    )
+    survey_max_body_bytes: int = Field(
+        default=64_000, gt=0, description="Largest survey form POST body."
+    )
+    survey_throttle_days: int = Field(
+        default=30,
+        ge=0,
+        description="Nobody is surveyed more than once in this many days, across all surveys "
+        "(0: no throttling).",
+    )
+    survey_consent: Literal["opt-out", "opt-in"] = Field(
+        default="opt-out",
+        description="Survey invitations by e-mail: opt-out invites everybody who has not "
+        "refused; opt-in only those who granted consent.",
+    )
+    smtp_host: str | None = Field(default=None, description="SMTP server that sends e-mail.")
+    smtp_port: int | None = Field(
+        default=None,
+        gt=0,
+        lt=65536,
+        description="SMTP port. Default: 587 with starttls, 465 with ssl, 25 with none.",
+    )
+    smtp_security: Literal["starttls", "ssl", "none"] = Field(
+        default="starttls",
+        description="How the SMTP connection is encrypted: starttls, ssl (implicit TLS) or none.",
+    )
+    smtp_user: str | None = Field(default=None, description="SMTP user name, if it needs one.")
+    smtp_password: SecretStr | None = Field(
+        default=None, description="SMTP password (secret: never printed or logged)."
+    )
+    smtp_timeout_s: float = Field(
+        default=30.0, gt=0, description="Seconds to wait for the SMTP server."
+    )
+    mail_from: str | None = Field(
+        default=None, description="Sender of e-mail, e.g. 'Acme <cx@acme.example>'."
+    )
+    public_base_url: str | None = Field(
+        default=None,
+        description="The address people reach this server at, for links in e-mail "
+        "(e.g. https://cx.acme.example).",
     )
 
     text_backend: Literal["shipped", "transformers"] = Field(

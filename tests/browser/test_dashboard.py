@@ -260,6 +260,8 @@ def test_the_keyboard_reaches_the_skip_link_and_the_navigation(browser, server: 
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent.trim()") == "Feedback"
     page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Surveys"
+    page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent.trim()") == "Settings", (
         "disabled items must not be tab stops"
     )

@@ -10,7 +10,16 @@ from itsdangerous import URLSafeSerializer
 
 from cxloop import __version__
 from cxloop.api.errors import install_error_handlers
-from cxloop.api.routes import collector, customers, feedback, goals, health, identities, kpis
+from cxloop.api.routes import (
+    collector,
+    customers,
+    feedback,
+    goals,
+    health,
+    identities,
+    kpis,
+    surveys,
+)
 from cxloop.config import Settings
 from cxloop.project import open_project_warehouse
 from cxloop.storage import Warehouse
@@ -55,6 +64,7 @@ def create_app(settings: Settings, *, warehouse: Warehouse | None = None) -> Fas
     app.include_router(feedback.router)
     app.include_router(kpis.router)
     app.include_router(goals.router)
+    app.include_router(surveys.router)
     app.state.on_start.append(collector.start_collector)
     app.state.on_stop.append(collector.stop_collector)
     app.state.on_start.append(goals.sync_project_goals)

@@ -18,6 +18,8 @@ from cxloop.cli import profile as profile_cmd
 from cxloop.cli import resolve as resolve_cmd
 from cxloop.cli.errors import report_errors
 from cxloop.cli.export import export_app
+from cxloop.cli.survey import survey_app
+from cxloop.cli.survey_invitations import register_invitation_commands
 from cxloop.cli.text import text_app
 from cxloop.config import Settings
 from cxloop.errors import CxloopError
@@ -80,6 +82,8 @@ app.add_typer(export_app, name="export")
 app.add_typer(access.users_app, name="users")
 app.add_typer(access.keys_app, name="keys")
 app.add_typer(text_app, name="text")
+register_invitation_commands(survey_app)
+app.add_typer(survey_app, name="survey")
 
 
 def run(argv: list[str] | None = None) -> None:

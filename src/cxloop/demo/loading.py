@@ -10,8 +10,11 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from cxloop.collect.importer import ImportReport, import_file
+from cxloop.collect.surveys import load_surveys, sync_surveys
 from cxloop.config import Settings
 from cxloop.demo.demo_goals import write_demo_goals
+from cxloop.demo.surveys import load_survey_funnel
+from cxloop.demo.surveys import write_definition as write_demo_survey
 from cxloop.project import init_project, open_project_warehouse
 from cxloop.understand.goals import sync_goals
 from cxloop.understand.text.analyse_feedback import (
@@ -36,6 +39,7 @@ class DemoResult(BaseModel):
     imports: list[ImportReport]
     tables: dict[str, int]
     resolved: ResolveReport | None = None
+    survey_responses: int = 0
     text: TextAnalysisReport | None = None
     text_skipped: str | None = None
     goals: int = 0
@@ -67,6 +71,7 @@ def run_demo(
     project = settings.project
     if not (project / "cxloop.toml").exists():
         init_project(project, warehouse_url=settings.warehouse)
+    write_demo_survey(project)
     out = project / DEMO_DATA_DIR
     if out.exists():
         shutil.rmtree(out)
@@ -93,6 +98,8 @@ def run_demo(
             if on_resolve is not None:
                 on_resolve()
             resolved = resolve(wh, ResolveOptions.from_settings(settings))
+        sync_surveys(wh, load_surveys(project))
+        survey_responses = load_survey_funnel(wh, seed=seed)
         text, skipped = None, None
         if analyse_text:
             try:
@@ -112,6 +119,7 @@ def run_demo(
         imports=reports,
         tables=tables,
         resolved=resolved,
+        survey_responses=survey_responses,
         text=text,
         text_skipped=skipped,
         goals=goals,

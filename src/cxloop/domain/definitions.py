@@ -17,6 +17,19 @@ from cxloop.errors import ConfigError
 M = TypeVar("M", bound=BaseModel)
 
 
+class FieldValueError(ValueError):
+    """A validator's complaint about a field below the one it validates.
+
+    A model validator that checks several fields together raises it with ``loc``, the path
+    from the model to the field at fault (``("questions", 2, "show_if")``), so that the
+    error names that field's line rather than the model's.
+    """
+
+    def __init__(self, message: str, loc: tuple[str | int, ...]) -> None:
+        super().__init__(message)
+        self.loc = loc
+
+
 def _line_index(node: yaml.Node, path: tuple[Any, ...], out: dict[tuple[Any, ...], int]) -> None:
     out[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
@@ -54,8 +67,10 @@ def read_yaml(path: str | Path) -> tuple[Any, dict[tuple[Any, ...], int]]:
     return data, lines
 
 
-def load_definition(path: str | Path, model: type[M]) -> M:
-    """Load and validate one definition file.
+def load_definition(
+    path: str | Path, model: type[M], *, defaults: dict[str, Any] | None = None
+) -> M:
+    """Load and validate one definition file; ``defaults`` fill top-level keys it lacks.
 
     Examples
     --------
@@ -74,6 +89,8 @@ def load_definition(path: str | Path, model: type[M]) -> M:
         data = {}
     if not isinstance(data, dict):
         raise ConfigError(f"{path}:1: expected a mapping of keys to values at the top level")
+    if defaults:
+        data = {**defaults, **data}
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -83,6 +100,11 @@ def load_definition(path: str | Path, model: type[M]) -> M:
 def _describe(path: Path, exc: ValidationError, lines: dict[tuple[Any, ...], int]) -> str:
     first = exc.errors()[0]
     loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    cause = (first.get("ctx") or {}).get("error")
+    message = first["msg"]
+    if isinstance(cause, FieldValueError):
+        loc = (*loc, *cause.loc)
+        message = str(cause)
     line = None
     for n in range(len(loc), -1, -1):
         line = lines.get(loc[:n])
@@ -90,4 +112,4 @@ def _describe(path: Path, exc: ValidationError, lines: dict[tuple[Any, ...], int
             break
     where = ".".join(str(p) for p in loc) or "(top level)"
     more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-    return f"{path}:{line or 1}: {where}: {first['msg']}{more}"
+    return f"{path}:{line or 1}: {where}: {message}{more}"

@@ -451,6 +451,22 @@ MIGRATIONS = (
     ),
 )
 
+MIGRATIONS = (
+    *MIGRATIONS,
+    Migration(
+        5,
+        "survey responses: employee, team, partial or complete, start; invitations to employees",
+        (
+            AddColumn("survey_responses", "employee_id", STR),
+            AddColumn("survey_responses", "team_id", STR),
+            AddColumn("survey_responses", "status", STR),
+            AddColumn("survey_responses", "started_at", TS),
+            AddColumn("survey_responses", "updated_at", TS),
+            AddColumn("survey_invitations", "employee_id", STR),
+        ),
+    ),
+)
+
 MIGRATIONS_TABLE = "schema_migrations"
 
 

@@ -39,7 +39,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("scorecard", N_("Scorecard"), "/scorecard", Role.VIEWER, available=True),
     NavEntry("customers", N_("Customers"), "/customers", Role.AGENT, available=True),
     NavEntry("feedback", N_("Feedback"), "/feedback", Role.VIEWER, available=True),
-    NavEntry("surveys", N_("Surveys"), "/surveys", Role.ANALYST),
+    NavEntry("surveys", N_("Surveys"), "/surveys", Role.ANALYST, available=True),
     NavEntry("cases", N_("Cases"), "/cases", Role.AGENT),
     NavEntry("journeys", N_("Journeys"), "/journeys", Role.ANALYST),
     NavEntry("drivers", N_("Drivers"), "/drivers", Role.ANALYST),

@@ -12,11 +12,14 @@ from cxloop.web.rendering import render_error
 from cxloop.web.routes import (
     auth,
     customers,
+    email_opt_out,
     feedback,
     identity_review,
     overview,
     scorecard,
     settings,
+    survey_forms,
+    surveys,
     teams,
 )
 
@@ -42,6 +45,10 @@ def install(app: FastAPI) -> None:
     app.include_router(feedback.router)
     app.include_router(identity_review.router)
     app.include_router(settings.router)
+    app.include_router(survey_forms.router)
+    app.include_router(surveys.router)
+    app.include_router(email_opt_out.router)
+    app.state.on_start.append(survey_forms.load_surveys_on_start)
     app.state.on_start.append(lambda app: vendor.warm_up())
 
     @app.middleware("http")

@@ -113,6 +113,12 @@ def test_response_rate(warehouse: Warehouse) -> None:
     )  # fmt: skip
     (r,) = kpi_report(warehouse, "response_rate").results
     assert (r.n, r.value) == (4, pytest.approx(0.5))
+    warehouse.append_rows(
+        "survey_responses",
+        [{"response_id": "r-half", "invitation_id": "i1", "status": "partial"}],
+    )
+    (r,) = kpi_report(warehouse, "response_rate").results
+    assert r.value == pytest.approx(0.5)  # a form left half-way is no response
 
 
 def test_order_kpis(warehouse: Warehouse) -> None:

@@ -84,7 +84,11 @@ def _response_rows(table: TableGetter) -> ir.Table:
         ts=inv.ts.min(), channel=inv.channel.arbitrary(), customer_id=inv.customer_id.arbitrary()
     )
     resp = table("survey_responses")
-    answered = resp.filter(resp.invitation_id.notnull()).select("invitation_id").distinct()
+    # a partial response (a form left half-way) is no answer; rows from before the status
+    # column existed have none and are complete
+    complete = resp.status.isnull() | (resp.status == "complete")
+    answered = resp.filter(resp.invitation_id.notnull() & complete).select("invitation_id")
+    answered = answered.distinct()
     answered = answered.mutate(answered=ibis.literal(1))
     joined = sent.left_join(answered, sent.invitation_id == answered.invitation_id)
     return joined.select(
