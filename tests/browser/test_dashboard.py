@@ -254,9 +254,13 @@ def test_the_keyboard_reaches_the_skip_link_and_the_navigation(browser, server: 
     assert focused[0] == "Overview", "Tab does not reach the navigation"
     assert focused[1] != "none" and focused[2] >= 2, "the focus is not visible"
     page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Scorecard"
+    page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent.trim()") == "Customers"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent.trim()") == "Feedback"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Surveys"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent.trim()") == "Settings", (
         "disabled items must not be tab stops"

@@ -42,6 +42,7 @@ def test_demo_builds_and_loads_the_company_and_reruns_add_nothing(tmp_path: Path
         "app",
     }
     assert (Path(doc["ground_truth"]) / "duplicate_clusters.csv").is_file()
+    assert doc["goals"] == tables["kpi_goals"] == 6  # the demo's goals.yaml, stored
 
     again = runner.invoke(
         app, ["--project", str(project), "demo", "--customers", "300", "--no-serve", "--json"]

@@ -29,6 +29,7 @@ def test_the_registry_lists_every_page_in_order() -> None:
     assert len({e.key for e in NAVIGATION}) == len({e.path for e in NAVIGATION}) == len(EXPECTED)
     assert {e.key for e in NAVIGATION if e.available} == {
         "overview",
+        "scorecard",
         "customers",
         "feedback",
         "gap",
@@ -86,13 +87,14 @@ def test_unavailable_pages_are_disabled_items_not_links(
     assert re.search(r'<a class="nav-link" href="/" aria-current="page">Overview</a>', nav)
     assert '<a class="nav-link" href="/settings">Settings</a>' in nav
     assert '<a class="nav-link" href="/customers">Customers</a>' in nav
-    for label in ("Scorecard", "Cases", "Drivers", "Value chain"):
+    assert '<a class="nav-link" href="/scorecard">Scorecard</a>' in nav
+    for label in ("Cases", "Drivers", "Value chain"):
         item = re.search(rf'<span class="nav-link is-disabled"([^>]*)>{label}</span>', nav)
         assert item, f"{label} is not a disabled item"
         assert 'aria-disabled="true"' in item.group(1)
         assert 'title="coming in a later release"' in item.group(1)
         assert 'aria-describedby="nav-later"' in item.group(1)
-    assert 'href="/drivers"' not in nav and 'href="/scorecard"' not in nav
+    assert 'href="/drivers"' not in nav and 'href="/cases"' not in nav
     assert '<p id="nav-later" hidden>coming in a later release</p>' in nav
 
 

@@ -17,6 +17,7 @@ from cxloop.api.routes import (
     customers,
     feedback,
     gap,
+    goals,
     health,
     identities,
     kpis,
@@ -67,11 +68,14 @@ def create_app(settings: Settings, *, warehouse: Warehouse | None = None) -> Fas
     app.include_router(feedback.router)
     app.include_router(kpis.router)
     app.include_router(gap.router)
+    app.include_router(goals.router)
     app.include_router(surveys.router)
     app.state.on_start.append(load_served_surveys)
     app.include_router(segments.router)
     app.state.on_start.append(collector.start_collector)
     app.state.on_stop.append(collector.stop_collector)
+    app.state.on_start.append(goals.sync_project_goals)
+    app.state.goals_error = None
     pages.install(app)
     return app
 

@@ -103,6 +103,8 @@ def demo_command(
     if result.segments:
         members = ", ".join(f"{k} {v:,}" for k, v in result.segments.items())
         console.print(f"  segments: {members}; see [bold]cxloop segment list[/]")
+    if result.goals:
+        console.print(f"  goals: {result.goals} in goals.yaml; see [bold]cxloop goals[/]")
     if serve:
         from cxloop.cli.serve import serve_command
         from cxloop.demo.loading import ensure_demo_admin

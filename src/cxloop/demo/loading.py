@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from cxloop.collect.importer import ImportReport, import_file
 from cxloop.collect.surveys import load_survey, load_surveys, sync_surveys
 from cxloop.config import Settings
+from cxloop.demo.demo_goals import write_demo_goals
 from cxloop.demo.manifest import DemoSurveys
 from cxloop.demo.surveys import load_survey_funnel
 from cxloop.demo.surveys import write_definition as write_demo_survey
@@ -23,6 +24,7 @@ from cxloop.project import init_project, open_project_warehouse
 from cxloop.storage import Warehouse
 from cxloop.storage.schema import arrow_schema
 from cxloop.understand.clv.scoring import ClvScoreReport, score_clv
+from cxloop.understand.goals import sync_goals
 from cxloop.understand.kpi.rollup import refresh_rollup
 from cxloop.understand.segments.definitions import SEGMENTS_DIR
 from cxloop.understand.text.analyse_feedback import (
@@ -56,6 +58,7 @@ class DemoResult(BaseModel):
     segments: dict[str, int] | None = Field(
         default=None, description="Members of each demo segment after its refresh."
     )
+    goals: int = 0
     seconds: float
 
 
@@ -76,7 +79,8 @@ def run_demo(
     analyse the comments (``analyse_text``) into ``feedback_insights``, after resolving score
     every customer's lifetime value (as ``cxloop clv score`` does, once), then write the demo's
     segment definitions into ``<project>/segments`` (keeping files already there) and refresh
-    their membership (``refresh_segments``; needs resolved identities).
+    their membership (``refresh_segments``; needs resolved identities), and store the demo's
+    KPI goals (``goals.yaml``, see :mod:`cxloop.demo.demo_goals`) in ``kpi_goals``.
 
     The project is initialised first when it has no ``cxloop.toml``. Re-running with the same
     seed adds nothing (imports and text analysis are incremental).
@@ -140,6 +144,7 @@ def run_demo(
         segments = None
         if refresh_segments and resolve_identities:
             segments = _refresh_demo_segments(wh, settings)
+        goals = sync_goals(wh, write_demo_goals(project))
         tables = wh.counts()
     return DemoResult(
         project=str(project.resolve()),
@@ -157,6 +162,7 @@ def run_demo(
         clv=clv,
         clv_skipped=clv_skipped,
         segments=segments,
+        goals=goals,
         seconds=round(time.perf_counter() - started, 2),
     )
 

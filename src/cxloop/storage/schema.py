@@ -576,6 +576,15 @@ MIGRATIONS = (
 )
 
 
+MIGRATIONS = (
+    *MIGRATIONS,
+    Migration(
+        9,
+        "who owns a KPI goal, and its title",
+        (AddColumn("kpi_goals", "owner", STR), AddColumn("kpi_goals", "title", STR)),
+    ),
+)
+
 MIGRATIONS_TABLE = "schema_migrations"
 
 

@@ -36,7 +36,7 @@ class NavEntry:
 
 NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("overview", N_("Overview"), "/", Role.VIEWER, available=True),
-    NavEntry("scorecard", N_("Scorecard"), "/scorecard", Role.VIEWER),
+    NavEntry("scorecard", N_("Scorecard"), "/scorecard", Role.VIEWER, available=True),
     NavEntry("customers", N_("Customers"), "/customers", Role.AGENT, available=True),
     NavEntry("feedback", N_("Feedback"), "/feedback", Role.VIEWER, available=True),
     NavEntry("gap", N_("Perception gap"), "/gap", Role.VIEWER, available=True),

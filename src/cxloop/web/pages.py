@@ -17,10 +17,12 @@ from cxloop.web.routes import (
     gap,
     identity_review,
     overview,
+    scorecard,
     segments,
     settings,
     survey_forms,
     surveys,
+    teams,
 )
 
 STATIC = Path(__file__).parent / "static"
@@ -39,6 +41,8 @@ def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(auth.router)
     app.include_router(overview.router)
+    app.include_router(scorecard.router)
+    app.include_router(teams.router)
     app.include_router(customers.router)
     app.include_router(feedback.router)
     app.include_router(identity_review.router)

@@ -11,6 +11,7 @@ from cxloop.access import audit
 from cxloop.access.sessions import end_session, start_session
 from cxloop.access.users import authenticate
 from cxloop.api.deps import SESSION_COOKIE, Public, Viewer, WarehouseDep
+from cxloop.domain.access import Role
 from cxloop.web import csrf
 from cxloop.web.redirects import safe_next
 from cxloop.web.rendering import render
@@ -46,7 +47,10 @@ def login(
     audit.record(
         warehouse, f"user:{user.email}", "login", target_table="users", target_id=user.user_id
     )
-    response = RedirectResponse(safe_next(next), status_code=303)
+    target = safe_next(next)
+    if target == "/" and user.role is Role.VIEWER:
+        target = "/scorecard"  # an executive lands on goal status; the others on the Overview
+    response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
         request.app.state.signer.dumps(session_id),
