@@ -10,6 +10,7 @@ import pytest
 from cxloop.domain.goal import Goal, GoalScope, GoalStatus
 from cxloop.storage import Warehouse
 from cxloop.understand.goals import evaluate_goal, evaluate_goals, stored_goals, sync_goals
+from cxloop.understand.kpi.rollup import refresh_rollup, rollup_is_fresh
 
 
 def fill(wh: Warehouse) -> None:
@@ -54,6 +55,17 @@ def test_a_segment_scope_reads_only_its_members(warehouse: Warehouse) -> None:
     assert [p.n for p in result.trend] == [20, 20, 20]
     assert all(p.value == 1.0 for p in result.trend)
     assert result.status is GoalStatus.HIT
+
+
+def test_a_segment_scope_never_reads_the_whole_companys_rollup(warehouse: Warehouse) -> None:
+    fill(warehouse)
+    refresh_rollup(warehouse)
+    assert rollup_is_fresh(warehouse)
+    vip = goal(scope=GoalScope(dimension="segment", value="vip"), target=0.8)
+    result = evaluate_goal(warehouse, vip, as_of=date(2026, 4, 1), small_n=10)
+    assert [p.n for p in result.trend] == [20, 20, 20]
+    everyone = evaluate_goal(warehouse, goal(target=0.8), as_of=date(2026, 4, 1), small_n=10)
+    assert [p.n for p in everyone.trend] != [20, 20, 20]
 
 
 def test_the_trend_stops_at_the_deadline_and_starts_at_start(warehouse: Warehouse) -> None:

@@ -27,9 +27,16 @@ class SegmentView:
     customers in ``segment_members`` of the segment. Reads only; the KPI library takes it in
     place of a warehouse."""
 
+    # the daily KPI rollup counts every customer's feedback: a segment's KPIs read the rows
+    rows_filtered = True
+
     def __init__(self, wh: Warehouse, segment_id: str) -> None:
         self._wh = wh
         self.segment_id = segment_id
+
+    @property
+    def lock(self) -> Any:
+        return self._wh.lock
 
     @property
     def ibis(self) -> Any:

@@ -136,7 +136,8 @@ def answers_from_rollup(
     """Whether a query of ``definition`` by ``by`` is answered from the daily rollup."""
     if source == "raw":
         return False
-    if not covers(definition, by):
+    # a view that filters the rows (a segment's goals) cannot read the whole table's rollup
+    if not covers(definition, by) or getattr(wh, "rows_filtered", False):
         if source == "rollup":
             raise UsageError(f"the daily rollup does not cover {definition.name!r} by {by!r}")
         return False
