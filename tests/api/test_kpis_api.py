@@ -88,3 +88,16 @@ def test_openapi_documents_the_routes(api) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert "/v1/kpis" in paths and "/v1/kpis/{name}" in paths
     assert "404" in paths["/v1/kpis/{name}"]["get"]["responses"]
+
+
+def test_a_kpi_by_segment_carries_the_note(api) -> None:
+    client, keys = api
+    got = client.get("/v1/kpis/nps", params={"by": "segment"}, headers=auth(keys, "viewer"))
+    assert got.status_code == 200, got.text
+    doc = got.json()
+    # the module's warehouse has no segment members: no cells, but the caveat is stated
+    assert doc["dimension"] == "segment" and doc["results"] == []
+    assert "several segments" in doc["note"]
+    listed = client.get("/v1/kpis", headers=auth(keys, "viewer")).json()
+    assert "segment" in next(k for k in listed if k["name"] == "nps")["dimensions"]
+    assert "segment" not in next(k for k in listed if k["name"] == "enps")["dimensions"]

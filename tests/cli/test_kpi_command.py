@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,20 @@ def test_importing_feedback_refreshes_the_rollup(project: Settings, tmp_path: Pa
             assert rollup_is_fresh(wh) and state is not None
             assert state.mode == ("full" if name == "a.csv" else "incremental")
     assert json.loads(invoke(project, "nps", "--json").stdout)["n"] == 3
+
+
+def test_by_segment_counts_members_and_says_totals_differ(filled: Settings) -> None:
+    with open_project_warehouse(filled) as wh:
+        wh.append_rows("segment_members", [
+            {"member_id": f"m{i}", "segment_id": "vip", "customer_id": f"c{i}",
+             "computed_at": datetime(2026, 3, 1, tzinfo=UTC), "change": "entered"}
+            for i in (0, 1)
+        ])  # fmt: skip
+    result = invoke(filled, "nps", "--by", "segment", "--json")
+    assert result.exit_code == 0, result.output
+    assert [(row["segment"], row["n"], row["value"]) for row in json.loads(result.stdout)] == [
+        ("vip", 2, 100.0)
+    ]
+    assert "do not add up to the company figure" in result.stderr
+    table = invoke(filled, "nps", "--by", "segment")
+    assert "vip" in table.output and "several segments" in table.output

@@ -182,3 +182,22 @@ def test_a_goals_file_with_a_mistake_is_shown_on_the_scorecard(
         sign_in(client, "v@example.com")
         html = client.get("/scorecard").text
     assert 'role="alert"' in html and "goals.yaml:3: goals.0.kpi: " in html
+
+
+def test_the_drill_down_by_segment_says_the_segments_overlap(
+    as_role, web_warehouse: Warehouse
+) -> None:
+    # <b>vip</b> has c0..c9 since its first refresh; team b's customers are in no segment
+    web_warehouse.append_rows("segment_members", [
+        {"member_id": f"m{i}", "segment_id": "<b>vip</b>", "customer_id": f"c{i}",
+         "computed_at": datetime(2026, 6, 1, tzinfo=UTC), "change": "entered"}
+        for i in range(10)
+    ])  # fmt: skip
+    html = as_role("viewer").get("/scorecard?kpi=csat&by=segment").text
+    table = html[html.index('class="data-table numbers drill-table"') :]
+    table = table[: table.index("</table>")]
+    rows = re.findall(r'<th scope="row">([^<]*)</th>(.*?)</tr>', table, re.S)
+    assert [name for name, _ in rows] == ["&lt;b&gt;vip&lt;/b&gt;"]
+    assert '<td data-label="n">10 ' in rows[0][1]  # March: c0..c9 once each
+    assert "do not add up to the company figure" in html
+    assert "do not add up" not in as_role("viewer").get("/scorecard?kpi=csat&by=team").text

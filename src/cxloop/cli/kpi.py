@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
@@ -42,7 +43,9 @@ def kpi_command(
     ],
     by: Annotated[
         str | None,
-        typer.Option("--by", help="Break down by touchpoint, channel, team, language, …"),
+        typer.Option(
+            "--by", help="Break down by touchpoint, channel, team, language, country, segment, …"
+        ),
     ] = None,
     period: Annotated[
         str | None, typer.Option("--period", help="Trend by day, week, month or quarter.")
@@ -83,6 +86,8 @@ def kpi_command(
                                              "ci_low": None, "ci_high": None})  # fmt: skip
         else:
             print_json(rows)
+        if report.note:  # stdout stays the JSON contract; the caveat goes to stderr
+            Console(stderr=True, highlight=False).print(report.note)
         return
     print_report(report)
 
@@ -158,6 +163,8 @@ def print_report(report: KpiReport) -> None:
     console.print(table)
     if not report.results:
         console.print("no observations in this scope")
+    if report.note:
+        console.print(report.note)
     if any(r.suppressed for r in report.results):
         console.print(
             "hidden: employee answers of a group with fewer respondents than "

@@ -61,3 +61,8 @@ class KpiReport(BaseModel):
     previous_since: date | None = None
     small_n_threshold: int
     results: list[KpiResult]
+    note: str | None = Field(
+        default=None,
+        description="How to read the cells: by segment, a row counts once in each segment its "
+        "customer was in at the row's time, so the cells do not add up to the company figure.",
+    )

@@ -20,7 +20,7 @@ from cxloop.understand.kpi import kpi_report
 #: customer-centric KPIs of feedback, in the order the Scorecard offers them
 SCORECARD_KPIS = ("nps", "csat", "csat_mean", "ces")
 #: dimensions the drill-down breaks a KPI down by
-DRILL_DIMENSIONS = ("team", "touchpoint", "channel", "language", "country")
+DRILL_DIMENSIONS = ("team", "touchpoint", "channel", "language", "country", "segment")
 TREND_PERIODS = 12
 
 
@@ -34,6 +34,7 @@ class DrillDown(BaseModel):
     until: date
     previous_since: date | None
     cells: list[KpiResult]
+    note: str | None = None
 
 
 def goal_overview(
@@ -73,5 +74,5 @@ def drill_down(
     cells = sorted(report.results, key=best_first)
     return DrillDown(
         kpi=kpi, dimension=dimension, since=latest, until=until,
-        previous_since=report.previous_since, cells=cells,
+        previous_since=report.previous_since, cells=cells, note=report.note,
     )  # fmt: skip

@@ -12,6 +12,7 @@ from cxloop.domain.goal import Goal, GoalEvaluation, TrendPoint
 from cxloop.domain.kpi import KpiReport
 from cxloop.understand.goals.status import goal_status
 from cxloop.understand.kpi import kpi_report
+from cxloop.understand.kpi.segment_rows import rows_in_segment
 
 if TYPE_CHECKING:
     from cxloop.storage import Warehouse
@@ -23,9 +24,10 @@ _CUSTOMER_TABLES = ("feedback", "orders", "survey_invitations")
 
 
 class SegmentView:
-    """The warehouse as one segment's members see it: the customer tables keep only rows of
-    customers in ``segment_members`` of the segment. Reads only; the KPI library takes it in
-    place of a warehouse."""
+    """The warehouse as one segment's members see it: the customer tables keep only rows whose
+    customer was in the segment at the row's time (the same membership intervals as a KPI
+    broken down by segment: :mod:`cxloop.understand.kpi.segment_rows`). Reads only; the KPI
+    library takes it in place of a warehouse."""
 
     # the daily KPI rollup counts every customer's feedback: a segment's KPIs read the rows
     rows_filtered = True
@@ -46,9 +48,7 @@ class SegmentView:
         table = self._wh.table(name)
         if name not in _CUSTOMER_TABLES:
             return table
-        members = self._wh.table("segment_members")
-        ids = members.filter(members.segment_id == self.segment_id).select("customer_id")
-        return table.filter(table.customer_id.isin(ids.customer_id))
+        return rows_in_segment(table, self._wh.table("segment_members"), self.segment_id)
 
     def to_pandas(self, expr: ir.Expr) -> Any:
         return self._wh.to_pandas(expr)

@@ -11,6 +11,7 @@ import ibis.expr.types as ir
 from cxloop.errors import UsageError
 from cxloop.understand.kpi.definitions import KpiDefinition, TableGetter, with_country
 from cxloop.understand.kpi.duckdb_time import epoch_us, make_timestamp
+from cxloop.understand.kpi.segment_rows import with_segment
 
 Period = Literal["day", "week", "month", "quarter"]
 PERIOD_UNITS: dict[str, str] = {"day": "D", "week": "W", "month": "M", "quarter": "Q"}
@@ -54,6 +55,8 @@ def cell_statistics(
     rows = definition.scored_rows(table)
     if dimension == "country":  # joined only when asked for: a join over every row costs
         rows = with_country(rows, table)
+    elif dimension == "segment":  # a row once per segment its customer was in at its time
+        rows = with_segment(rows, table("segment_members"))
     ts = utc_timestamp(rows.ts, duckdb=duckdb)
     if start is not None:
         rows = rows.filter(ts >= _ts(start))

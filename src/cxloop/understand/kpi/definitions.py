@@ -20,8 +20,9 @@ from cxloop.errors import UsageError
 Shape = Literal["nps", "proportion", "mean"]
 TableGetter = Callable[[str], ir.Table]
 
-#: dimension name → column of the scored rows (``country`` comes from the customer's record)
-DIMENSIONS = ("touchpoint", "channel", "team", "language", "country", "source")
+#: dimension name → column of the scored rows (``country`` comes from the customer's record,
+#: ``segment`` from the segments the customer was in at the row's time: see segment_rows.py)
+DIMENSIONS = ("touchpoint", "channel", "team", "language", "country", "source", "segment")
 _COLUMN = {"team": "team_id"}
 
 
@@ -140,27 +141,28 @@ KPIS: dict[str, KpiDefinition] = {
         KpiDefinition(
             "response_rate", "Survey response rate", "proportion", "survey_invitations",
             "invitations with at least one response / invitations sent (dated when first sent)",
-            ("channel", "country"), _response_rows, unit="share",
+            ("channel", "country", "segment"), _response_rows, unit="share",
         ),
         KpiDefinition(
             "revenue_per_customer", "Revenue per customer", "mean", "orders",
             "mean over customers with an order in the period of their summed order amount",
-            ("channel", "country"), _order_rows, customer_rollup="sum",
+            ("channel", "country", "segment"), _order_rows, customer_rollup="sum",
         ),
         KpiDefinition(
             "repeat_purchase_rate", "Repeat-purchase rate", "proportion", "orders",
             "share of customers with an order in the period who placed two or more",
-            ("channel", "country"), _order_rows, customer_rollup="repeat", unit="share",
+            ("channel", "country", "segment"), _order_rows, customer_rollup="repeat", unit="share",
         ),
         KpiDefinition(
             "retention_rate", "Customer retention rate", "proportion", "orders",
             "share of customers with an order in the previous period who order again in this one",
-            ("channel", "country"), _order_rows, customer_rollup="retained", unit="share",
+            ("channel", "country", "segment"), _order_rows, customer_rollup="retained",
+            unit="share",
         ),
         KpiDefinition(
             "churn_rate", "Customer churn rate", "proportion", "orders",
             "share of customers with an order in the previous period with none in this one",
-            ("channel", "country"), _order_rows, customer_rollup="churned", unit="share",
+            ("channel", "country", "segment"), _order_rows, customer_rollup="churned", unit="share",
         ),
     )
 }  # fmt: skip

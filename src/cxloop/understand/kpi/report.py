@@ -16,6 +16,7 @@ from cxloop.understand.kpi.aggregation import PERIOD_UNITS, Period, cell_statist
 from cxloop.understand.kpi.definitions import KPIS, KpiDefinition, check_dimension, kpi_definition
 from cxloop.understand.kpi.rollup import rollup_is_fresh
 from cxloop.understand.kpi.rollup_cells import ROLLUP_NAME, covers, rollup_cell_statistics
+from cxloop.understand.kpi.segment_rows import SEGMENT_NOTE
 
 if TYPE_CHECKING:
     from cxloop.storage import Warehouse
@@ -127,6 +128,7 @@ def report_from(
     return KpiReport(
         kpi=name, dimension=by, period=period, since=since, until=until,
         previous_since=previous_since, small_n_threshold=small_n, results=results,
+        note=SEGMENT_NOTE if by == "segment" else None,
     )  # fmt: skip
 
 

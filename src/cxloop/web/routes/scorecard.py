@@ -31,7 +31,7 @@ from cxloop.web.rendering import CHART_SCRIPTS, render, ui_language
 router = APIRouter(include_in_schema=False)
 
 ScorecardKpi = Literal["nps", "csat", "csat_mean", "ces"]
-Dimension = Literal["team", "touchpoint", "channel", "language", "country"]
+Dimension = Literal["team", "touchpoint", "channel", "language", "country", "segment"]
 TrendPeriod = Literal["month", "quarter"]
 _DATE_FORMATS = {
     "month": {"en": "%b %Y", "es": "%b %Y", "zh": "%Y年%-m月"},
