@@ -125,3 +125,35 @@ def test_an_smtp_outage_is_recorded_and_exits_non_zero_without_the_password(
     assert len(inbox.messages) == 2
     funnel = json.loads(invoke(shop, "funnel", "--json").stdout)
     assert [(f["survey_id"], f["sent"], f["failed"]) for f in funnel] == [("post-delivery", 2, 0)]
+
+
+PULSE_YAML = """\
+id: team-pulse
+audience: employees
+title: {en: "Team pulse"}
+questions:
+  - id: enps
+    type: enps
+    text: {en: "Would you recommend us as a place to work?"}
+"""
+
+
+def test_an_employee_survey_goes_to_a_team(shop: Settings) -> None:
+    (shop.project / "surveys" / "team-pulse.yaml").write_text(PULSE_YAML, "utf-8")
+    with open_project_warehouse(shop) as wh:
+        wh.append_rows("employees", [
+            {"employee_id": "E1", "team_id": "billing", "name": "Ana", "email": "ana@acme.example"},
+            {"employee_id": "E2", "team_id": "support", "name": "Bo", "email": "bo@acme.example"},
+        ])  # fmt: skip
+    refused = invoke(shop, "send", "team-pulse", "--segment", "vip", "--dry-run")
+    assert refused.exit_code == 2 and "is for employees" in refused.stderr
+    with smtp_server() as (inbox, port):
+        _configure(shop, port)
+        result = invoke(shop, "send", "team-pulse", "--team", "billing", "--json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["counts"] == {"sent": 1} and doc["outcomes"][0]["employee_id"] == "E1"
+    assert [m["To"] for m in inbox.messages] == ["ana@acme.example"]
+    everyone = invoke(shop, "send", "team-pulse", "--all-employees", "--dry-run", "--json")
+    # another trigger is another invitation: E1 was surveyed just now, so it is throttled
+    assert json.loads(everyone.stdout)["counts"] == {"throttled": 1, "pending": 1}

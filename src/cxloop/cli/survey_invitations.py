@@ -79,6 +79,22 @@ def send_command(
             f"(default: the last {DEFAULT_EVENT_WINDOW_DAYS} days).",
         ),
     ] = None,
+    team: Annotated[
+        str | None,
+        typer.Option("--team", help="Employee survey: invite the employees of this team."),
+    ] = None,
+    employees: Annotated[
+        Path | None,
+        typer.Option(
+            "--employees",
+            dir_okay=False,
+            help="Employee survey: invite the employees in this file (a CSV with an "
+            "employee_id column, or one id per line).",
+        ),
+    ] = None,
+    all_employees: Annotated[
+        bool, typer.Option("--all-employees", help="Employee survey: invite every employee.")
+    ] = False,
     wave: Annotated[
         str | None,
         typer.Option("--wave", help="A label for a new round: invites the same people again."),
@@ -88,23 +104,36 @@ def send_command(
     ] = False,
     json_output: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """Invite customers to a survey by e-mail (throttled, with consent, never twice)."""
+    """Invite customers (or, to an employee survey, employees) by e-mail: throttled, with
+    consent, never twice."""
     from cxloop.act.email_sender import SmtpConfig, SmtpTransport
     from cxloop.act.invitations import (
         InvitationOptions,
+        all_employees_audience,
         customers_audience,
+        employees_audience,
         event_audience,
         segment_audience,
         send_invitations,
+        team_audience,
     )
     from cxloop.cli.main import settings_from
 
-    given = (segment, customers, after_event)
+    given = (segment, customers, after_event, team, employees, all_employees or None)
     if sum(value is not None for value in given) != 1:
-        raise UsageError("give exactly one of --segment, --customers or --after-event")
+        raise UsageError(
+            "give exactly one of --segment, --customers or --after-event (customer surveys), "
+            "or --team, --employees or --all-employees (employee surveys)"
+        )
     if since is not None and after_event is None:
         raise UsageError("--since goes with --after-event")
-    if segment is not None:
+    if team is not None:
+        audience = team_audience(team, wave=wave)
+    elif employees is not None:
+        audience = employees_audience(employees, wave=wave)
+    elif all_employees:
+        audience = all_employees_audience(wave=wave)
+    elif segment is not None:
         audience = segment_audience(segment, wave=wave)
     elif customers is not None:
         audience = customers_audience(customers, wave=wave)
@@ -158,7 +187,8 @@ def print_send_report(report: SendReport) -> None:
         console.print(table)
     failures = [o for o in report.outcomes if o.status == "failed"]
     for outcome in failures[:SHOWN_FAILURES]:
-        console.print(f"failed: {escape(outcome.customer_id)}: {escape(outcome.reason or '')}")
+        who = outcome.customer_id or outcome.employee_id or ""
+        console.print(f"failed: {escape(who)}: {escape(outcome.reason or '')}")
     if len(failures) > SHOWN_FAILURES:
         console.print(f"… and {len(failures) - SHOWN_FAILURES} more failures (--json lists all)")
     if report.dry_run:

@@ -1,11 +1,12 @@
 """Who a survey is sent to: a segment's members, a file of customer ids, or the customers
-who had an event.
+who had an event; for an employee survey, a team, a file of employee ids, or every employee.
 
 Each audience member comes with a *trigger*: what the invitation is for. The invitation id is
 a hash of (survey, customer, trigger), so the same person is invited once per trigger however
 often a send is run. Triggers: ``segment:<id>``, ``customers`` (a file of ids; the file name
-is not part of it, so a renamed copy invites nobody twice) and ``event:<event_id>``, each
-followed by ``@<wave>`` when a wave is named (a new wave invites the same people again).
+is not part of it, so a renamed copy invites nobody twice) and ``event:<event_id>``; for
+employees ``team:<id>``, ``employees`` (a file) and ``all-employees``; each followed by
+``@<wave>`` when a wave is named (a new wave invites the same people again).
 """
 
 from __future__ import annotations
@@ -24,7 +25,10 @@ import pyarrow as pa
 
 from cxloop.errors import DataError, UsageError
 
-AudienceKind = Literal["segment", "customers", "event"]
+AudienceKind = Literal["segment", "customers", "event", "team", "employees", "all-employees"]
+Respondent = Literal["customer", "employee"]
+#: the audiences of employee surveys
+EMPLOYEE_KINDS = ("team", "employees", "all-employees")
 #: a customer id: printable, no spaces, at most this long
 MAX_ID_LENGTH = 200
 _BAD_ID = re.compile(r"[\s\x00-\x1f\x7f]")
@@ -42,13 +46,24 @@ class Audience:
     event_name: str | None = None
     since: datetime | None = None
     wave: str | None = None
+    team_id: str | None = None
+
+    @property
+    def respondent(self) -> Respondent:
+        """Who the audience's members are: customers or employees."""
+        return "employee" if self.kind in EMPLOYEE_KINDS else "customer"
 
     def describe(self) -> str:
-        """One line for people: ``segment vip``, ``customers.csv``, ``event delivered since …``."""
+        """One line for people: ``segment vip``, ``customers.csv``, ``event delivered since …``,
+        ``team support``, ``all employees``."""
         if self.kind == "segment":
             text = f"segment {self.segment_id}"
-        elif self.kind == "customers":
+        elif self.kind in ("customers", "employees"):
             text = str(self.path)
+        elif self.kind == "team":
+            text = f"team {self.team_id}"
+        elif self.kind == "all-employees":
+            text = "all employees"
         else:
             text = f"event {self.event_name}"
             if self.since is not None:
@@ -82,6 +97,23 @@ def event_audience(name: str, since: datetime, *, wave: str | None = None) -> Au
     return Audience("event", event_name=name, since=since, wave=_check_wave(wave))
 
 
+def team_audience(team_id: str, *, wave: str | None = None) -> Audience:
+    """The employees of a team (``employees.team_id``), for an employee survey."""
+    if not team_id.strip():
+        raise UsageError("--team: give a team id")
+    return Audience("team", team_id=team_id, wave=_check_wave(wave))
+
+
+def employees_audience(path: str | Path, *, wave: str | None = None) -> Audience:
+    """The employees listed in a file (see :func:`read_employee_ids`), for an employee survey."""
+    return Audience("employees", path=Path(path), wave=_check_wave(wave))
+
+
+def all_employees_audience(*, wave: str | None = None) -> Audience:
+    """Every employee in ``employees``, for an employee survey."""
+    return Audience("all-employees", wave=_check_wave(wave))
+
+
 def with_wave(trigger: str, wave: str | None) -> str:
     return f"{trigger}@{wave}" if wave else trigger
 
@@ -93,18 +125,30 @@ def read_customer_ids(path: Path) -> list[tuple[int, str]]:
     per line (blank lines and lines starting with ``#`` are skipped). A malformed id raises
     :class:`DataError` naming the file and line.
     """
+    return read_ids(path, "customer_id")
+
+
+def read_employee_ids(path: Path) -> list[tuple[int, str]]:
+    """(line, employee id) of each id in a file: as :func:`read_customer_ids`, with a CSV
+    column ``employee_id``."""
+    return read_ids(path, "employee_id")
+
+
+def read_ids(path: Path, column_name: str) -> list[tuple[int, str]]:
+    """(line, id) of each id in a file with a ``column_name`` CSV column or one id a line."""
+    noun = column_name.removesuffix("_id")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(f"{path}: cannot read the customer ids: {exc}") from None
+        raise DataError(f"{path}: cannot read the {noun} ids: {exc}") from None
     lines = text.splitlines()
     first = next((line for line in lines if line.strip()), "")
     header = [cell.strip().lower() for cell in next(csv.reader([first]), [])]
     found: list[tuple[int, str]] = []
-    if "customer_id" in header:
-        column = header.index("customer_id")
+    if column_name in header:
+        column = header.index(column_name)
         reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
         next(reader)
         for row in reader:
@@ -112,12 +156,12 @@ def read_customer_ids(path: Path) -> list[tuple[int, str]]:
             if not any(cell.strip() for cell in row):
                 continue
             value = row[column].strip() if column < len(row) else ""
-            found.append((line, _checked_id(path, line, value)))
+            found.append((line, _checked_id(path, line, value, column_name)))
     else:
         for line, raw in enumerate(lines, start=1):
             value = raw.strip()
             if value and not value.startswith("#"):
-                found.append((line, _checked_id(path, line, value)))
+                found.append((line, _checked_id(path, line, value, column_name)))
     seen: set[str] = set()
     unique = []
     for line, value in found:
@@ -125,18 +169,18 @@ def read_customer_ids(path: Path) -> list[tuple[int, str]]:
             seen.add(value)
             unique.append((line, value))
     if not unique:
-        raise DataError(f"{path}: no customer ids in the file")
+        raise DataError(f"{path}: no {noun} ids in the file")
     return unique
 
 
-def _checked_id(path: Path, line: int, value: str) -> str:
+def _checked_id(path: Path, line: int, value: str, column_name: str = "customer_id") -> str:
     if not value:
-        raise DataError(f"{path}:{line}: customer_id is empty")
+        raise DataError(f"{path}:{line}: {column_name} is empty")
     if len(value) > MAX_ID_LENGTH or _BAD_ID.search(value):
         shown = value if len(value) <= 40 else value[:40] + "…"
         raise DataError(
-            f"{path}:{line}: {shown!r} is not a customer id (no spaces or control "
-            f"characters, at most {MAX_ID_LENGTH} characters)"
+            f"{path}:{line}: {shown!r} is not a {column_name.removesuffix('_id')} id (no spaces "
+            f"or control characters, at most {MAX_ID_LENGTH} characters)"
         )
     return value
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from cxloop.act.invitations.audience import (
     Audience,
+    Respondent,
     ids_table,
     known_customers_expr,
     latest_events_expr,
@@ -31,6 +32,11 @@ from cxloop.act.invitations.eligibility import (
     invitation_state_expr,
     last_surveyed_expr,
 )
+from cxloop.act.invitations.employees import (
+    employee_audience_ids,
+    employee_contacts_expr,
+    employee_last_surveyed_expr,
+)
 from cxloop.act.invitations.records import invitation_id
 from cxloop.errors import DataError, NotFoundError
 from cxloop.storage import Warehouse
@@ -44,11 +50,13 @@ SHOWN_UNKNOWN = 5
 
 @dataclass(frozen=True)
 class Candidate:
-    """A person in the audience and what they would be invited for."""
+    """A person in the audience and what they would be invited for. ``customer_id`` is the
+    person's id: an employee id when ``respondent`` is ``"employee"``."""
 
     customer_id: str
     trigger: str
     invitation_id: str
+    respondent: Respondent = "customer"
 
 
 @dataclass
@@ -69,6 +77,11 @@ def audience_candidates(
     warehouse: Warehouse, survey_id: str, audience: Audience
 ) -> list[Candidate]:
     """The audience's members with their triggers, in a stable order."""
+    if audience.respondent == "employee":
+        return [
+            Candidate(e, t, invitation_id(survey_id, e, t), "employee")
+            for e, t in employee_audience_ids(warehouse, audience)
+        ]
     if audience.kind == "segment":
         assert audience.segment_id is not None
         segments = warehouse.table("segments")
@@ -122,9 +135,12 @@ def plan_invitations(
     throttle_days: int,
     consent: ConsentMode,
 ) -> list[PlannedInvitation]:
-    """Decide what to do for each candidate (see the module docstring)."""
+    """Decide what to do for each candidate (see the module docstring). Candidates are all
+    customers or all employees; an employee has no ``consents`` (customers' consent) to check.
+    """
     if not candidates:
         return []
+    employees = candidates[0].respondent == "employee"
     wanted_invitations = ids_table("invitation_id", [c.invitation_id for c in candidates])
     wanted_customers = ids_table("customer_id", sorted({c.customer_id for c in candidates}))
     invitations = warehouse.table("survey_invitations")
@@ -132,18 +148,20 @@ def plan_invitations(
         warehouse.to_pandas(invitation_state_expr(invitations, wanted_invitations)),
         "invitation_id",
     )
-    contacts = _by(
-        warehouse.to_pandas(contacts_expr(warehouse.table("customers"), wanted_customers)),
-        "customer_id",
-    )
-    consents = _by(
-        warehouse.to_pandas(email_consent_expr(warehouse.table("consents"), wanted_customers)),
-        "customer_id",
-    )
+    people = warehouse.table("employees" if employees else "customers")
+    contact_expr = employee_contacts_expr if employees else contacts_expr
+    contacts = _by(warehouse.to_pandas(contact_expr(people, wanted_customers)), "customer_id")
+    consents: dict[str, dict[str, Any]] = {}
+    if not employees:
+        consents = _by(
+            warehouse.to_pandas(email_consent_expr(warehouse.table("consents"), wanted_customers)),
+            "customer_id",
+        )
     surveyed: dict[str, dict[str, Any]] = {}
     if throttle_days > 0:
         since = now - timedelta(days=throttle_days)
-        expr = last_surveyed_expr(
+        surveyed_expr = employee_last_surveyed_expr if employees else last_surveyed_expr
+        expr = surveyed_expr(
             invitations, warehouse.table("survey_responses"), wanted_customers, since
         )
         surveyed = _by(warehouse.to_pandas(expr), "customer_id")
@@ -169,13 +187,13 @@ def plan_invitations(
         if given is not None and not bool(given["granted"]):
             plan.decision, plan.reason = "no_consent", "refused"
             plan.details = {"consent_ts": _iso(given["ts"]), "purpose": given["purpose"]}
-        elif given is None and consent == "opt-in":
+        elif given is None and consent == "opt-in" and not employees:
             plan.decision, plan.reason = "no_consent", "no consent on record (opt-in)"
         elif last is not None or candidate.customer_id in invited_now:
             plan.decision, plan.reason = "throttled", f"surveyed in the last {throttle_days} days"
             plan.details = {"last_surveyed": _iso(last)} if last is not None else {}
         elif not contact:
-            plan.decision, plan.reason = "failed", "no customer record"
+            plan.decision, plan.reason = "failed", f"no {candidate.respondent} record"
         elif plan.email is None:
             plan.decision, plan.reason = "failed", "no e-mail address"
         elif not valid_address(plan.email):

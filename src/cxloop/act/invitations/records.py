@@ -22,6 +22,7 @@ EVENT_COLUMNS = [
     "invitation_id",
     "survey_id",
     "customer_id",
+    "employee_id",
     "channel",
     "status",
     "ts",
@@ -47,12 +48,13 @@ class InvitationEvent:
 
     invitation_id: str
     survey_id: str
-    customer_id: str
+    customer_id: str | None
     status: str
     ts: datetime
     details: dict[str, object] = field(default_factory=dict)
     attempt: int = 1
     channel: str = "email"
+    employee_id: str | None = None
 
     @property
     def event_id(self) -> str:
@@ -66,6 +68,7 @@ class InvitationEvent:
             "invitation_id": self.invitation_id,
             "survey_id": self.survey_id,
             "customer_id": self.customer_id,
+            "employee_id": self.employee_id,
             "channel": self.channel,
             "status": self.status,
             "ts": self.ts,

@@ -67,12 +67,13 @@ class InvitationOptions:
 class InvitationOutcome(BaseModel):
     """What a send did (or, in a dry run, would do) for one person."""
 
-    customer_id: str
+    customer_id: str | None
     invitation_id: str
     trigger: str
     status: Literal["sent", "failed", "throttled", "no_consent", "already_invited", "pending"]
     language: str | None = None
     reason: str | None = None
+    employee_id: str | None = None
 
 
 class SendReport(BaseModel):
@@ -111,9 +112,11 @@ def send_invitations(
     warehouse
         Where the customers, consents and invitations are, and where events are written.
     survey
-        A customer survey definition.
+        A survey definition: a customer survey for a customer audience, an employee survey
+        for an employee audience (a team, a file of employee ids, or all employees).
     audience
-        Whom to invite (:func:`~cxloop.act.invitations.audience.segment_audience` and others).
+        Whom to invite (:func:`~cxloop.act.invitations.audience.segment_audience`,
+        :func:`~cxloop.act.invitations.audience.team_audience` and others).
     options
         Secret, links, sender, throttle and consent mode.
     transport
@@ -126,9 +129,15 @@ def send_invitations(
     progress
         Called with (messages handled, messages to send) after each message.
     """
-    if survey.audience != "customers":
+    if survey.audience == "employees" and audience.respondent != "employee":
         raise UsageError(
-            f"survey {survey.id!r} is for {survey.audience}; cxloop survey send invites customers"
+            f"survey {survey.id!r} is for employees; invite them with --team, --employees or "
+            "--all-employees"
+        )
+    if survey.audience != "employees" and audience.respondent == "employee":
+        raise UsageError(
+            f"survey {survey.id!r} is for {survey.audience}; --team, --employees and "
+            "--all-employees invite employees to employee surveys"
         )
     if not dry_run:
         _check_ready(options, transport)
@@ -192,8 +201,10 @@ def _is_skip(plan: PlannedInvitation) -> bool:
 
 def _outcome(plan: PlannedInvitation) -> InvitationOutcome:
     status = "pending" if plan.decision == "send" else plan.decision
+    employee = plan.candidate.respondent == "employee"
     return InvitationOutcome(
-        customer_id=plan.candidate.customer_id,
+        customer_id=None if employee else plan.candidate.customer_id,
+        employee_id=plan.candidate.customer_id if employee else None,
         invitation_id=plan.candidate.invitation_id,
         trigger=plan.candidate.trigger,
         status=status,
@@ -216,10 +227,12 @@ def _event(
         details["reason"] = plan.reason
     details.update(plan.details or {})
     details.update(extra or {})
+    employee = plan.candidate.respondent == "employee"
     return InvitationEvent(
         invitation_id=plan.candidate.invitation_id,
         survey_id=survey_id,
-        customer_id=plan.candidate.customer_id,
+        customer_id=None if employee else plan.candidate.customer_id,
+        employee_id=plan.candidate.customer_id if employee else None,
         status=status,
         ts=ts,
         details=details,
@@ -252,19 +265,20 @@ def _send_all(
             InvitationClaims(
                 invitation_id=candidate.invitation_id,
                 survey_id=survey.id,
-                respondent="customer",
+                respondent=candidate.respondent,
                 respondent_id=candidate.customer_id,
                 language=language,
             ),
         )
         message_id = f"<{candidate.invitation_id}@{domain}>"
-        opt_out = sign_opt_out(
-            options.secret, OptOutClaims(customer_id=candidate.customer_id, language=language)
-        )
-        content = dataclasses.replace(
-            invitation_content(survey, language, plan.greeting_name, options),
-            opt_out_url=opt_out_url(options.public_base_url, opt_out),
-        )
+        content = invitation_content(survey, language, plan.greeting_name, options)
+        if candidate.respondent == "customer":  # the opt-out link records a customer's consent
+            opt_out = sign_opt_out(
+                options.secret, OptOutClaims(customer_id=candidate.customer_id, language=language)
+            )
+            content = dataclasses.replace(
+                content, opt_out_url=opt_out_url(options.public_base_url, opt_out)
+            )
         message = build_invitation_email(
             content,
             to=plan.email or "",
