@@ -157,3 +157,28 @@ def test_an_employee_survey_goes_to_a_team(shop: Settings) -> None:
     everyone = invoke(shop, "send", "team-pulse", "--all-employees", "--dry-run", "--json")
     # another trigger is another invitation: E1 was surveyed just now, so it is throttled
     assert json.loads(everyone.stdout)["counts"] == {"throttled": 1, "pending": 1}
+
+
+def test_while_the_server_holds_the_warehouse_the_error_names_the_api_route(
+    shop: Settings,
+) -> None:
+    import subprocess
+    import sys
+
+    from cxloop.storage.backends.duckdb import path_from_url
+
+    path = path_from_url(shop.warehouse_url)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb,sys,time; c=duckdb.connect(sys.argv[1]); "
+         "print('ok', flush=True); time.sleep(30)", path],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
+        result = invoke(shop, "send", "post-delivery", "--segment", "vip", "--dry-run")
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "POST /v1/surveys/post-delivery/send" in lines[0]

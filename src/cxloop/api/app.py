@@ -22,6 +22,7 @@ from cxloop.api.routes import (
     identities,
     kpis,
     segments,
+    survey_sends,
     surveys,
 )
 from cxloop.config import Settings
@@ -70,6 +71,7 @@ def create_app(settings: Settings, *, warehouse: Warehouse | None = None) -> Fas
     app.include_router(gap.router)
     app.include_router(goals.router)
     app.include_router(surveys.router)
+    app.include_router(survey_sends.router)
     app.state.on_start.append(load_served_surveys)
     app.include_router(segments.router)
     app.state.on_start.append(collector.start_collector)

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from cxloop.cli.errors import report_errors
 from cxloop.cli.output import console, print_json
-from cxloop.errors import CxloopError, NotFoundError, UsageError
+from cxloop.errors import CxloopError, NotFoundError, UsageError, WarehouseBusyError
 from cxloop.project import open_project_warehouse
 
 if TYPE_CHECKING:
@@ -153,7 +153,15 @@ def send_command(
         console=console,
         disable=not show,
     )
-    with open_project_warehouse(settings) as wh, progress:
+    try:
+        opened = open_project_warehouse(settings)
+    except WarehouseBusyError:
+        raise WarehouseBusyError(
+            f"the warehouse is in use by another process (is `cxloop serve` running?): send "
+            f"through the server with POST /v1/surveys/{survey_id}/send (an analyst's API key; "
+            "the same options as JSON), or stop it and run this again"
+        ) from None
+    with opened as wh, progress:
         task = progress.add_task("send", total=None)
         report = send_invitations(
             wh, survey, audience, options, transport=transport, dry_run=dry_run,

@@ -47,6 +47,8 @@ class Audience:
     since: datetime | None = None
     wave: str | None = None
     team_id: str | None = None
+    #: ids given as a list (the HTTP API) instead of a file (``path``)
+    ids: tuple[str, ...] | None = None
 
     @property
     def respondent(self) -> Respondent:
@@ -59,7 +61,7 @@ class Audience:
         if self.kind == "segment":
             text = f"segment {self.segment_id}"
         elif self.kind in ("customers", "employees"):
-            text = str(self.path)
+            text = str(self.path) if self.ids is None else f"{len(self.ids)} listed {self.kind}"
         elif self.kind == "team":
             text = f"team {self.team_id}"
         elif self.kind == "all-employees":
@@ -95,6 +97,33 @@ def event_audience(name: str, since: datetime, *, wave: str | None = None) -> Au
     if not name.strip():
         raise UsageError("--after-event: give an event name")
     return Audience("event", event_name=name, since=since, wave=_check_wave(wave))
+
+
+def customer_ids_audience(ids: list[str], *, wave: str | None = None) -> Audience:
+    """The customers with these ids (checked as a file's would be; see :func:`listed_ids`)."""
+    return Audience("customers", ids=tuple(ids), wave=_check_wave(wave))
+
+
+def employee_ids_audience(ids: list[str], *, wave: str | None = None) -> Audience:
+    """The employees with these ids, for an employee survey."""
+    return Audience("employees", ids=tuple(ids), wave=_check_wave(wave))
+
+
+def listed_ids(audience: Audience, column_name: str) -> tuple[str, list[tuple[int, str]]]:
+    """Where a listed audience's ids come from (the file, or ``customer_ids``/``employee_ids``
+    for a list) and its (line or 1-based position, id) pairs, repeats dropped."""
+    if audience.ids is None:
+        assert audience.path is not None
+        return str(audience.path), read_ids(audience.path, column_name)
+    source = f"{column_name}s"
+    found = [
+        (k, _checked_id(source, k, value.strip(), column_name))
+        for k, value in enumerate(audience.ids, start=1)
+    ]
+    unique = list({value: (k, value) for k, value in reversed(found)}.values())[::-1]
+    if not unique:
+        raise DataError(f"{source}: no {column_name.removesuffix('_id')} ids given")
+    return source, unique
 
 
 def team_audience(team_id: str, *, wave: str | None = None) -> Audience:
@@ -173,7 +202,7 @@ def read_ids(path: Path, column_name: str) -> list[tuple[int, str]]:
     return unique
 
 
-def _checked_id(path: Path, line: int, value: str, column_name: str = "customer_id") -> str:
+def _checked_id(path: Path | str, line: int, value: str, column_name: str = "customer_id") -> str:
     if not value:
         raise DataError(f"{path}:{line}: {column_name} is empty")
     if len(value) > MAX_ID_LENGTH or _BAD_ID.search(value):

@@ -13,7 +13,7 @@ from datetime import datetime
 
 import ibis.expr.types as ir
 
-from cxloop.act.invitations.audience import Audience, ids_table, read_employee_ids, with_wave
+from cxloop.act.invitations.audience import Audience, ids_table, listed_ids, with_wave
 from cxloop.act.invitations.eligibility import SENT
 from cxloop.errors import DataError, NotFoundError
 from cxloop.storage import Warehouse
@@ -35,8 +35,8 @@ def employee_audience_ids(warehouse: Warehouse, audience: Audience) -> list[tupl
     if audience.kind == "all-employees":
         ids = sorted(set(warehouse.to_pandas(employees.select("employee_id")).employee_id.dropna()))
         return [(e, with_wave("all-employees", audience.wave)) for e in ids]
-    assert audience.kind == "employees" and audience.path is not None
-    listed = read_employee_ids(audience.path)
+    assert audience.kind == "employees"
+    source, listed = listed_ids(audience, "employee_id")
     wanted = ids_table("employee_id", [value for _, value in listed])
     known = set(
         warehouse.to_pandas(
@@ -47,7 +47,7 @@ def employee_audience_ids(warehouse: Warehouse, audience: Audience) -> list[tupl
     if unknown:
         shown = ", ".join(f"line {line}: {value!r}" for line, value in unknown[:SHOWN_UNKNOWN])
         more = f" and {len(unknown) - SHOWN_UNKNOWN} more" if len(unknown) > SHOWN_UNKNOWN else ""
-        raise DataError(f"{audience.path}: unknown employee ids ({shown}{more})")
+        raise DataError(f"{source}: unknown employee ids ({shown}{more})")
     trigger = with_wave("employees", audience.wave)
     return [(value, trigger) for _, value in listed]
 

@@ -21,7 +21,7 @@ from cxloop.act.invitations.audience import (
     ids_table,
     known_customers_expr,
     latest_events_expr,
-    read_customer_ids,
+    listed_ids,
     segment_members_expr,
     with_wave,
 )
@@ -97,8 +97,7 @@ def audience_candidates(
         ids = sorted(members.customer_id)
         pairs = [(customer_id, trigger) for customer_id in ids]
     elif audience.kind == "customers":
-        assert audience.path is not None
-        listed = read_customer_ids(audience.path)
+        source, listed = listed_ids(audience, "customer_id")
         wanted = ids_table("customer_id", [value for _, value in listed])
         known_ids = set(
             warehouse.to_pandas(
@@ -111,7 +110,7 @@ def audience_candidates(
             more = (
                 f" and {len(unknown) - SHOWN_UNKNOWN} more" if len(unknown) > SHOWN_UNKNOWN else ""
             )
-            raise DataError(f"{audience.path}: unknown customer ids ({shown}{more})")
+            raise DataError(f"{source}: unknown customer ids ({shown}{more})")
         trigger = with_wave("customers", audience.wave)
         pairs = [(value, trigger) for _, value in listed]
     else:
