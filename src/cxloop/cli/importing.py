@@ -41,7 +41,8 @@ def import_command(
     ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """Import a file of customers, events, orders, feedback, teams, employees or pulses."""
+    """Import a file of customers, events, orders, feedback, teams, employees, pulses or
+    consents."""
     from cxloop.cli.main import settings_from
 
     settings = settings_from(ctx)

@@ -214,6 +214,25 @@ EMPLOYEE_PULSES = ImportKind(
     ),
 )
 
+CONSENTS = ImportKind(
+    name="consents",
+    table="consents",
+    key_column="consent_event_id",
+    source_key="consent_event_id",
+    fields=(
+        FieldSpec(
+            "consent_event_id", S, True,
+            description="The source's id of this consent event (--id-column names another).",
+        ),
+        FieldSpec("customer_id", S, True, description="The cxloop customer id."),
+        FieldSpec("channel", S, True, description="email, sms, phone, post, push…"),
+        FieldSpec("purpose", S, True, description="surveys, marketing, service… or all."),
+        FieldSpec("granted", B, True, description="Yes for a grant, no for a refusal."),
+        FieldSpec("ts", T, True, description="When the person gave or refused consent."),
+    ),
+)  # fmt: skip
+
 IMPORT_KINDS: dict[str, ImportKind] = {
-    k.name: k for k in (CUSTOMERS, EVENTS, ORDERS, FEEDBACK, TEAMS, EMPLOYEES, EMPLOYEE_PULSES)
+    k.name: k
+    for k in (CUSTOMERS, EVENTS, ORDERS, FEEDBACK, TEAMS, EMPLOYEES, EMPLOYEE_PULSES, CONSENTS)
 }

@@ -585,6 +585,15 @@ MIGRATIONS = (
     ),
 )
 
+MIGRATIONS = (
+    *MIGRATIONS,
+    Migration(
+        16,
+        "consents imported from files (cxloop import consents): when each row was imported",
+        (AddColumn("consents", "imported_at", TS),),
+    ),
+)
+
 MIGRATIONS_TABLE = "schema_migrations"
 
 
