@@ -8,6 +8,7 @@ from collections.abc import Iterable
 import ibis.expr.types as ir
 from pydantic import BaseModel
 
+from cxloop.act.invitations.funnel import funnel_expr
 from cxloop.storage import Warehouse
 
 
@@ -39,16 +40,15 @@ class SurveyFunnel(BaseModel):
 
 
 def invitation_counts_expr(invitations: ir.Table) -> ir.Table:
-    """Per survey: invitations with a ``sent`` event, ``opened`` and ``responded`` ones."""
-    marks = invitations.group_by(["survey_id", "invitation_id"]).aggregate(
-        sent=(invitations.status == "sent").any(),
-        opened=(invitations.status == "opened").any(),
-        responded=(invitations.status == "responded").any(),
-    )
-    return marks.group_by("survey_id").aggregate(
-        invitations=marks.sent.sum().cast("int64"),
-        opened=(marks.opened & marks.sent).sum().cast("int64"),
-        responded_invitations=(marks.responded & marks.sent).sum().cast("int64"),
+    """Per survey: invitations with a ``sent`` event, and of those the ``opened`` and
+    ``responded`` ones; counted once, by the invitation funnel's
+    :func:`~cxloop.act.invitations.funnel.funnel_expr`."""
+    counts = funnel_expr(invitations)
+    return counts.select(
+        "survey_id",
+        invitations=counts.with_sent_event,
+        opened=counts.opened_and_sent,
+        responded_invitations=counts.responded_and_sent,
     )
 
 

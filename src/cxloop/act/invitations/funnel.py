@@ -57,7 +57,10 @@ class InvitationFunnel(BaseModel):
 def funnel_expr(invitations: ir.Table) -> ir.Table:
     """Per survey: how many invitations reached each stage, and how many ended skipped.
 
-    Columns: ``survey_id``, one per :data:`STAGES` key and one per :data:`SKIPS` status.
+    Columns: ``survey_id``, one per :data:`STAGES` key and one per :data:`SKIPS` status, and
+    the counts of the Surveys pages (:mod:`cxloop.share.survey_funnel`), which read the
+    events literally: ``with_sent_event`` (invitations with a ``sent`` event), and of those
+    ``opened_and_sent`` and ``responded_and_sent`` (with an ``opened``/``responded`` event).
     """
     ranked = invitations.mutate(
         _n=ibis.row_number().over(
@@ -71,10 +74,17 @@ def funnel_expr(invitations: ir.Table) -> ir.Table:
             for stage, statuses in STAGES.items()
         },
         _last=ranked.status.max(where=ranked._n == 0),
+        _sent_event=(ranked.status == SENT).any(),
+        _opened_event=(ranked.status == OPENED).any(),
+        _responded_event=(ranked.status == RESPONDED).any(),
     )
+    sent_event = per_invitation._sent_event
     return per_invitation.group_by("survey_id").aggregate(
         **{stage: per_invitation[f"_{stage}"].cast("int64").sum() for stage in STAGES},
         **{status: (per_invitation._last == status).cast("int64").sum() for status in SKIPS},
+        with_sent_event=sent_event.cast("int64").sum(),
+        opened_and_sent=(per_invitation._opened_event & sent_event).cast("int64").sum(),
+        responded_and_sent=(per_invitation._responded_event & sent_event).cast("int64").sum(),
     )
 
 
