@@ -86,6 +86,13 @@ def fill(wh: Warehouse) -> None:
                     "ts": datetime(2026, q, 15, tzinfo=UTC), "enps": (e * 3) % 11,
                 })  # fmt: skip
     wh.append_rows("employee_pulses", pulses)
+    # two overlapping segments since their first refresh: c20..c24 are in both
+    wh.append_rows("segment_members", [
+        {"member_id": f"{seg}-{i}", "segment_id": seg, "customer_id": f"c{i}",
+         "computed_at": datetime(2026, 7, 1, tzinfo=UTC), "change": "entered"}
+        for seg, members in (("loyal", range(25)), ("at-risk", range(20, 50)))
+        for i in members
+    ])  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -151,6 +158,12 @@ def test_scorecard_and_a_team_page(browser, server: str, viewport: dict, tmp_pat
     page.click(".segmented-wrap >> text=Language")
     page.wait_for_url("**by=language")
     assert page.locator(".drill-table tbody tr").count() == 3
+    page.click(".segmented-wrap >> text=Segment")
+    page.wait_for_url("**by=segment")
+    rows = page.locator(".drill-table tbody th[scope=row]").all_inner_texts()
+    assert sorted(rows) == ["at-risk", "loyal"]
+    assert page.locator("text=do not add up to the company figure").count() == 1
+    page.screenshot(path=tmp_path / f"scorecard-segment-{name}.png", full_page=True)
 
     page.click("#goal-delivery-csat a")
     page.wait_for_url(server + "/teams/delivery")
