@@ -588,7 +588,7 @@ MIGRATIONS = (
 MIGRATIONS = (
     *MIGRATIONS,
     Migration(
-        16,
+        10,
         "consents imported from files (cxloop import consents): when each row was imported",
         (AddColumn("consents", "imported_at", TS),),
     ),
