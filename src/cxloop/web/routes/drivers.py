@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from cxloop.api.deps import Viewer, WarehouseDep
+from cxloop.api.deps import Analyst, WarehouseDep
 from cxloop.api.routes.drivers import DRIVER_CACHE
 from cxloop.domain.drivers import DriverImportance, DriverReport
 from cxloop.errors import DataError
@@ -86,9 +86,15 @@ def _interval(ui: UiLanguage, low: float | None, high: float | None) -> str | No
 
 
 def driver_label(ui: UiLanguage, driver: DriverImportance) -> str:
-    """A driver's name for people: the touchpoint, theme or question, in the page's language
-    where the product names it (touchpoints and themes keep their ids otherwise)."""
-    return driver.label.replace("_", " ")
+    """A driver's name for people: the question's wording for a rating; the touchpoint or the
+    theme with what is measured, so that delivery CSAT and the delivery theme differ."""
+    _ = ui.gettext
+    name = driver.label.replace("_", " ")
+    if driver.kind == "touchpoint":
+        return _("%(touchpoint)s CSAT") % {"touchpoint": name}
+    if driver.kind == "theme":
+        return _("%(theme)s (theme)") % {"theme": name}
+    return name
 
 
 def driver_quadrant(report: DriverReport, driver: DriverImportance) -> str | None:
@@ -149,7 +155,7 @@ def chart_spec(ui: UiLanguage, report: DriverReport) -> dict[str, Any] | None:
 @router.get("/drivers")
 def drivers_page(
     request: Request,
-    principal: Viewer,
+    principal: Analyst,
     warehouse: WarehouseDep,
     outcome: str = Query(default="nps", max_length=16),
 ) -> Response:
