@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -61,3 +62,22 @@ def test_mistakes_are_4xx_with_a_message(client) -> None:
     assert "unknown driver 'theme:nope'" in response.json()["error"]["message"]
     assert get(app, keys["viewer"], outcome="mood").status_code == 422
     assert get(app, keys["viewer"], bootstrap="5000").status_code == 422
+
+
+def test_a_large_warehouse_warms_the_default_report(tmp_path: Path, monkeypatch) -> None:
+    from cxloop.api.routes import drivers as drivers_route
+
+    monkeypatch.setattr(drivers_route, "WARM_FROM_FEEDBACK", 100)
+    monkeypatch.setattr(drivers_route, "DEFAULT_BOOTSTRAP", 20)
+    init_project(tmp_path / "warm")
+    settings = Settings.load(project=tmp_path / "warm")
+    with open_project_warehouse(settings) as wh:
+        seed_driver_company(wh)
+    with TestClient(create_app(settings)) as test_client:
+        url = test_client.app.state.warehouse.url  # type: ignore[attr-defined]
+        for _ in range(600):
+            if any(key[0] == url and key[1] == "nps" for key in drivers_route.DRIVER_CACHE):
+                break
+            time.sleep(0.1)
+        warmed = [k for k in drivers_route.DRIVER_CACHE if k[0] == url]
+        assert warmed and warmed[0][3] == 20  # the page's (and the API's) default report

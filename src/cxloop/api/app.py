@@ -70,6 +70,7 @@ def create_app(settings: Settings, *, warehouse: Warehouse | None = None) -> Fas
     app.include_router(kpis.router)
     app.include_router(gap.router)
     app.include_router(drivers.router)
+    app.state.on_start.append(drivers.warm_driver_cache)
     app.include_router(goals.router)
     app.include_router(surveys.router)
     app.state.on_start.append(load_served_surveys)

@@ -6,7 +6,9 @@ read it. Reports are cached per server while the tables they read keep their row
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import logging
+import threading
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
@@ -20,6 +22,10 @@ router = APIRouter(prefix="/v1/drivers", tags=["key drivers"])
 #: reports by arguments and source row counts, shared with the Drivers page
 DRIVER_CACHE: ReportCache = {}
 MAX_BOOTSTRAP = 2_000
+DEFAULT_BOOTSTRAP = 200
+#: from this many feedback rows the server works out the default report when it starts
+WARM_FROM_FEEDBACK = 5_000
+log = logging.getLogger("cxloop.api")
 
 
 def driver_names(drivers: str | None) -> list[str] | None:
@@ -47,7 +53,7 @@ def get_drivers(
     ] = None,
     bootstrap: Annotated[
         int, Query(ge=0, le=MAX_BOOTSTRAP, description="Bootstrap resamples (0: no intervals).")
-    ] = 200,
+    ] = DEFAULT_BOOTSTRAP,
     seed: Annotated[int, Query(ge=0, description="Seed of the bootstrap.")] = 20_000,
     churn_days: Annotated[
         int, Query(ge=1, le=3_650, description="churn: days without an order that count.")
@@ -60,3 +66,20 @@ def get_drivers(
         warehouse, outcome, drivers=driver_names(drivers), bootstrap=bootstrap, seed=seed,
         churn_days=churn_days, cache=DRIVER_CACHE,
     )  # fmt: skip
+
+
+def warm_driver_cache(app: Any) -> None:
+    """``on_start`` hook: on a large warehouse, work out the default NPS report (what the
+    Drivers page and a plain ``GET /v1/drivers`` show) in a background thread, so the first
+    visitor does not wait for the bootstrap."""
+    warehouse = app.state.warehouse
+    if warehouse.counts().get("feedback", 0) < WARM_FROM_FEEDBACK:
+        return
+
+    def work() -> None:
+        try:
+            driver_report(warehouse, "nps", bootstrap=DEFAULT_BOOTSTRAP, cache=DRIVER_CACHE)
+        except Exception as exc:  # a warm-up must never take the server down
+            log.info("drivers: no warm-up report (%s)", exc)
+
+    threading.Thread(target=work, name="cxloop-drivers-warm-up", daemon=True).start()

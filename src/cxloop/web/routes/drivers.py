@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from cxloop.api.deps import Analyst, WarehouseDep
-from cxloop.api.routes.drivers import DRIVER_CACHE
+from cxloop.api.routes.drivers import DEFAULT_BOOTSTRAP, DRIVER_CACHE
 from cxloop.domain.drivers import DriverImportance, DriverReport
 from cxloop.errors import DataError
 from cxloop.share.charts import chart_locale
@@ -26,8 +26,8 @@ from cxloop.web.rendering import CHART_SCRIPTS, render, ui_language
 
 router = APIRouter(include_in_schema=False)
 
-#: resamples behind the page's intervals (the API and CLI take any number)
-PAGE_BOOTSTRAP = 200
+#: resamples behind the page's intervals: the API's default, so both share a cached report
+PAGE_BOOTSTRAP = DEFAULT_BOOTSTRAP
 OUTCOME_LABELS = {
     "nps": N_("NPS"),
     "csat": N_("CSAT"),
