@@ -77,6 +77,7 @@ def test_spanish_and_chinese(signed_in: Callable[..., TestClient], driver_compan
     assert "Impulsores clave" in es and "Corregir primero" in es
     zh = signed_in("analyst", language="zh").get("/drivers").text
     assert "关键驱动因素" in zh and "优先改进" in zh
+    assert "95% bootstrap 百分位区间" in zh and "percentiles bootstrap del 95%" in es
 
 
 def test_empty_project_says_why(signed_in: Callable[..., TestClient]) -> None:

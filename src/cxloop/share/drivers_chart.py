@@ -1,10 +1,12 @@
 """The importance × performance quadrant of key-driver analysis as a Vega-Lite spec.
 
 Each driver is a point: its performance (share satisfied) across, its importance (Shapley value
-of R²) up, with its 95% interval as a vertical rule. Lines at the mean performance and the mean
-importance split the plane into four quadrants, each labelled in a corner: important and
-performing poorly ("fix first"), important and performing well ("keep up"), less important
-and performing poorly ("lower priority"), less important and performing well ("maintain").
+of R²) up, with its 95% interval as a vertical rule; the drivers above the mean importance are
+named beside their point (every one is in the tooltip and the table). Lines at the mean
+performance and the mean importance split the plane into four quadrants, each labelled in a
+corner: important and performing poorly ("fix first"), important and performing well ("keep
+up"), less important and performing poorly ("lower priority"), less important and performing
+well ("maintain").
 
 Pure like :mod:`cxloop.share.charts`: rows in, a JSON-ready ``dict`` out; every label comes in
 translated.
@@ -53,7 +55,7 @@ def driver_quadrant_chart(
     quadrant_title: str = "Quadrant",
     description: str = "Importance by performance of each driver",
     locale: dict[str, Any] | None = None,
-    height: int = 360,
+    height: int = 420,
 ) -> dict[str, Any]:
     """A scatter of drivers with lines at the means and a label in each quadrant's corner.
 
@@ -114,7 +116,10 @@ def driver_quadrant_chart(
         .encode(x=x, y=y, color=colour, tooltip=tooltip)
     )
     label_mark = alt.Chart(data).mark_text(align="left", dx=7, dy=-7, fontSize=11, color="#1F2937")
-    names = label_mark.encode(x=x, y=y, text="driver:N")
+    # only the drivers above the mean importance are named: the rest crowd the floor
+    names = label_mark.transform_filter(f"datum.importance > {mean_importance!r}").encode(
+        x=x, y=y, text="driver:N"
+    )
     corners = [
         {"quadrant": quadrant_labels["fix_first"], "performance": 0.01, "importance": top,
          "align": "left"},

@@ -41,6 +41,8 @@ DEFAULT_MIN_N = 30
 SOURCES = ("feedback", "feedback_insights", "orders", "surveys", "survey_responses")
 ReportCache = dict[tuple[Any, ...], DriverReport]
 _CACHE_LOCK = threading.Lock()
+#: one lock per report being worked out, so a second caller waits for it rather than redo it
+_IN_FLIGHT: dict[tuple[Any, ...], threading.Lock] = {}
 _CACHE_SIZE = 16
 
 
@@ -213,24 +215,42 @@ def driver_report(
         raise UsageError(f"bootstrap must be 0 or more, not {bootstrap}")
     if churn_days < 1:
         raise UsageError(f"churn_days must be at least 1, not {churn_days}")
-    key: tuple[Any, ...] | None = None
-    if cache is not None:
-        counts = wh.counts()
-        key = (wh.url, outcome, tuple(drivers) if drivers is not None else None, bootstrap,
-               seed, min_n, churn_days, tuple(counts[t] for t in SOURCES))  # fmt: skip
+    if cache is None:
+        return _compute(wh, outcome, drivers, bootstrap, seed, min_n, churn_days)
+    counts = wh.counts()
+    key = (wh.url, outcome, tuple(drivers) if drivers is not None else None, bootstrap, seed,
+           min_n, churn_days, tuple(counts[t] for t in SOURCES))  # fmt: skip
+    with _CACHE_LOCK:
+        flight = _IN_FLIGHT.setdefault(key, threading.Lock())
+    try:
+        with flight:
+            with _CACHE_LOCK:
+                cached = cache.get(key)
+            if cached is not None:
+                return cached
+            report = _compute(wh, outcome, drivers, bootstrap, seed, min_n, churn_days)
+            with _CACHE_LOCK:
+                while len(cache) >= _CACHE_SIZE:
+                    cache.pop(next(iter(cache)))
+                cache[key] = report
+    finally:
         with _CACHE_LOCK:
-            cached = cache.get(key)
-        if cached is not None:
-            return cached
+            _IN_FLIGHT.pop(key, None)
+    return report
+
+
+def _compute(
+    wh: Warehouse,
+    outcome: str,
+    drivers: Sequence[str] | None,
+    bootstrap: int,
+    seed: int,
+    min_n: int,
+    churn_days: int,
+) -> DriverReport:
     chosen = pick_drivers(available_drivers(wh), drivers)
     table = analysis_table(wh, outcome, chosen, churn_days=churn_days)
-    report = driver_report_from_table(
+    return driver_report_from_table(
         table, explicit=drivers is not None, bootstrap=bootstrap, seed=seed, min_n=min_n,
         churn_days=churn_days,
     )  # fmt: skip
-    if cache is not None and key is not None:
-        with _CACHE_LOCK:
-            while len(cache) >= _CACHE_SIZE:
-                cache.pop(next(iter(cache)))
-            cache[key] = report
-    return report
