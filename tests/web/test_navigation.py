@@ -33,6 +33,7 @@ def test_the_registry_lists_every_page_in_order() -> None:
         "customers",
         "feedback",
         "gap",
+        "drivers",
         "surveys",
         "segments",
         "settings",
@@ -88,13 +89,14 @@ def test_unavailable_pages_are_disabled_items_not_links(
     assert '<a class="nav-link" href="/settings">Settings</a>' in nav
     assert '<a class="nav-link" href="/customers">Customers</a>' in nav
     assert '<a class="nav-link" href="/scorecard">Scorecard</a>' in nav
-    for label in ("Cases", "Drivers", "Value chain"):
+    assert '<a class="nav-link" href="/drivers">Drivers</a>' in nav
+    for label in ("Cases", "Value chain"):
         item = re.search(rf'<span class="nav-link is-disabled"([^>]*)>{label}</span>', nav)
         assert item, f"{label} is not a disabled item"
         assert 'aria-disabled="true"' in item.group(1)
         assert 'title="coming in a later release"' in item.group(1)
         assert 'aria-describedby="nav-later"' in item.group(1)
-    assert 'href="/drivers"' not in nav and 'href="/cases"' not in nav
+    assert 'href="/value-chain"' not in nav and 'href="/cases"' not in nav
     assert '<p id="nav-later" hidden>coming in a later release</p>' in nav
 
 

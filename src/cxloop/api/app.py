@@ -15,6 +15,7 @@ from cxloop.api.errors import install_error_handlers
 from cxloop.api.routes import (
     collector,
     customers,
+    drivers,
     feedback,
     gap,
     goals,
@@ -69,6 +70,8 @@ def create_app(settings: Settings, *, warehouse: Warehouse | None = None) -> Fas
     app.include_router(feedback.router)
     app.include_router(kpis.router)
     app.include_router(gap.router)
+    app.include_router(drivers.router)
+    app.state.on_start.append(drivers.warm_driver_cache)
     app.include_router(goals.router)
     app.include_router(surveys.router)
     app.include_router(survey_sends.router)

@@ -12,6 +12,7 @@ from rich.console import Console
 from cxloop import __version__
 from cxloop.cli import access, importing, init, serve, status
 from cxloop.cli import demo as demo_cmd
+from cxloop.cli import drivers as drivers_cmd
 from cxloop.cli import gap as gap_cmd
 from cxloop.cli import goals as goals_cmd
 from cxloop.cli import kpi as kpi_cmd
@@ -81,6 +82,7 @@ app.add_typer(resolve_cmd.resolve_app, name="resolve")
 app.command("profile")(report_errors(profile_cmd.profile_command))
 app.command("kpi")(report_errors(kpi_cmd.kpi_command))
 app.command("gap")(report_errors(gap_cmd.gap_command))
+app.command("drivers")(report_errors(drivers_cmd.drivers_command))
 app.command("goals")(report_errors(goals_cmd.goals_command))
 app.add_typer(export_app, name="export")
 app.add_typer(access.users_app, name="users")

@@ -43,7 +43,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("surveys", N_("Surveys"), "/surveys", Role.ANALYST, available=True),
     NavEntry("cases", N_("Cases"), "/cases", Role.AGENT),
     NavEntry("journeys", N_("Journeys"), "/journeys", Role.ANALYST),
-    NavEntry("drivers", N_("Drivers"), "/drivers", Role.ANALYST),
+    NavEntry("drivers", N_("Drivers"), "/drivers", Role.ANALYST, available=True),
     NavEntry("value_chain", N_("Value chain"), "/value-chain", Role.ANALYST),
     NavEntry("segments", N_("Segments"), "/segments", Role.VIEWER, available=True),
     NavEntry("settings", N_("Settings"), "/settings", Role.VIEWER, available=True),

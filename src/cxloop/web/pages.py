@@ -12,6 +12,7 @@ from cxloop.web.rendering import render_error
 from cxloop.web.routes import (
     auth,
     customers,
+    drivers,
     email_opt_out,
     feedback,
     gap,
@@ -47,6 +48,7 @@ def install(app: FastAPI) -> None:
     app.include_router(feedback.router)
     app.include_router(identity_review.router)
     app.include_router(gap.router)
+    app.include_router(drivers.router)
     app.include_router(segments.router)
     app.include_router(settings.router)
     app.include_router(survey_forms.router)
