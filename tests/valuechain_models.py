@@ -10,7 +10,6 @@ import pytest
 from cxloop.understand.valuechain import PathModelSpec, load_model_file
 
 
-
 def _shared_data() -> Path:
     """``../shared/data`` of the repository, or of a folder above it (a git worktree)."""
     for folder in Path(__file__).resolve().parents[2:]:

@@ -23,6 +23,7 @@ from cxloop.web.routes import (
     survey_forms,
     surveys,
     teams,
+    value_chain,
 )
 
 STATIC = Path(__file__).parent / "static"
@@ -48,6 +49,7 @@ def install(app: FastAPI) -> None:
     app.include_router(identity_review.router)
     app.include_router(gap.router)
     app.include_router(segments.router)
+    app.include_router(value_chain.router)
     app.include_router(settings.router)
     app.include_router(survey_forms.router)
     app.include_router(surveys.router)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from valuechain_models import ecsi_spec, mobi, plspm_data
 
 from cxloop.errors import DataError, UsageError
 from cxloop.understand.valuechain import PathModelSpec, PLSPathModel
+from valuechain_models import ecsi_spec, mobi, plspm_data
 
 # SmartPLS names the path weighting scheme "pathWeighting" in its own files
 SCHEMES = {"centroid": "centroid", "factorial": "factorial", "path": "path"}
