@@ -1,10 +1,12 @@
 """The value chain's path diagram as server-side SVG: a box per construct, an arrow per path.
 
-Constructs are laid out left to right by their depth in the path graph (the longest route
-from a construct with no predecessor), stacked top to bottom within a column. Each arrow carries
-its coefficient and bootstrap interval; an arrow whose interval excludes zero is drawn solid,
-others dashed and grey, and its width grows with the size of the coefficient. Each endogenous
-box shows its R². Every text is escaped; the caller passes labels already translated.
+Constructs are laid out top to bottom by their depth in the path graph (the longest route
+from a construct with no predecessor), side by side within a row, so a chain reads downwards
+and fits beside its table. An arrow between neighbouring rows is straight; one that skips rows
+bends to the right, around the boxes between. Each arrow carries its coefficient and bootstrap
+interval; an arrow whose interval excludes zero is drawn solid, others dashed and grey, and its
+width grows with the size of the coefficient. Each endogenous box shows its R². Every text is
+escaped; the caller passes labels already translated.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from html import escape
 
 from cxloop.domain.valuechain import ValueChainFit
 
-BOX_W, BOX_H, GAP_X, GAP_Y, PAD = 150, 64, 80, 40, 16
+BOX_W, BOX_H, GAP_X, GAP_Y, PAD, LABEL_W, BEND = 170, 56, 60, 64, 12, 150, 70
 
 
 def _depths(fit: ValueChainFit) -> dict[str, int]:
@@ -52,29 +54,42 @@ def path_diagram_svg(
     """
     labels = labels or {}
     depth = _depths(fit)
-    columns: dict[int, list[str]] = {}
+    rows: dict[int, list[str]] = {}
     for c in fit.constructs:
-        columns.setdefault(depth[c.name], []).append(c.name)
-    tallest = max(len(v) for v in columns.values())
-    width = PAD * 2 + len(columns) * BOX_W + (len(columns) - 1) * GAP_X
-    height = PAD * 2 + tallest * BOX_H + (tallest - 1) * GAP_Y + 40
+        rows.setdefault(depth[c.name], []).append(c.name)
+    widest = max(len(v) for v in rows.values())
+    skips = max((depth[p.target] - depth[p.source] for p in fit.paths), default=1)
+    content_w = widest * BOX_W + (widest - 1) * GAP_X
+    width = PAD * 2 + content_w + LABEL_W + (BEND * (skips - 1) if skips > 1 else 0)
+    height = PAD * 2 + len(rows) * BOX_H + (len(rows) - 1) * GAP_Y
     place: dict[str, tuple[float, float]] = {}
-    for col, names in columns.items():
-        offset = (tallest - len(names)) * (BOX_H + GAP_Y) / 2
-        for row, name in enumerate(names):
-            place[name] = (PAD + col * (BOX_W + GAP_X), PAD + 30 + offset + row * (BOX_H + GAP_Y))
+    for row, names in rows.items():
+        offset = (content_w - (len(names) * BOX_W + (len(names) - 1) * GAP_X)) / 2
+        for col, name in enumerate(names):
+            place[name] = (PAD + offset + col * (BOX_W + GAP_X), PAD + row * (BOX_H + GAP_Y))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="path-diagram" role="img" '
-        f'viewBox="0 0 {width} {height}" aria-labelledby="path-diagram-title">',
+        f'viewBox="0 0 {width:.0f} {height:.0f}" aria-labelledby="path-diagram-title">',
         f'<title id="path-diagram-title">{escape(title)}</title>',
-        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
-        'markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" '
-        'fill="currentColor"/></marker></defs>',
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="5" '
+        'markerHeight="5" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" '
+        'fill="context-stroke"/></marker></defs>',
     ]
     for path in fit.paths:
         sx, sy = place[path.source]
         tx, ty = place[path.target]
-        x1, y1, x2, y2 = sx + BOX_W, sy + BOX_H / 2, tx, ty + BOX_H / 2
+        x1, y1, x2, y2 = sx + BOX_W / 2, sy + BOX_H, tx + BOX_W / 2, ty
+        span = depth[path.target] - depth[path.source]
+        if span > 1:  # bend right, around the rows between
+            x1, y1, x2, y2 = sx + BOX_W, sy + BOX_H / 2, tx + BOX_W, ty + BOX_H / 2
+            bulge = max(x1, x2) + BEND * span
+            geometry = (
+                f'd="M {x1:.1f} {y1:.1f} Q {bulge:.1f} {(y1 + y2) / 2:.1f} {x2:.1f} {y2:.1f}"'
+            )
+            shape, lx, ly = "path", (x1 + x2) / 4 + bulge / 2, (y1 + y2) / 2
+        else:
+            geometry = f'x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}"'
+            shape, lx, ly = "line", (x1 + x2) / 2 + 10, (y1 + y2) / 2
         significant = (
             path.ci_low is not None
             and path.ci_high is not None
@@ -83,17 +98,14 @@ def path_diagram_svg(
         stroke = 1.5 + 4 * min(abs(path.coef), 1.0)
         style = "significant" if significant else "uncertain"
         parts.append(
-            f'<g class="path-arrow {style}"><line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" '
-            f'y2="{y2:.1f}" stroke-width="{stroke:.1f}" marker-end="url(#arrow)"/>'
-        )
-        mx, my = (x1 + x2) / 2, (y1 + y2) / 2 - 8
-        parts.append(
-            f'<text x="{mx:.1f}" y="{my - 14:.1f}" class="coef">{escape(number(path.coef))}</text>'
+            f'<g class="path-arrow {style}"><{shape} {geometry} fill="none" '
+            f'stroke-width="{stroke:.1f}" marker-end="url(#arrow)"/>'
+            f'<text x="{lx:.1f}" y="{ly - 2:.1f}" class="coef">{escape(number(path.coef))}</text>'
         )
         if path.ci_low is not None and path.ci_high is not None:
             interval = f"[{number(path.ci_low)}, {number(path.ci_high)}]"
             parts.append(
-                f'<text x="{mx:.1f}" y="{my:.1f}" class="interval">{escape(interval)}</text>'
+                f'<text x="{lx:.1f}" y="{ly + 13:.1f}" class="interval">{escape(interval)}</text>'
             )
         parts.append("</g>")
     for c in fit.constructs:
@@ -101,12 +113,12 @@ def path_diagram_svg(
         parts.append(
             f'<g class="construct"><rect x="{x:.1f}" y="{y:.1f}" width="{BOX_W}" height="{BOX_H}" '
             'rx="8"/>'
-            f'<text x="{x + BOX_W / 2:.1f}" y="{y + 26:.1f}" class="name">'
+            f'<text x="{x + BOX_W / 2:.1f}" y="{y + 23:.1f}" class="name">'
             f"{escape(labels.get(c.name, c.name))}</text>"
         )
         if c.r2 is not None:
             parts.append(
-                f'<text x="{x + BOX_W / 2:.1f}" y="{y + 48:.1f}" class="r2">'
+                f'<text x="{x + BOX_W / 2:.1f}" y="{y + 43:.1f}" class="r2">'
                 f"{escape(r2_label)} = {escape(number(c.r2))}</text>"
             )
         parts.append("</g>")
