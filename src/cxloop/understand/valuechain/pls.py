@@ -203,12 +203,15 @@ def estimate(
     *,
     tol: float = 1e-7,
     max_iter: int = 300,
+    start: Sequence[np.ndarray] | None = None,
 ) -> tuple[list[np.ndarray], np.ndarray, int]:
     """Steps 2–6 on standardised blocks ``x``: outer weights, LV scores and iterations.
 
-    ``adjacency[i, j]`` is true for a path i → j; ``modes`` holds "A" or "B" per block.
+    ``adjacency[i, j]`` is true for a path i → j; ``modes`` holds "A" or "B" per block;
+    ``start`` the initial outer weights (default: all 1).
     """
-    weights = [_unit_variance(xj, np.ones(xj.shape[1])) for xj in x]
+    initial = start if start is not None else [np.ones(xj.shape[1]) for xj in x]
+    weights = [_unit_variance(xj, wj) for xj, wj in zip(x, initial, strict=True)]
     iteration, change = 0, math.inf
     while iteration < max_iter:
         iteration += 1
