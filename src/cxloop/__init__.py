@@ -71,6 +71,9 @@ _EXPORTS = {
     "ladder_rungs": "cxloop.understand.segments",
     "SegmentOptions": "cxloop.understand.segments",
     "refresh_segments": "cxloop.act.segment_refresh",
+    "PLSPathModel": "cxloop.understand.valuechain",
+    "fit_value_chain": "cxloop.understand.valuechain",
+    "value_chain_run": "cxloop.understand.valuechain",
 }
 
 __all__ = [
@@ -84,6 +87,7 @@ __all__ = [
     "KpiReport",
     "KpiResult",
     "Mapping",
+    "PLSPathModel",
     "ResolveOptions",
     "ResolveReport",
     "SegmentOptions",
@@ -102,6 +106,7 @@ __all__ = [
     "export_to_file",
     "fit_clv_models",
     "fit_clv_transactions_file",
+    "fit_value_chain",
     "gap_report",
     "import_file",
     "init_project",
@@ -126,6 +131,7 @@ __all__ = [
     "search_customers",
     "send_invitations",
     "theme_counts",
+    "value_chain_run",
     "write_export",
 ]
 
@@ -167,6 +173,7 @@ if TYPE_CHECKING:
         promote_feedback_theme,
     )
     from cxloop.understand.text.theme_counts import ThemeSummary, theme_counts
+    from cxloop.understand.valuechain import PLSPathModel, fit_value_chain, value_chain_run
     from cxloop.unify import ResolveOptions, ResolveReport, resolve
     from cxloop.unify.profile import CustomerProfile, customer_profile
     from cxloop.unify.search import CustomerSearchResult, search_customers

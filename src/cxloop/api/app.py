@@ -25,6 +25,7 @@ from cxloop.api.routes import (
     segments,
     survey_sends,
     surveys,
+    valuechain,
 )
 from cxloop.config import Settings
 from cxloop.project import open_project_warehouse
@@ -77,6 +78,7 @@ def create_app(settings: Settings, *, warehouse: Warehouse | None = None) -> Fas
     app.include_router(survey_sends.router)
     app.state.on_start.append(load_served_surveys)
     app.include_router(segments.router)
+    app.include_router(valuechain.router)
     app.state.on_start.append(collector.start_collector)
     app.state.on_stop.append(collector.stop_collector)
     app.state.on_start.append(goals.sync_project_goals)

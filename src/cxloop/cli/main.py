@@ -25,6 +25,7 @@ from cxloop.cli.segment import segment_app
 from cxloop.cli.survey import survey_app
 from cxloop.cli.survey_invitations import register_invitation_commands
 from cxloop.cli.text import text_app
+from cxloop.cli.valuechain import valuechain_app
 from cxloop.config import Settings
 from cxloop.errors import CxloopError
 
@@ -92,6 +93,7 @@ register_invitation_commands(survey_app)
 app.add_typer(survey_app, name="survey")
 app.add_typer(clv_app, name="clv")
 app.add_typer(segment_app, name="segment")
+app.add_typer(valuechain_app, name="valuechain")
 
 
 def run(argv: list[str] | None = None) -> None:

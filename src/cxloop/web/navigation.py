@@ -44,7 +44,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("cases", N_("Cases"), "/cases", Role.AGENT),
     NavEntry("journeys", N_("Journeys"), "/journeys", Role.ANALYST),
     NavEntry("drivers", N_("Drivers"), "/drivers", Role.ANALYST, available=True),
-    NavEntry("value_chain", N_("Value chain"), "/value-chain", Role.ANALYST),
+    NavEntry("value_chain", N_("Value chain"), "/value-chain", Role.VIEWER, available=True),
     NavEntry("segments", N_("Segments"), "/segments", Role.VIEWER, available=True),
     NavEntry("settings", N_("Settings"), "/settings", Role.VIEWER, available=True),
 )

@@ -24,6 +24,7 @@ from cxloop.web.routes import (
     survey_forms,
     surveys,
     teams,
+    value_chain,
 )
 
 STATIC = Path(__file__).parent / "static"
@@ -50,6 +51,7 @@ def install(app: FastAPI) -> None:
     app.include_router(gap.router)
     app.include_router(drivers.router)
     app.include_router(segments.router)
+    app.include_router(value_chain.router)
     app.include_router(settings.router)
     app.include_router(survey_forms.router)
     app.include_router(surveys.router)
