@@ -2,6 +2,7 @@
 
 from cxloop.act.invitations.audience import (
     Audience,
+    case_audience,
     customers_audience,
     event_audience,
     read_customer_ids,
@@ -21,6 +22,7 @@ __all__ = [
     "InvitationOptions",
     "InvitationOutcome",
     "SendReport",
+    "case_audience",
     "customers_audience",
     "event_audience",
     "invitation_funnel",

@@ -4,7 +4,8 @@ who had an event.
 Each audience member comes with a *trigger*: what the invitation is for. The invitation id is
 a hash of (survey, customer, trigger), so the same person is invited once per trigger however
 often a send is run. Triggers: ``segment:<id>``, ``customers`` (a file of ids; the file name
-is not part of it, so a renamed copy invites nobody twice) and ``event:<event_id>``, each
+is not part of it, so a renamed copy invites nobody twice), ``event:<event_id>`` and
+``case:<case_id>`` (the follow-up survey on a resolved case), each
 followed by ``@<wave>`` when a wave is named (a new wave invites the same people again).
 """
 
@@ -24,7 +25,7 @@ import pyarrow as pa
 
 from cxloop.errors import DataError, UsageError
 
-AudienceKind = Literal["segment", "customers", "event"]
+AudienceKind = Literal["segment", "customers", "event", "case"]
 #: a customer id: printable, no spaces, at most this long
 MAX_ID_LENGTH = 200
 _BAD_ID = re.compile(r"[\s\x00-\x1f\x7f]")
@@ -42,6 +43,8 @@ class Audience:
     event_name: str | None = None
     since: datetime | None = None
     wave: str | None = None
+    case_id: str | None = None
+    customer_id: str | None = None
 
     def describe(self) -> str:
         """One line for people: ``segment vip``, ``customers.csv``, ``event delivered since …``."""
@@ -49,6 +52,8 @@ class Audience:
             text = f"segment {self.segment_id}"
         elif self.kind == "customers":
             text = str(self.path)
+        elif self.kind == "case":
+            text = f"case {self.case_id}"
         else:
             text = f"event {self.event_name}"
             if self.since is not None:
@@ -80,6 +85,11 @@ def event_audience(name: str, since: datetime, *, wave: str | None = None) -> Au
     if not name.strip():
         raise UsageError("--after-event: give an event name")
     return Audience("event", event_name=name, since=since, wave=_check_wave(wave))
+
+
+def case_audience(case_id: str, customer_id: str) -> Audience:
+    """The customer of a resolved case, invited once for that case (the follow-up)."""
+    return Audience("case", case_id=case_id, customer_id=customer_id)
 
 
 def with_wave(trigger: str, wave: str | None) -> str:
