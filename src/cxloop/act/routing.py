@@ -57,3 +57,20 @@ def team_leads(warehouse: Warehouse) -> dict[str, str]:
         joined.filter(joined.email.notnull()).select("team_id", "email")
     ).to_pylist()
     return {row["team_id"]: row["email"] for row in rows}
+
+
+def team_names(warehouse: Warehouse) -> dict[str, str]:
+    """team id → its name (the id where it has none), sorted by name."""
+    teams = warehouse.table("teams")
+    rows = warehouse.to_pyarrow(teams.select("team_id", "name")).to_pylist()
+    named = {row["team_id"]: row["name"] or row["team_id"] for row in rows if row["team_id"]}
+    return dict(sorted(named.items(), key=lambda item: item[1].casefold()))
+
+
+def team_of(warehouse: Warehouse, email: str) -> str | None:
+    """The team of the employee with this e-mail (any case), if there is one."""
+    staff = warehouse.table("employees")
+    rows = warehouse.to_pyarrow(
+        staff.filter(staff.email.lower() == email.strip().lower()).select("team_id").limit(1)
+    ).to_pylist()
+    return rows[0]["team_id"] if rows else None

@@ -100,6 +100,8 @@ def show_command(ctx: typer.Context, case_id: CaseId, json_output: JsonOption = 
         f"customer {escape(case.customer_name or '')} ({escape(case.customer_id)}); "
         f"rule {escape(case.rule_id or '—')}, topic {escape(case.topic or '—')}"
     )
+    if case.resolution:
+        console.print(f"resolution {case.resolution}")
     if case.due_at:
         console.print(f"opened {case.opened_at:%Y-%m-%d %H:%M}, due {case.due_at:%Y-%m-%d %H:%M}")
     if case.feedback_score or case.feedback_text:
