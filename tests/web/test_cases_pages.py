@@ -7,7 +7,6 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from fastapi.testclient import TestClient
 
 from act.case_data import BILLING_RULE, DETRACTOR_RULE, add_company, add_feedback, write_rules
 from cxloop.act.loop import run_loop

@@ -5,15 +5,16 @@ Each case is assigned to someone of its team, acknowledged, the customer contact
 case resolved, at times drawn per team: engaged teams (see :data:`~cxloop.demo.organisation.
 TEAMS`) answer faster. A few cases stall (untouched, assigned or acknowledged, never
 resolved): the backlog the inbox shows as overdue. A case not resolved by its due time is
-escalated to the team's manager at that moment; a resolved case closes ``case_close_after_days`` later. Whatever would happen
-after the demo's last feedback has not happened yet, so the newest cases are still open.
+escalated to the team's manager at that moment; a resolved case closes
+``case_close_after_days`` later. Whatever would happen after the demo's last feedback has not
+happened yet, so the newest cases are still open.
 """
 
 from __future__ import annotations
 
 import math
 import random
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from importlib import resources
 
 from pydantic import BaseModel
@@ -72,12 +73,16 @@ def demo_rule_files() -> dict[str, str]:
 
 def run_demo_cases(wh: Warehouse, settings: Settings, *, seed: int = 0) -> DemoCases:
     """Write the demo's rules into ``<project>/rules`` (keeping files there), replay them over
-    the demo's feedback and simulate the work on the cases; a re-run adds nothing."""
+    the demo's feedback and simulate the work on the cases. Done once: a re-run finds cases
+    and adds nothing (the replay decides all cases in one pass, before the simulated work
+    closes any, so replaying again over the worked cases would decide differently)."""
     folder = settings.project / RULES_DIR
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in sorted(demo_rule_files().items()):
         if not (folder / name).exists():
             (folder / name).write_text(text, encoding="utf-8")
+    if wh.holds_keys("cases"):
+        return DemoCases(opened=0, events=0, by_status=_by_status(wh, None))
     feedback = wh.table("feedback")
     span = wh.to_pandas(feedback.aggregate(first=feedback.ts.min(), last=feedback.ts.max()))
     if span.empty or span["first"].isna().iloc[0]:
@@ -91,13 +96,13 @@ def run_demo_cases(wh: Warehouse, settings: Settings, *, seed: int = 0) -> DemoC
     )  # fmt: skip
     events = simulate_work(wh, report.opened, end, options.close_after_days, seed)
     written = append_events(wh, events)
-    state = case_state_expr(wh.table("cases"), wh.table("case_events"), end)
+    return DemoCases(opened=len(report.opened), events=written, by_status=_by_status(wh, end))
+
+
+def _by_status(wh: Warehouse, end: datetime | None) -> dict[str, int]:
+    state = case_state_expr(wh.table("cases"), wh.table("case_events"), end or datetime.now(UTC))
     counts = wh.to_pandas(state.group_by("status").aggregate(n=state.count()))
-    return DemoCases(
-        opened=len(report.opened),
-        events=written,
-        by_status={str(r.status): int(r.n) for r in counts.itertuples(index=False)},
-    )
+    return {str(r.status): int(r.n) for r in counts.itertuples(index=False)}
 
 
 def simulate_work(
