@@ -211,6 +211,30 @@ class Settings(BaseSettings):
         default=5.0, gt=0, le=60, description="Seconds to wait for a webhook's answer."
     )
 
+    loop_max_feedback_age_days: int = Field(
+        default=30,
+        ge=1,
+        description="Case rules read feedback at most this old when a loop run is not given "
+        "--since (so a first run on years of history does not open stale cases).",
+    )
+    loop_interval_s: float = Field(
+        default=300.0,
+        ge=0,
+        description="Seconds between the server's loop runs (rules on new feedback, SLA "
+        "escalation, closing resolved cases); 0 turns them off.",
+    )
+    case_close_after_days: int = Field(
+        default=14,
+        ge=0,
+        description="A resolved case is closed this many days after resolution by the loop "
+        "(0: never closed automatically).",
+    )
+    case_followup_survey: str | None = Field(
+        default=None,
+        description="Survey id whose invitation is e-mailed to the customer when a case is "
+        "resolved (throttling and consent apply); unset: no follow-up.",
+    )
+
     text_backend: Literal["shipped", "transformers"] = Field(
         default="shipped",
         description="Sentiment model of text analysis: the shipped model, or a local "

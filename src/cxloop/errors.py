@@ -32,6 +32,11 @@ class NotFoundError(UsageError):
     """A thing named by id (a record, a customer, an override) does not exist."""
 
 
+class ConflictError(UsageError):
+    """The request cannot apply to the thing's current state (a closed case cannot be
+    resolved); the HTTP API answers 409."""
+
+
 class DataError(CxloopError):
     """Input data cannot be read or does not meet the contract."""
 

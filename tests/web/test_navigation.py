@@ -35,6 +35,7 @@ def test_the_registry_lists_every_page_in_order() -> None:
         "gap",
         "drivers",
         "surveys",
+        "cases",
         "segments",
         "settings",
         "value_chain",
@@ -94,13 +95,14 @@ def test_unavailable_pages_are_disabled_items_not_links(
     assert '<a class="nav-link" href="/scorecard">Scorecard</a>' in nav
     assert '<a class="nav-link" href="/drivers">Drivers</a>' in nav
     assert '<a class="nav-link" href="/value-chain">Value chain</a>' in nav
-    for label in ("Cases",):
+    assert '<a class="nav-link" href="/cases">Cases</a>' in nav
+    for label in ("Journeys",):
         item = re.search(rf'<span class="nav-link is-disabled"([^>]*)>{label}</span>', nav)
         assert item, f"{label} is not a disabled item"
         assert 'aria-disabled="true"' in item.group(1)
         assert 'title="coming in a later release"' in item.group(1)
         assert 'aria-describedby="nav-later"' in item.group(1)
-    assert 'href="/cases"' not in nav
+    assert 'href="/journeys"' not in nav
     assert '<p id="nav-later" hidden>coming in a later release</p>' in nav
 
 

@@ -13,6 +13,7 @@ from itsdangerous import URLSafeSerializer
 from cxloop import __version__
 from cxloop.api.errors import install_error_handlers
 from cxloop.api.routes import (
+    cases,
     collector,
     customers,
     drivers,
@@ -79,6 +80,9 @@ def create_app(settings: Settings, *, warehouse: Warehouse | None = None) -> Fas
     app.state.on_start.append(load_served_surveys)
     app.include_router(segments.router)
     app.include_router(valuechain.router)
+    app.include_router(cases.router)
+    app.state.on_start.append(start_loop)
+    app.state.on_stop.append(stop_loop)
     app.state.on_start.append(collector.start_collector)
     app.state.on_stop.append(collector.stop_collector)
     app.state.on_start.append(goals.sync_project_goals)
@@ -114,3 +118,17 @@ def load_served_surveys(app: Any) -> None:
     except WarehouseError as exc:  # a read-only warehouse: serve the files as they are
         log.warning("survey definitions not written to the warehouse: %s", exc)
     app.state.surveys = {**stored_surveys(warehouse), **definitions}
+
+
+def start_loop(app: Any) -> None:
+    """Run case rules on new feedback and escalate breached SLAs while the server runs."""
+    from cxloop.act.loop_service import LoopService
+
+    app.state.loop = LoopService(app.state.warehouse, app.state.settings)
+    app.state.loop.start()
+
+
+def stop_loop(app: Any) -> None:
+    loop = getattr(app.state, "loop", None)
+    if loop is not None:
+        loop.stop()

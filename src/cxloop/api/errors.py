@@ -15,7 +15,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from cxloop.errors import CxloopError, DataError, NotFoundError, UsageError, WarehouseBusyError
+from cxloop.errors import (
+    ConflictError,
+    CxloopError,
+    DataError,
+    NotFoundError,
+    UsageError,
+    WarehouseBusyError,
+)
 
 log = logging.getLogger("cxloop.api")
 
@@ -96,6 +103,8 @@ def install_error_handlers(app: FastAPI) -> None:
             status = 400
         if isinstance(exc, NotFoundError):
             status = 404
+        if isinstance(exc, ConflictError):
+            status = 409
         if wants_html(request):
             return request.app.state.render_error(request, status, exc.message)
         return error_json(

@@ -105,6 +105,12 @@ def demo_command(
         console.print(f"  segments: {members}; see [bold]cxloop segment list[/]")
     if result.goals:
         console.print(f"  goals: {result.goals} in goals.yaml; see [bold]cxloop goals[/]")
+    if result.cases is not None and result.cases.opened:
+        statuses = ", ".join(f"{k} {v:,}" for k, v in sorted(result.cases.by_status.items()))
+        console.print(
+            f"  cases: {result.cases.opened:,} opened by the rules in rules/ ({statuses}); "
+            "see [bold]cxloop cases list[/]"
+        )
     if serve:
         from cxloop.cli.serve import serve_command
         from cxloop.demo.loading import ensure_demo_admin

@@ -18,9 +18,11 @@ from cxloop.cli import goals as goals_cmd
 from cxloop.cli import kpi as kpi_cmd
 from cxloop.cli import profile as profile_cmd
 from cxloop.cli import resolve as resolve_cmd
+from cxloop.cli.cases import cases_app
 from cxloop.cli.clv import clv_app
 from cxloop.cli.errors import report_errors
 from cxloop.cli.export import export_app
+from cxloop.cli.loop import loop_app
 from cxloop.cli.segment import segment_app
 from cxloop.cli.survey import survey_app
 from cxloop.cli.survey_invitations import register_invitation_commands
@@ -94,6 +96,8 @@ app.add_typer(survey_app, name="survey")
 app.add_typer(clv_app, name="clv")
 app.add_typer(segment_app, name="segment")
 app.add_typer(valuechain_app, name="valuechain")
+app.add_typer(loop_app, name="loop")
+app.add_typer(cases_app, name="cases")
 
 
 def run(argv: list[str] | None = None) -> None:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from cxloop.collect.importer import ImportReport, import_file
 from cxloop.collect.surveys import load_survey, load_surveys, sync_surveys
 from cxloop.config import Settings
+from cxloop.demo.case_work import DemoCases, run_demo_cases
 from cxloop.demo.demo_goals import write_demo_goals
 from cxloop.demo.manifest import DemoSurveys
 from cxloop.demo.surveys import load_survey_funnel
@@ -59,6 +60,9 @@ class DemoResult(BaseModel):
         default=None, description="Members of each demo segment after its refresh."
     )
     goals: int = 0
+    cases: DemoCases | None = Field(
+        default=None, description="Cases the demo's rules opened and their status at its end."
+    )
     seconds: float
 
 
@@ -80,7 +84,9 @@ def run_demo(
     every customer's lifetime value (as ``cxloop clv score`` does, once), then write the demo's
     segment definitions into ``<project>/segments`` (keeping files already there) and refresh
     their membership (``refresh_segments``; needs resolved identities), and store the demo's
-    KPI goals (``goals.yaml``, see :mod:`cxloop.demo.demo_goals`) in ``kpi_goals``.
+    KPI goals (``goals.yaml``, see :mod:`cxloop.demo.demo_goals`) in ``kpi_goals``, and after
+    resolving write the demo's case rules into ``<project>/rules``, replay them over the
+    feedback and simulate the teams' work on the cases (:mod:`cxloop.demo.case_work`).
 
     The project is initialised first when it has no ``cxloop.toml``. Re-running with the same
     seed adds nothing (imports and text analysis are incremental).
@@ -145,6 +151,7 @@ def run_demo(
         if refresh_segments and resolve_identities:
             segments = _refresh_demo_segments(wh, settings)
         goals = sync_goals(wh, write_demo_goals(project))
+        cases = run_demo_cases(wh, settings, seed=seed) if resolve_identities else None
         tables = wh.counts()
     return DemoResult(
         project=str(project.resolve()),
@@ -163,6 +170,7 @@ def run_demo(
         clv_skipped=clv_skipped,
         segments=segments,
         goals=goals,
+        cases=cases,
         seconds=round(time.perf_counter() - started, 2),
     )
 

@@ -594,6 +594,16 @@ MIGRATIONS = (
     ),
 )
 
+
+MIGRATIONS = (
+    *MIGRATIONS,
+    Migration(
+        11,
+        "a case's topic (one open case per customer and topic) and an event's resolution code",
+        (AddColumn("cases", "topic", STR), AddColumn("case_events", "resolution", STR)),
+    ),
+)
+
 MIGRATIONS_TABLE = "schema_migrations"
 
 

@@ -41,7 +41,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("feedback", N_("Feedback"), "/feedback", Role.VIEWER, available=True),
     NavEntry("gap", N_("Perception gap"), "/gap", Role.VIEWER, available=True),
     NavEntry("surveys", N_("Surveys"), "/surveys", Role.ANALYST, available=True),
-    NavEntry("cases", N_("Cases"), "/cases", Role.AGENT),
+    NavEntry("cases", N_("Cases"), "/cases", Role.AGENT, available=True),
     NavEntry("journeys", N_("Journeys"), "/journeys", Role.ANALYST),
     NavEntry("drivers", N_("Drivers"), "/drivers", Role.ANALYST, available=True),
     NavEntry("value_chain", N_("Value chain"), "/value-chain", Role.VIEWER, available=True),

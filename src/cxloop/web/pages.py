@@ -11,6 +11,7 @@ from cxloop.web import vendor
 from cxloop.web.rendering import render_error
 from cxloop.web.routes import (
     auth,
+    cases,
     customers,
     drivers,
     email_opt_out,
@@ -46,6 +47,7 @@ def install(app: FastAPI) -> None:
     app.include_router(scorecard.router)
     app.include_router(teams.router)
     app.include_router(customers.router)
+    app.include_router(cases.router)
     app.include_router(feedback.router)
     app.include_router(identity_review.router)
     app.include_router(gap.router)

@@ -19,7 +19,15 @@ from fastapi.templating import Jinja2Templates
 
 from cxloop import __version__
 from cxloop.api.deps import current_principal
-from cxloop.web import csrf, customer_labels, feedback_labels, labels, match_labels, vendor
+from cxloop.web import (
+    case_labels,
+    csrf,
+    customer_labels,
+    feedback_labels,
+    labels,
+    match_labels,
+    vendor,
+)
 from cxloop.web.i18n import ENDONYMS, HTML_LANG, LANGUAGES, UiLanguage, negotiate, ui_language_for
 from cxloop.web.navigation import visible_entries
 
@@ -119,6 +127,26 @@ def _intent_label(context: jinja2.runtime.Context, code: str | None) -> str:
     return feedback_labels.intent(context["i18n"], code)
 
 
+@jinja2.pass_context
+def _case_status_label(context: jinja2.runtime.Context, code: str | None) -> str:
+    return case_labels.status(context["i18n"], code)
+
+
+@jinja2.pass_context
+def _case_event_label(context: jinja2.runtime.Context, code: str | None) -> str:
+    return case_labels.event(context["i18n"], code)
+
+
+@jinja2.pass_context
+def _priority_label(context: jinja2.runtime.Context, code: str | None) -> str:
+    return case_labels.priority(context["i18n"], code)
+
+
+@jinja2.pass_context
+def _resolution_label(context: jinja2.runtime.Context, code: str | None) -> str:
+    return case_labels.resolution(context["i18n"], code)
+
+
 def _lang_tag(code: str | None) -> str:
     """``code`` if it can go in a ``lang`` attribute (a language tag), else ''."""
     return code if code and _LANG_TAG.match(code) else ""
@@ -155,6 +183,10 @@ def _environment() -> jinja2.Environment:
         money=_money,
         sentiment_label=_sentiment_label,
         intent_label=_intent_label,
+        case_status_label=_case_status_label,
+        case_event_label=_case_event_label,
+        priority_label=_priority_label,
+        resolution_label=_resolution_label,
     )
     env.globals.update(version=__version__, languages=[(c, ENDONYMS[c]) for c in LANGUAGES])
     return env

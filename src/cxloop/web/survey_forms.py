@@ -201,8 +201,18 @@ def refresh_kpi_rollup(app: Any) -> None:
         log.exception("refreshing the KPI rollup after a survey response failed")
 
 
+def run_case_rules(app: Any, response_id: str) -> None:
+    """Evaluate the case rules on a new response's feedback (after its comment is analysed,
+    so rules on sentiment and themes see it); the loop service logs its own failures."""
+    loop = getattr(app.state, "loop", None)
+    if loop is not None:
+        loop.run_once(feedback_ids=[projected_id(response_id)])
+
+
 def after_customer_response(app: Any, response_id: str) -> None:
     """What follows a customer's complete response, after the thank-you page is sent: the KPI
-    rollup takes in its measures, then text analysis reads its comment."""
+    rollup takes in its measures, text analysis reads its comment, then the case rules run on
+    it (a detractor opens a case at once)."""
     refresh_kpi_rollup(app)
     analyse_comment(app, response_id)
+    run_case_rules(app, response_id)

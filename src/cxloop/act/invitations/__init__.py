@@ -4,6 +4,7 @@ sending, the funnel."""
 from cxloop.act.invitations.audience import (
     Audience,
     all_employees_audience,
+    case_audience,
     customer_ids_audience,
     customers_audience,
     employee_ids_audience,
@@ -29,6 +30,7 @@ __all__ = [
     "InvitationOutcome",
     "SendReport",
     "all_employees_audience",
+    "case_audience",
     "customer_ids_audience",
     "customers_audience",
     "employee_ids_audience",

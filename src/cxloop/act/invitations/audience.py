@@ -4,9 +4,10 @@ who had an event; for an employee survey, a team, a file of employee ids, or eve
 Each audience member comes with a *trigger*: what the invitation is for. The invitation id is
 a hash of (survey, customer, trigger), so the same person is invited once per trigger however
 often a send is run. Triggers: ``segment:<id>``, ``customers`` (a file of ids; the file name
-is not part of it, so a renamed copy invites nobody twice) and ``event:<event_id>``; for
-employees ``team:<id>``, ``employees`` (a file) and ``all-employees``; each followed by
-``@<wave>`` when a wave is named (a new wave invites the same people again).
+is not part of it, so a renamed copy invites nobody twice), ``event:<event_id>`` and
+``case:<case_id>`` (the follow-up survey on a resolved case); for employees ``team:<id>``,
+``employees`` (a file) and ``all-employees``; each followed by ``@<wave>`` when a wave is named
+(a new wave invites the same people again).
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ import pyarrow as pa
 
 from cxloop.errors import DataError, UsageError
 
-AudienceKind = Literal["segment", "customers", "event", "team", "employees", "all-employees"]
+AudienceKind = Literal[
+    "segment", "customers", "event", "case", "team", "employees", "all-employees"
+]
 Respondent = Literal["customer", "employee"]
 #: the audiences of employee surveys
 EMPLOYEE_KINDS = ("team", "employees", "all-employees")
@@ -49,6 +52,8 @@ class Audience:
     team_id: str | None = None
     #: ids given as a list (the HTTP API) instead of a file (``path``)
     ids: tuple[str, ...] | None = None
+    case_id: str | None = None
+    customer_id: str | None = None
 
     @property
     def respondent(self) -> Respondent:
@@ -66,6 +71,8 @@ class Audience:
             text = f"team {self.team_id}"
         elif self.kind == "all-employees":
             text = "all employees"
+        elif self.kind == "case":
+            text = f"case {self.case_id}"
         else:
             text = f"event {self.event_name}"
             if self.since is not None:
@@ -141,6 +148,11 @@ def employees_audience(path: str | Path, *, wave: str | None = None) -> Audience
 def all_employees_audience(*, wave: str | None = None) -> Audience:
     """Every employee in ``employees``, for an employee survey."""
     return Audience("all-employees", wave=_check_wave(wave))
+
+
+def case_audience(case_id: str, customer_id: str) -> Audience:
+    """The customer of a resolved case, invited once for that case (the follow-up)."""
+    return Audience("case", case_id=case_id, customer_id=customer_id)
 
 
 def with_wave(trigger: str, wave: str | None) -> str:

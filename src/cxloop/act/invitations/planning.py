@@ -113,6 +113,9 @@ def audience_candidates(
             raise DataError(f"{source}: unknown customer ids ({shown}{more})")
         trigger = with_wave("customers", audience.wave)
         pairs = [(value, trigger) for _, value in listed]
+    elif audience.kind == "case":
+        assert audience.case_id is not None and audience.customer_id is not None
+        pairs = [(audience.customer_id, f"case:{audience.case_id}")]
     else:
         assert audience.event_name is not None and audience.since is not None
         latest = warehouse.to_pandas(

@@ -12,7 +12,8 @@ customer who never answered). ``nps is null`` asks for the missing value itself.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 import ibis
@@ -24,6 +25,7 @@ from cxloop.understand.segments.fields import (
     FUNCTIONS,
     CallKey,
     FieldType,
+    FunctionSpec,
     feature_table,
     field_type,
     valid_field_names,
@@ -49,6 +51,20 @@ _ORDERING = {"<", "<=", ">", ">="}
 
 
 @dataclass(frozen=True)
+class Vocabulary:
+    """The fields and functions a rule may use: a segment rule reads a customer's features,
+    a case rule (:mod:`cxloop.act.rule_fields`) a piece of feedback and its customer."""
+
+    field_type: Callable[[str], FieldType | None]
+    functions: Mapping[str, FunctionSpec]
+    field_names: Callable[[], list[str]] = field(default=valid_field_names)
+
+
+#: the segment rule language's fields and functions
+SEGMENT_VOCABULARY = Vocabulary(field_type, FUNCTIONS, valid_field_names)
+
+
+@dataclass(frozen=True)
 class CheckedRule:
     """A parsed rule whose fields and calls are known good, with what it needs."""
 
@@ -56,6 +72,7 @@ class CheckedRule:
     tree: Node
     fields: frozenset[str]
     calls: tuple[CallKey, ...]
+    vocabulary: Vocabulary = SEGMENT_VOCABULARY
 
     def predicate(self, features: ir.Table) -> ir.BooleanValue:
         """The rule as a boolean expression over ``features``."""
@@ -67,8 +84,9 @@ class CheckedRule:
         return features.filter(self.predicate(features)).select("customer_id")
 
 
-def check_rule(text: str) -> CheckedRule:
-    """Parse ``text`` and check its fields, functions and types.
+def check_rule(text: str, vocabulary: Vocabulary = SEGMENT_VOCABULARY) -> CheckedRule:
+    """Parse ``text`` and check its fields, functions and types (those of ``vocabulary``:
+    by default the segment rule language's).
 
     Raises
     ------
@@ -81,9 +99,11 @@ def check_rule(text: str) -> CheckedRule:
     ['nps', 'orders_90d']
     """
     tree = parse_rule(text)
-    checker = _Checker(text)
+    checker = _Checker(text, vocabulary)
     checker.node(tree)
-    return CheckedRule(text, tree, frozenset(checker.fields), tuple(checker.calls.values()))
+    return CheckedRule(
+        text, tree, frozenset(checker.fields), tuple(checker.calls.values()), vocabulary
+    )
 
 
 def _literal_type(value: object) -> str:
@@ -95,8 +115,9 @@ def _literal_type(value: object) -> str:
 
 
 class _Checker:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, vocabulary: Vocabulary) -> None:
         self.text = text
+        self.vocabulary = vocabulary
         self.fields: set[str] = set()
         self.calls: dict[tuple[str, tuple[str | int, ...]], CallKey] = {}
 
@@ -149,16 +170,16 @@ class _Checker:
         if isinstance(operand, Literal):
             return _literal_type(operand.value)
         if isinstance(operand, Field):
-            kind = field_type(operand.name)
+            kind = self.vocabulary.field_type(operand.name)
             if kind is None:
                 hint = (
                     f"; functions are called with parentheses: {operand.name}(…)"
-                    if operand.name in FUNCTIONS
+                    if operand.name in self.vocabulary.functions
                     else ""
                 )
                 self.fail(
                     f"unknown field {operand.name!r}{hint}; valid fields: "
-                    f"{', '.join(valid_field_names())}",
+                    f"{', '.join(self.vocabulary.field_names())}",
                     operand.position,
                 )
             self.fields.add(operand.name)
@@ -166,9 +187,10 @@ class _Checker:
         return self.call(operand)
 
     def call(self, call: Call) -> str:
-        spec = FUNCTIONS.get(call.name)
+        functions = self.vocabulary.functions
+        spec = functions.get(call.name)
         if spec is None:
-            signatures = ", ".join(f.signature for f in FUNCTIONS.values())
+            signatures = ", ".join(f.signature for f in functions.values())
             self.fail(f"unknown function {call.name!r}; valid functions: {signatures}",
                       call.position)  # fmt: skip
             raise AssertionError("unreachable")
@@ -246,11 +268,15 @@ class _Compiler:
         self, left_node: Operand, left: ir.Value, right_node: Operand, right: ir.Value
     ) -> tuple[ir.Value, ir.Value]:
         """A string compared with a timestamp field is read as a date (``YYYY-MM-DD``)."""
-        if isinstance(right_node, Literal) and _is_timestamp(left_node):
+        if isinstance(right_node, Literal) and self.is_timestamp(left_node):
             return left, self.moment(right_node)
-        if isinstance(left_node, Literal) and _is_timestamp(right_node):
+        if isinstance(left_node, Literal) and self.is_timestamp(right_node):
             return self.moment(left_node), right
         return left, right
+
+    def is_timestamp(self, operand: Operand) -> bool:
+        kind = self.rule.vocabulary.field_type
+        return isinstance(operand, Field) and kind(operand.name) == "timestamp"
 
     def moment(self, literal: Literal) -> ir.Value:
         day = date.fromisoformat(str(literal.value))  # checked by _Checker.date
@@ -258,8 +284,4 @@ class _Compiler:
         return ibis.literal(stamp, type="timestamp('UTC')")
 
 
-def _is_timestamp(operand: Operand) -> bool:
-    return isinstance(operand, Field) and field_type(operand.name) == "timestamp"
-
-
-__all__ = ["CheckedRule", "FieldType", "check_rule"]
+__all__ = ["SEGMENT_VOCABULARY", "CheckedRule", "FieldType", "Vocabulary", "check_rule"]

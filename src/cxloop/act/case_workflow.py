@@ -1,0 +1,205 @@
+"""The case workflow: which event may follow which state, and recording events.
+
+A case's state is derived from its append-only events (``case_events``); every event carries
+the status the case has after it, who recorded it (``actor``) and when (``ts``), so later
+analyses (time to contact, time to close) read the history as it happened.
+
+==================  ==================================  ====================
+event               allowed when the case is            status after
+==================  ==================================  ====================
+opened              (new)                               open
+assigned            open, assigned, acknowledged        assigned (or as was)
+acknowledged        open, assigned                      acknowledged
+commented           any but closed                      unchanged
+customer_contacted  open, assigned, acknowledged        unchanged
+resolved            open, assigned, acknowledged        resolved
+reopened            resolved, closed                    open
+closed              resolved                            closed
+escalated           open, assigned, acknowledged        unchanged
+==================  ==================================  ====================
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from cxloop.domain.case import ACTION_KINDS, ACTIVE_STATUSES, RESOLUTION_CODES, CaseEvent
+from cxloop.errors import ConflictError, NotFoundError, UsageError
+from cxloop.storage import Warehouse
+
+MAX_NOTE_LENGTH = 4_000
+
+_ALLOWED: dict[str, tuple[str, ...]] = {
+    "assigned": ACTIVE_STATUSES,
+    "acknowledged": ("open", "assigned"),
+    "commented": ("open", "assigned", "acknowledged", "resolved"),
+    "customer_contacted": ACTIVE_STATUSES,
+    "resolved": ACTIVE_STATUSES,
+    "reopened": ("resolved", "closed"),
+    "closed": ("resolved",),
+    "escalated": ACTIVE_STATUSES,
+}
+
+
+@dataclass(frozen=True)
+class CaseState:
+    """What a case's events add up to."""
+
+    status: str
+    assignee: str | None
+    escalated: bool
+    resolution: str | None
+    updated_at: datetime
+
+
+def derive_state(events: list[CaseEvent]) -> CaseState:
+    """The state after ``events`` (in any order; they are sorted by time, then id)."""
+    if not events:
+        raise ValueError("a case has at least its opened event")
+    ordered = sorted(events, key=lambda e: (e.ts, e.case_event_id))
+    assignee = resolution = None
+    escalated = False
+    for event in ordered:
+        if event.assignee is not None:
+            assignee = event.assignee
+        if event.kind in ("opened", "reopened"):
+            escalated, resolution = False, None
+        elif event.kind == "escalated":
+            escalated = True
+        elif event.kind == "resolved":
+            resolution = event.resolution
+    last = ordered[-1]
+    return CaseState(last.status, assignee, escalated, resolution, last.ts)
+
+
+def next_status(kind: str, status: str) -> str:
+    """The status after an event of ``kind`` on a case whose status is ``status``.
+
+    Raises
+    ------
+    ConflictError
+        When the event cannot follow that status (a closed case cannot be resolved).
+    """
+    allowed = _ALLOWED.get(kind)
+    if allowed is None:
+        raise UsageError(f"kind: {kind!r} is not an event one can record")
+    if status not in allowed:
+        raise ConflictError(
+            f"a case that is {status} cannot be {kind.replace('_', ' ')} "
+            f"(only a case that is {' or '.join(allowed)})",
+            details={"status": status, "kind": kind, "allowed_from": list(allowed)},
+        )
+    if kind == "assigned":
+        return "assigned" if status == "open" else status
+    if kind in ("acknowledged", "resolved", "closed"):
+        return kind
+    if kind == "reopened":
+        return "open"
+    return status
+
+
+def case_events(warehouse: Warehouse, case_id: str) -> list[CaseEvent]:
+    """Every event of one case, oldest first; NotFoundError if there is no such case."""
+    t = warehouse.table("case_events")
+    rows = warehouse.to_pyarrow(
+        t.filter(t.case_id == case_id).select(*CaseEvent.model_fields)
+    ).to_pylist()
+    if not rows:
+        raise NotFoundError(f"no case {case_id!r}")
+    events = [CaseEvent.model_validate(row) for row in rows]
+    return sorted(events, key=lambda e: (e.ts, e.case_event_id))
+
+
+def after(previous: datetime, now: datetime) -> datetime:
+    """``now``, or a microsecond after ``previous`` if ``now`` is not later: a case's events
+    keep a strict order by time even when two arrive at once or clocks disagree."""
+    return now if now > previous else previous + timedelta(microseconds=1)
+
+
+def new_event_id() -> str:
+    return f"ce_{uuid.uuid4().hex}"
+
+
+def record_case_event(
+    warehouse: Warehouse,
+    case_id: str,
+    kind: str,
+    actor: str,
+    *,
+    assignee: str | None = None,
+    note: str | None = None,
+    resolution: str | None = None,
+    now: datetime | None = None,
+    event_id: str | None = None,
+) -> tuple[CaseEvent, CaseState]:
+    """Record a person's action on a case after checking it may follow the case's state.
+
+    Parameters
+    ----------
+    kind
+        One of :data:`~cxloop.domain.case.ACTION_KINDS`.
+    actor
+        Who: ``user:<email>``, ``key:<id>``, ``cli:<name>``, ``system:loop``.
+    assignee
+        For ``assigned``: who the case goes to (required).
+    note
+        Free text: the comment, what was said to the customer, how it was resolved.
+    resolution
+        For ``resolved``: one of :data:`~cxloop.domain.case.RESOLUTION_CODES` (required).
+
+    Returns
+    -------
+    tuple
+        The event written and the case's state after it.
+
+    Raises
+    ------
+    NotFoundError, ConflictError, UsageError
+    """
+    if kind not in ACTION_KINDS and kind != "escalated":
+        raise UsageError(f"kind: {kind!r}; use one of {', '.join(ACTION_KINDS)}")
+    note = (note or "").strip() or None
+    if note is not None and len(note) > MAX_NOTE_LENGTH:
+        raise UsageError(f"note: at most {MAX_NOTE_LENGTH} characters, got {len(note)}")
+    if kind == "commented" and note is None:
+        raise UsageError("note: a comment needs text")
+    assignee = (assignee or "").strip() or None
+    if kind == "assigned" and assignee is None:
+        raise UsageError("assignee: say whom the case is assigned to")
+    if kind == "resolved":
+        if resolution not in RESOLUTION_CODES:
+            raise UsageError(
+                f"resolution: {resolution!r} is not a resolution code; use one of "
+                f"{', '.join(RESOLUTION_CODES)}"
+            )
+    elif resolution is not None:
+        raise UsageError("resolution: only a resolved event carries a resolution code")
+    now = now or datetime.now(UTC)
+    with warehouse.transaction():
+        events = case_events(warehouse, case_id)
+        before = derive_state(events)
+        status = next_status(kind, before.status)
+        now = after(before.updated_at, now)
+        event = CaseEvent(
+            case_event_id=event_id or new_event_id(),
+            case_id=case_id,
+            ts=now,
+            kind=kind,
+            actor=actor,
+            status=status,
+            assignee=assignee,
+            note=note,
+            resolution=resolution,
+        )
+        append_events(warehouse, [event])
+    return event, derive_state([*events, event])
+
+
+def append_events(warehouse: Warehouse, events: list[CaseEvent]) -> int:
+    """Append events (idempotent by id); return how many were new."""
+    if not events:
+        return 0
+    rows = [{**e.model_dump(), "details": None} for e in events]
+    return warehouse.append_rows("case_events", rows).inserted

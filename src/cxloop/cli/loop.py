@@ -1,0 +1,112 @@
+"""``cxloop loop run|rules``: run the closed loop's rules, escalations and closing on demand."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from cxloop.cli.errors import report_errors
+from cxloop.cli.output import console, print_json
+from cxloop.errors import UsageError
+from cxloop.project import open_project_warehouse
+
+loop_app = typer.Typer(
+    help="The closed loop: case rules from rules/*.yaml open cases, breached SLAs escalate.",
+    no_args_is_help=True,
+)
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def parse_moment(value: str, option: str) -> datetime:
+    """A date (``2026-11-30``, midnight UTC) or an ISO time; UTC when it names no zone."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise UsageError(
+            f"{option} {value!r}: expected a date (YYYY-MM-DD) or an ISO time"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@loop_app.command("run")
+@report_errors
+def run_command(
+    ctx: typer.Context,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            help="Read feedback given from this date or time (default: the last "
+            "loop_max_feedback_age_days days)."
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would happen; write nothing.")
+    ] = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Evaluate the rules on feedback and open cases (one open case per customer and topic),
+    escalate cases past their SLA to the team lead, close cases resolved long ago."""
+    from cxloop.act.loop import LoopOptions, run_loop
+    from cxloop.act.rules import load_rules
+    from cxloop.cli.main import settings_from
+
+    settings = settings_from(ctx)
+    start = parse_moment(since, "--since") if since else None
+    rules = load_rules(settings.project)
+    with open_project_warehouse(settings) as wh:
+        report = run_loop(
+            wh, rules, options=LoopOptions.from_settings(settings), since=start, dry_run=dry_run
+        )
+    if json_output:
+        print_json(report)
+        return
+    verb = "would open" if dry_run else "opened"
+    console.print(
+        f"{len(rules)} rule(s) read {report.feedback_considered:,} piece(s) of feedback"
+        + (f" since {report.since:%Y-%m-%d %H:%M}" if report.since else "")
+        + f": {verb} {len(report.opened):,} case(s), {report.skipped_duplicates:,} matched a "
+        "customer's open case on the same topic"
+    )
+    if report.opened:
+        table = Table("case", "rule", "customer", "team", "priority", "due", box=None)
+        for case in report.opened[:50]:
+            table.add_row(
+                case.case_id, escape(case.rule_id), escape(case.customer_id),
+                escape(case.team_id or "—"), case.priority, f"{case.due_at:%Y-%m-%d %H:%M}",
+            )  # fmt: skip
+        console.print(table)
+        if len(report.opened) > 50:
+            console.print(f"… and {len(report.opened) - 50:,} more (--json lists them all)")
+    esc = "would escalate" if dry_run else "escalated"
+    close = "would close" if dry_run else "closed"
+    console.print(f"{esc} {len(report.escalated):,} case(s); {close} {len(report.closed):,}")
+
+
+@loop_app.command("rules")
+@report_errors
+def rules_command(ctx: typer.Context, json_output: JsonOption = False) -> None:
+    """Check every rule file (a mistake names the file and line) and list the rules."""
+    from cxloop.act.rules import load_rules
+    from cxloop.cli.main import settings_from
+
+    settings = settings_from(ctx)
+    rules = load_rules(settings.project, enabled_only=False)
+    if json_output:
+        print_json([r.definition.model_dump(mode="json") for r in rules])
+        return
+    table = Table("id", "enabled", "when", "topic", "team", "priority", "SLA h", box=None)
+    for rule in rules:
+        d = rule.definition
+        table.add_row(
+            escape(d.id), "yes" if d.enabled else "no", escape(" ".join(d.when.split())),
+            escape(d.then.topic), escape(d.then.team)
+            + (f" (+{len(d.then.routes)} routes)" if d.then.routes else ""),
+            d.then.priority, f"{d.then.sla_hours:g}",
+        )  # fmt: skip
+    console.print(table)
+    if not rules:
+        console.print(f"no rules in {escape(str(settings.project / 'rules'))}")
