@@ -13,6 +13,7 @@ from itsdangerous import URLSafeSerializer
 from cxloop import __version__
 from cxloop.api.errors import install_error_handlers
 from cxloop.api.routes import (
+    advocates,
     collector,
     customers,
     feedback,
@@ -72,6 +73,7 @@ def create_app(settings: Settings, *, warehouse: Warehouse | None = None) -> Fas
     app.include_router(surveys.router)
     app.state.on_start.append(load_served_surveys)
     app.include_router(segments.router)
+    app.include_router(advocates.router)
     app.state.on_start.append(collector.start_collector)
     app.state.on_stop.append(collector.stop_collector)
     app.state.on_start.append(goals.sync_project_goals)

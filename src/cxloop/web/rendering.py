@@ -19,7 +19,16 @@ from fastapi.templating import Jinja2Templates
 
 from cxloop import __version__
 from cxloop.api.deps import current_principal
-from cxloop.web import csrf, customer_labels, feedback_labels, labels, match_labels, vendor
+from cxloop.web import (
+    csrf,
+    customer_labels,
+    feedback_labels,
+    invitation_labels,
+    labels,
+    match_labels,
+    segment_labels,
+    vendor,
+)
 from cxloop.web.i18n import ENDONYMS, HTML_LANG, LANGUAGES, UiLanguage, negotiate, ui_language_for
 from cxloop.web.navigation import visible_entries
 
@@ -119,6 +128,21 @@ def _intent_label(context: jinja2.runtime.Context, code: str | None) -> str:
     return feedback_labels.intent(context["i18n"], code)
 
 
+@jinja2.pass_context
+def _stage_label(context: jinja2.runtime.Context, code: str) -> str:
+    return segment_labels.stage(context["i18n"], code)
+
+
+@jinja2.pass_context
+def _invitation_status_label(context: jinja2.runtime.Context, code: str) -> str:
+    return invitation_labels.status(context["i18n"], code)
+
+
+@jinja2.pass_context
+def _rfm_label(context: jinja2.runtime.Context, code: str) -> str:
+    return segment_labels.rfm(context["i18n"], code)
+
+
 def _lang_tag(code: str | None) -> str:
     """``code`` if it can go in a ``lang`` attribute (a language tag), else ''."""
     return code if code and _LANG_TAG.match(code) else ""
@@ -155,6 +179,9 @@ def _environment() -> jinja2.Environment:
         money=_money,
         sentiment_label=_sentiment_label,
         intent_label=_intent_label,
+        stage_label=_stage_label,
+        rfm_label=_rfm_label,
+        invitation_status_label=_invitation_status_label,
     )
     env.globals.update(version=__version__, languages=[(c, ENDONYMS[c]) for c in LANGUAGES])
     return env

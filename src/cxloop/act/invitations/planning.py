@@ -69,7 +69,11 @@ def audience_candidates(
     warehouse: Warehouse, survey_id: str, audience: Audience
 ) -> list[Candidate]:
     """The audience's members with their triggers, in a stable order."""
-    if audience.kind == "segment":
+    if audience.kind == "segment" and audience.members is not None:
+        assert audience.segment_id is not None
+        trigger = with_wave(f"segment:{audience.segment_id}", audience.wave)
+        pairs = [(customer_id, trigger) for customer_id in audience.members]
+    elif audience.kind == "segment":
         assert audience.segment_id is not None
         segments = warehouse.table("segments")
         known = warehouse.to_pandas(
