@@ -45,9 +45,7 @@ def _invite(settings: Settings, *, top: int, dry_run: bool = False):  # type: ig
     if not dry_run:
         transport = SmtpTransport(SmtpConfig.from_settings(settings))
     with open_project_warehouse(settings) as wh:
-        return invite_advocates(
-            wh, settings, survey, top=top, transport=transport, dry_run=dry_run
-        )
+        return invite_advocates(wh, settings, survey, top=top, transport=transport, dry_run=dry_run)
 
 
 def _log(settings: Settings, table: str) -> list[dict[str, object]]:
@@ -59,15 +57,15 @@ def test_invite_creates_the_segment_and_invites_its_members(
     shop: Settings, mail: tuple[Inbox, int]
 ) -> None:
     report = _invite(shop, top=2)
-    assert report.chosen == ["p3", "p1"] and report.added == ["p1", "p3"]
+    assert report.chosen == ["cus_p3", "cus_p1"] and report.added == ["cus_p1", "cus_p3"]
     assert report.segment_created and report.segment_members == 2
     assert report.invitations == {"sent": 2}
     assert sorted(str(m["To"]) for m in mail[0].messages) == ["p1@example.com", "p3@example.com"]
     (definition, _), *_ = [s for s in load_segments(shop.project) if s[0].id == "ambassadors"]
-    assert definition.members == ["p1", "p3"] and definition.rule is None
+    assert definition.members == ["cus_p1", "cus_p3"] and definition.rule is None
     entered = _log(shop, "segment_members")
     assert sorted((r["customer_id"], r["change"]) for r in entered) == [
-        ("p1", "entered"), ("p3", "entered"),
+        ("cus_p1", "entered"), ("cus_p3", "entered"),
     ]  # fmt: skip
     triggers = {r["details"] for r in _log(shop, "survey_invitations")}
     assert all('"trigger": "segment:ambassadors"' in str(t) for t in triggers)
@@ -83,30 +81,30 @@ def test_a_rerun_sends_nothing_twice_and_a_bigger_top_adds_the_next(
     assert len(mail[0].messages) == 2
     assert len(_log(shop, "segment_members")) == 2
     more = _invite(shop, top=3)
-    assert more.added == ["p2"] and more.segment_members == 3
+    assert more.added == ["cus_p2"] and more.segment_members == 3
     assert more.invitations == {"sent": 1, "already_invited": 2}
     assert len(mail[0].messages) == 3
 
 
 def test_dry_run_writes_nothing_and_shows_who(shop: Settings, mail: tuple[Inbox, int]) -> None:
     report = _invite(shop, top=2, dry_run=True)
-    assert report.dry_run and report.segment_created and report.added == ["p1", "p3"]
+    assert report.dry_run and report.segment_created and report.added == ["cus_p1", "cus_p3"]
     assert report.invitations == {"pending": 2} and report.segment_members == 2
     assert not (shop.project / "segments" / "ambassadors.yaml").exists()
     assert _log(shop, "segment_members") == [] and _log(shop, "survey_invitations") == []
     assert mail[0].messages == []
     _invite(shop, top=1)
     later = _invite(shop, top=2, dry_run=True)
-    assert later.added == ["p1"] and not later.segment_created
+    assert later.added == ["cus_p1"] and not later.segment_created
     assert sorted((o["customer_id"], o["status"]) for o in later.outcomes) == [
-        ("p1", "pending"), ("p3", "already_invited"),
+        ("cus_p1", "pending"), ("cus_p3", "already_invited"),
     ]  # fmt: skip
     assert len(_log(shop, "segment_members")) == 1
 
 
 def test_consent_and_throttle_still_apply(shop: Settings, mail: tuple[Inbox, int]) -> None:
     with open_project_warehouse(shop) as wh:
-        add_consent(wh, "p3", False, ts("2025-01-01"))
+        add_consent(wh, "cus_p3", False, ts("2025-01-01"))
     report = _invite(shop, top=2)
     assert report.invitations == {"sent": 1, "no_consent": 1}
     assert [str(m["To"]) for m in mail[0].messages] == ["p1@example.com"]

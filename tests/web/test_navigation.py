@@ -16,7 +16,7 @@ from cxloop.web.navigation import NAVIGATION, entry, visible_entries
 
 EXPECTED = [
     "Overview", "Scorecard", "Customers", "Feedback", "Perception gap", "Surveys", "Cases",
-    "Journeys", "Drivers", "Value chain", "Segments", "Settings",
+    "Journeys", "Drivers", "Value chain", "Segments", "Advocates", "Settings",
 ]  # fmt: skip
 
 
@@ -35,6 +35,7 @@ def test_the_registry_lists_every_page_in_order() -> None:
         "gap",
         "surveys",
         "segments",
+        "advocates",
         "settings",
     }
     assert entry("drivers").role is Role.ANALYST

@@ -20,13 +20,13 @@ def shop(warehouse: Warehouse) -> Warehouse:
 def test_only_promoters_in_the_window_are_ranked(shop: Warehouse) -> None:
     ranking = rank_advocates(shop, SegmentOptions(as_of=AS_OF))
     assert ranking.promoters == 3
-    assert {a.customer_id for a in ranking.advocates} == {"p1", "p2", "p3"}
+    assert {a.customer_id for a in ranking.advocates} == {"cus_p1", "cus_p2", "cus_p3"}
 
 
 def test_components_percentiles_and_score_match_the_hand_computation(shop: Warehouse) -> None:
     ranking = rank_advocates(shop, SegmentOptions(as_of=AS_OF))
     by_id = {a.customer_id: a for a in ranking.advocates}
-    p1, p2, p3 = by_id["p1"], by_id["p2"], by_id["p3"]
+    p1, p2, p3 = by_id["cus_p1"], by_id["cus_p2"], by_id["cus_p3"]
     assert (p1.orders, p1.feedback, p1.events, p1.referrals) == (3, 2, 1, 1)
     assert (p3.orders, p3.feedback, p3.events, p3.referrals) == (5, 1, 3, 0)
     assert (p1.value, p1.value_source, p1.currency) == (300.0, "revenue", "EUR")
@@ -35,7 +35,7 @@ def test_components_percentiles_and_score_match_the_hand_computation(shop: Wareh
     assert p3.engagement_percentile == pytest.approx((1 + 0 + 1 + 0) / 4)
     assert p2.engagement_percentile == 0.0
     assert (p1.score, p2.score, p3.score) == (62.5, 0.0, 75.0)
-    assert [a.customer_id for a in ranking.advocates] == ["p3", "p1", "p2"]
+    assert [a.customer_id for a in ranking.advocates] == ["cus_p3", "cus_p1", "cus_p2"]
     assert [a.rank for a in ranking.advocates] == [1, 2, 3]
     # the referral lifts p1 to the advocate rung of the ladder
     assert p1.ladder == "advocate"
@@ -45,23 +45,27 @@ def test_components_percentiles_and_score_match_the_hand_computation(shop: Wareh
 def test_clv_replaces_revenue_where_scored(shop: Warehouse) -> None:
     shop.append_rows(
         "customer_clv",
-        [{"customer_id": "p2", "model_id": "m1", "clv": 5000.0, "currency": "EUR"}],
+        [{"customer_id": "cus_p2", "model_id": "m1", "clv": 5000.0, "currency": "EUR"}],
     )
     ranking = rank_advocates(shop, SegmentOptions(as_of=AS_OF))
     by_id = {a.customer_id: a for a in ranking.advocates}
-    assert (by_id["p2"].value, by_id["p2"].value_source) == (5000.0, "clv")
-    assert by_id["p3"].value_source == "revenue"
-    assert (by_id["p1"].score, by_id["p2"].score, by_id["p3"].score) == (37.5, 50.0, 50.0)
+    assert (by_id["cus_p2"].value, by_id["cus_p2"].value_source) == (5000.0, "clv")
+    assert by_id["cus_p3"].value_source == "revenue"
+    assert (by_id["cus_p1"].score, by_id["cus_p2"].score, by_id["cus_p3"].score) == (
+        37.5,
+        50.0,
+        50.0,
+    )
     # a tie on score: more referrals first (none here), then more value
-    assert [a.customer_id for a in ranking.advocates] == ["p2", "p3", "p1"]
+    assert [a.customer_id for a in ranking.advocates] == ["cus_p2", "cus_p3", "cus_p1"]
 
 
 def test_limit_and_a_shorter_window(shop: Warehouse) -> None:
     assert [a.customer_id for a in rank_advocates(
-        shop, SegmentOptions(as_of=AS_OF), limit=1).advocates] == ["p3"]  # fmt: skip
+        shop, SegmentOptions(as_of=AS_OF), limit=1).advocates] == ["cus_p3"]  # fmt: skip
     # over the last 60 days, p1's latest NPS (May) falls out; p2 and p3 answered in June
     recent = rank_advocates(shop, SegmentOptions(as_of=AS_OF, ladder_window_days=60))
-    assert {a.customer_id for a in recent.advocates} == {"p2", "p3"}
+    assert {a.customer_id for a in recent.advocates} == {"cus_p2", "cus_p3"}
 
 
 def test_no_promoters_is_an_empty_ranking(warehouse: Warehouse) -> None:
