@@ -71,6 +71,9 @@ _EXPORTS = {
     "ladder_rungs": "cxloop.understand.segments",
     "SegmentOptions": "cxloop.understand.segments",
     "refresh_segments": "cxloop.act.segment_refresh",
+    "profile_with_segments": "cxloop.understand.segments",
+    "rank_advocates": "cxloop.understand.advocates",
+    "invite_advocates": "cxloop.act.ambassadors",
 }
 
 __all__ = [
@@ -106,6 +109,7 @@ __all__ = [
     "import_file",
     "init_project",
     "invitation_funnels",
+    "invite_advocates",
     "kpi_frame",
     "kpi_report",
     "ladder_rungs",
@@ -115,8 +119,10 @@ __all__ = [
     "load_segments",
     "open_project_warehouse",
     "open_warehouse",
+    "profile_with_segments",
     "project_status",
     "promote_feedback_theme",
+    "rank_advocates",
     "refresh_segments",
     "resolve",
     "rfm_scores",
@@ -130,6 +136,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from cxloop.act.ambassadors import invite_advocates
     from cxloop.act.invitations import (
         InvitationFunnel,
         SendReport,
@@ -147,6 +154,7 @@ if TYPE_CHECKING:
     from cxloop.project import init_project, open_project_warehouse, project_status
     from cxloop.share.exports import export_to_file, write_export
     from cxloop.storage import Warehouse, open_warehouse
+    from cxloop.understand.advocates import rank_advocates
     from cxloop.understand.clv.fitting import fit_clv_models, fit_clv_transactions_file
     from cxloop.understand.clv.scoring import ClvScoreReport, score_clv
     from cxloop.understand.clv.summary import rfm_summary
@@ -158,6 +166,7 @@ if TYPE_CHECKING:
         ladder_rungs,
         lifecycle_stages,
         load_segments,
+        profile_with_segments,
         rfm_scores,
     )
     from cxloop.understand.text.analyse_feedback import TextAnalysisReport, analyse_feedback

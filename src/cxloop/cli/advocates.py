@@ -51,16 +51,20 @@ def list_command(
         f"as of {ranking.as_of:%Y-%m-%d})",
         title_justify="left",
     )
+    # the customer id and value fold rather than lose characters on a narrow terminal
     for label in ("#", "customer", "score", "NPS", "orders", "feedback", "events", "referrals",
                   "value", "ladder"):  # fmt: skip
-        table.add_column(label, justify="left" if label in ("customer", "ladder") else "right")
+        table.add_column(
+            label,
+            justify="left" if label in ("customer", "ladder", "value") else "right",
+            overflow="fold" if label in ("customer", "value") else "ellipsis",
+        )
     for a in ranking.advocates:
         value = f"{a.value:,.2f} {a.currency or ''}".strip() + f" ({a.value_source})"
-        who = escape(a.customer_id) + (f" {escape(a.name)}" if a.name else "")
         table.add_row(
-            str(a.rank), who, f"{a.score:.1f}", str(a.latest_nps), f"{a.orders:,}",
-            f"{a.feedback:,}", f"{a.events:,}", f"{a.referrals:,}", escape(value),
-            escape(a.ladder or "—"),
+            str(a.rank), escape(a.customer_id), f"{a.score:.1f}", str(a.latest_nps),
+            f"{a.orders:,}", f"{a.feedback:,}", f"{a.events:,}", f"{a.referrals:,}",
+            escape(value), escape(a.ladder or "—"),
         )  # fmt: skip
     console.print(table)
     if not ranking.advocates:
