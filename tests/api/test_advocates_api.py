@@ -55,12 +55,12 @@ def test_the_ranking_needs_an_agent_and_is_audited(api: API) -> None:
     assert ranking.status_code == 200
     body = ranking.json()
     assert body["promoters"] == 3
-    assert [a["customer_id"] for a in body["advocates"]] == ["cus_p3", "cus_p1"]
+    assert [a["customer_id"] for a in body["advocates"]] == ["cus_p1", "cus_p3"]
     parts = {"score", "orders", "feedback", "events", "referrals", "value", "value_source",
-             "engagement_percentile", "value_percentile"}  # fmt: skip
+             "engagement_percentile", "referral_percentile", "value_percentile"}  # fmt: skip
     assert set(body["advocates"][0]) >= parts
     [read] = [r for r in _audit(warehouse) if r["target_table"] == "customers"]
-    assert json.loads(str(read["details"]))["advocates"] == ["cus_p3", "cus_p1"]
+    assert json.loads(str(read["details"]))["advocates"] == ["cus_p1", "cus_p3"]
     bad = client.get("/v1/advocates?limit=0", headers=auth(keys, "agent"))
     assert bad.status_code == 422 and "limit" in json.dumps(bad.json())
 

@@ -32,11 +32,11 @@ def test_list_as_json_and_as_a_table(shop: Settings) -> None:
     body = json.loads(result.stdout)
     assert body["promoters"] == 3 and body["window_days"] == 365
     assert [(a["rank"], a["customer_id"], a["score"]) for a in body["advocates"]] == [
-        (1, "cus_p3", 75.0), (2, "cus_p1", 62.5),
+        (1, "cus_p1", 72.2), (2, "cus_p3", 55.6),
     ]  # fmt: skip
     table = invoke(shop, "advocates", "list")
     assert table.exit_code == 0 and "3 of 3 promoters" in table.stdout
-    assert "75.0" in table.stdout and "62.5" in table.stdout
+    assert "72.2" in table.stdout and "55.6" in table.stdout
 
 
 def test_invite_dry_run_needs_no_smtp_and_writes_nothing(shop: Settings) -> None:

@@ -53,13 +53,13 @@ def test_agents_see_the_ranking_without_the_invite_form(
     page = signed_in("agent").get("/advocates")
     assert page.status_code == 200
     ranking = panel(page.text, "ranking-heading")
-    assert ranking.index("Person p3") < ranking.index("Person p1") < ranking.index("Person p2")
+    assert ranking.index("Person p1") < ranking.index("Person p3") < ranking.index("Person p2")
     assert "The top 3 of 3 promoters" in ranking and "Advocate" in ranking
     assert 'action="/advocates/invite"' not in page.text
     assert 'href="/advocates"' in page.text  # in the navigation
     log = shop.to_pandas(shop.table("audit_log"))
     reads = log[(log.action == "read") & (log.target_table == "customers")]
-    assert json.loads(reads.details.iloc[-1])["customer_ids"] == ["cus_p3", "cus_p1", "cus_p2"]
+    assert json.loads(reads.details.iloc[-1])["customer_ids"] == ["cus_p1", "cus_p3", "cus_p2"]
 
 
 def test_analysts_preview_then_invite(
@@ -106,7 +106,7 @@ def test_the_customer_page_shows_segments_lifecycle_ladder_and_rfm(
     token = csrf_from(client.get("/advocates").text)
     client.post("/advocates/invite", data={"top": "1", "csrf_token": token, "action": "invite"})
     client = signed_in("agent")
-    html = client.get("/customers/p3@example.com").text
+    html = client.get("/customers/p1@example.com").text
     standing = panel(html, "standing-heading")
     assert "Segments and stage" in standing
     assert '<a href="/segments/ambassadors">Ambassador programme</a>' in standing
@@ -115,5 +115,5 @@ def test_the_customer_page_shows_segments_lifecycle_ladder_and_rfm(
     assert "RFM segment" in standing
     other = panel(client.get("/customers/d1@example.com").text, "standing-heading")
     assert "In no segment." in other and "Detractor" in other
-    spanish = signed_in("agent", language="es").get("/customers/p3@example.com").text
+    spanish = signed_in("agent", language="es").get("/customers/p1@example.com").text
     assert "Segmentos y etapa" in panel(spanish, "standing-heading")

@@ -24,10 +24,13 @@ class Advocate(BaseModel):
     value_source: Literal["clv", "revenue"]
     currency: str | None = None
     engagement_percentile: float = Field(
-        description="Mean percentile (0–1) of orders, feedback, events and referrals."
+        description="Mean percentile (0–1) of orders, feedback and events."
     )
+    referral_percentile: float = Field(description="Percentile (0–1) of referrals.")
     value_percentile: float = Field(description="Percentile (0–1) of value.")
-    score: float = Field(description="100 × (engagement_percentile + value_percentile) / 2.")
+    score: float = Field(
+        description="100 × (engagement_percentile + referral_percentile + value_percentile) / 3."
+    )
     ladder: str | None = Field(None, description="The loyalty-ladder rung.")
 
 

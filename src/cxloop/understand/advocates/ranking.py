@@ -11,13 +11,14 @@ counts), a *promoter* is a customer whose latest NPS answer is 9 or 10. Each pro
 
 Each component becomes a percentile among the promoters (``percent_rank``: 0 for the lowest,
 1 for the highest; ties share the lower one, so a component nobody has is 0 for all).
-``engagement_percentile`` is the mean of the four engagement percentiles, ``value_percentile``
-the value's, and
+``engagement_percentile`` is the mean of the orders, feedback and events percentiles,
+``referral_percentile`` the referrals', ``value_percentile`` the value's, and
 
-    score = 100 × (engagement_percentile + value_percentile) / 2
+    score = 100 × (engagement_percentile + referral_percentile + value_percentile) / 3
 
-Promoters are ranked by score, then referrals, then value, then id. Referrals also lift a
-customer to the ``advocate`` rung of the ladder, shown beside the score.
+Referrals weigh as much as all other engagement together: recommending the company is the
+advocate's own act (and also what lifts a customer to the ``advocate`` rung of the ladder,
+shown beside the score). Promoters are ranked by score, then referrals, then value, then id.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from cxloop.understand.segments.ladder import ladder_rungs
 from cxloop.understand.segments.options import SegmentOptions
 
 PROMOTER_MIN_NPS = 9
-ENGAGEMENT = ("orders", "feedback", "events", "referrals")
+ENGAGEMENT = ("orders", "feedback", "events")
 
 
 def _window(rows: ir.Table, options: SegmentOptions) -> ir.Table:
@@ -108,21 +109,23 @@ def advocate_scores(
     )
     percentiles = {
         f"_{name}_pct": ibis.percent_rank().over(order_by=filled[name])
-        for name in (*ENGAGEMENT, "value")
+        for name in (*ENGAGEMENT, "referrals", "value")
     }
     ranked = filled.mutate(**percentiles)
     engagement = sum(ranked[f"_{n}_pct"] for n in ENGAGEMENT) / len(ENGAGEMENT)
     out = ranked.mutate(
         engagement_percentile=engagement.cast("float64"),
+        referral_percentile=ranked._referrals_pct.cast("float64"),
         value_percentile=ranked._value_pct.cast("float64"),
     )
-    out = out.mutate(score=(100 * (out.engagement_percentile + out.value_percentile) / 2).round(1))
+    parts = out.engagement_percentile + out.referral_percentile + out.value_percentile
+    out = out.mutate(score=(100 * parts / 3).round(1))
     ladder = ladder_rungs(table, options).select("customer_id", "ladder")
     out = out.left_join(ladder, "customer_id").drop("customer_id_right")
     return out.select(
         "customer_id", "latest_nps", "orders", "feedback", "events", "referrals", "value",
-        "value_source", "currency", "engagement_percentile", "value_percentile", "score",
-        "ladder",
+        "value_source", "currency", "engagement_percentile", "referral_percentile",
+        "value_percentile", "score", "ladder",
     )  # fmt: skip
 
 
