@@ -118,3 +118,11 @@ def test_a_rule_segment_with_the_same_id_is_not_overwritten(shop: Settings) -> N
     with pytest.raises(ConfigError, match=r"ambassadors.yaml: segment 'ambassadors' has a rule"):
         _invite(shop, top=2)
     assert "rule: nps >= 9" in path.read_text(encoding="utf-8")
+
+
+def test_missing_mail_settings_change_nothing(shop: Settings) -> None:
+    settings = shop.model_copy(update={"public_base_url": None})
+    with pytest.raises(ConfigError, match="public_base_url"):
+        _invite(settings, top=2)
+    assert not (shop.project / "segments" / "ambassadors.yaml").exists()
+    assert _log(shop, "segment_members") == []

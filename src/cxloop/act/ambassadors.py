@@ -17,6 +17,7 @@ from pathlib import Path
 
 from cxloop.act.email_sender import MailTransport
 from cxloop.act.invitations import InvitationOptions, segment_audience, send_invitations
+from cxloop.act.invitations.sending import check_ready
 from cxloop.collect.surveys import SurveyDefinition
 from cxloop.config import Settings
 from cxloop.domain.advocate import InviteReport
@@ -81,6 +82,9 @@ def invite_advocates(
     """
     if not 1 <= top <= MAX_TOP:
         raise UsageError(f"--top {top}: choose between 1 and {MAX_TOP:,} advocates")
+    invitation_options = InvitationOptions.from_settings(settings)
+    if not dry_run:  # before the segment changes: a send that cannot start changes nothing
+        check_ready(invitation_options, transport)
     options = SegmentOptions.from_settings(
         settings, reference_moment(warehouse, settings.segments_as_of)
     )
@@ -106,7 +110,7 @@ def invite_advocates(
         refresh_segment(warehouse, update.definition, rule, options, now=now)
         audience = segment_audience(segment_id)
     report = send_invitations(
-        warehouse, survey, audience, InvitationOptions.from_settings(settings),
+        warehouse, survey, audience, invitation_options,
         transport=transport, dry_run=dry_run, now=now,
     )  # fmt: skip
     if dry_run:

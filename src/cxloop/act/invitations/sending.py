@@ -131,7 +131,7 @@ def send_invitations(
             f"survey {survey.id!r} is for {survey.audience}; cxloop survey send invites customers"
         )
     if not dry_run:
-        _check_ready(options, transport)
+        check_ready(options, transport)
     now = now or datetime.now(UTC)
     candidates = audience_candidates(warehouse, survey.id, audience)
     plans = plan_invitations(
@@ -170,7 +170,7 @@ def send_invitations(
     )
 
 
-def _check_ready(options: InvitationOptions, transport: MailTransport | None) -> None:
+def check_ready(options: InvitationOptions, transport: MailTransport | None) -> None:
     if not options.public_base_url:
         raise ConfigError(
             "setting 'public_base_url' is not set: the e-mail's links need the address "
