@@ -74,6 +74,9 @@ _EXPORTS = {
     "PLSPathModel": "cxloop.understand.valuechain",
     "fit_value_chain": "cxloop.understand.valuechain",
     "value_chain_run": "cxloop.understand.valuechain",
+    "profile_with_segments": "cxloop.understand.segments",
+    "rank_advocates": "cxloop.understand.advocates",
+    "invite_advocates": "cxloop.act.ambassadors",
 }
 
 __all__ = [
@@ -111,6 +114,7 @@ __all__ = [
     "import_file",
     "init_project",
     "invitation_funnels",
+    "invite_advocates",
     "kpi_frame",
     "kpi_report",
     "ladder_rungs",
@@ -120,8 +124,10 @@ __all__ = [
     "load_segments",
     "open_project_warehouse",
     "open_warehouse",
+    "profile_with_segments",
     "project_status",
     "promote_feedback_theme",
+    "rank_advocates",
     "refresh_segments",
     "resolve",
     "rfm_scores",
@@ -136,6 +142,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from cxloop.act.ambassadors import invite_advocates
     from cxloop.act.invitations import (
         InvitationFunnel,
         SendReport,
@@ -153,6 +160,7 @@ if TYPE_CHECKING:
     from cxloop.project import init_project, open_project_warehouse, project_status
     from cxloop.share.exports import export_to_file, write_export
     from cxloop.storage import Warehouse, open_warehouse
+    from cxloop.understand.advocates import rank_advocates
     from cxloop.understand.clv.fitting import fit_clv_models, fit_clv_transactions_file
     from cxloop.understand.clv.scoring import ClvScoreReport, score_clv
     from cxloop.understand.clv.summary import rfm_summary
@@ -164,6 +172,7 @@ if TYPE_CHECKING:
         ladder_rungs,
         lifecycle_stages,
         load_segments,
+        profile_with_segments,
         rfm_scores,
     )
     from cxloop.understand.text.analyse_feedback import TextAnalysisReport, analyse_feedback

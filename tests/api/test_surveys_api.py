@@ -9,6 +9,7 @@ from survey_data import invitation_events, respond
 STARTERS = {
     "post-delivery", "support-csat", "billing-ces", "customer-centricity",
     "employee-customer-centricity", "employee-engagement", "employee-enps", "employee-wellbeing",
+    "ambassador-programme",
 }  # fmt: skip
 
 

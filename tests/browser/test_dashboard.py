@@ -260,7 +260,15 @@ def test_the_keyboard_reaches_the_skip_link_and_the_navigation(browser, server: 
     assert page.evaluate("document.activeElement.textContent.trim()") == "Customers"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent.trim()") == "Feedback"
-    for label in ("Perception gap", "Surveys", "Cases", "Drivers", "Value chain", "Segments"):
+    for label in (
+        "Perception gap",
+        "Surveys",
+        "Cases",
+        "Drivers",
+        "Value chain",
+        "Segments",
+        "Advocates",
+    ):
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.textContent.trim()") == label
     page.keyboard.press("Tab")

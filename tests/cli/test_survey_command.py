@@ -20,12 +20,12 @@ def test_list_validate_and_sync(project: Settings) -> None:
     assert listed.exit_code == 0, listed.output
     ids = [row["id"] for row in json.loads(listed.stdout)]
     assert ids == [
-        "billing-ces", "customer-centricity", "employee-customer-centricity",
-        "employee-engagement", "employee-enps", "employee-wellbeing", "post-delivery",
-        "support-csat",
+        "ambassador-programme", "billing-ces", "customer-centricity",
+        "employee-customer-centricity", "employee-engagement", "employee-enps",
+        "employee-wellbeing", "post-delivery", "support-csat",
     ]  # fmt: skip
     valid = cli(project, "validate")
-    assert valid.exit_code == 0 and "8 survey definition(s) valid" in valid.stdout
+    assert valid.exit_code == 0 and "9 survey definition(s) valid" in valid.stdout
     synced = cli(project, "sync", "--json")
     assert json.loads(synced.stdout)["added"] == ids
 

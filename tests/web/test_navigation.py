@@ -16,7 +16,7 @@ from cxloop.web.navigation import NAVIGATION, entry, visible_entries
 
 EXPECTED = [
     "Overview", "Scorecard", "Customers", "Feedback", "Perception gap", "Surveys", "Cases",
-    "Journeys", "Drivers", "Value chain", "Segments", "Settings",
+    "Journeys", "Drivers", "Value chain", "Segments", "Advocates", "Settings",
 ]  # fmt: skip
 
 
@@ -37,6 +37,7 @@ def test_the_registry_lists_every_page_in_order() -> None:
         "surveys",
         "cases",
         "segments",
+        "advocates",
         "settings",
         "value_chain",
     }

@@ -13,6 +13,7 @@ from itsdangerous import URLSafeSerializer
 from cxloop import __version__
 from cxloop.api.errors import install_error_handlers
 from cxloop.api.routes import (
+    advocates,
     cases,
     collector,
     customers,
@@ -83,6 +84,7 @@ def create_app(settings: Settings, *, warehouse: Warehouse | None = None) -> Fas
     app.include_router(cases.router)
     app.state.on_start.append(start_loop)
     app.state.on_stop.append(stop_loop)
+    app.include_router(advocates.router)
     app.state.on_start.append(collector.start_collector)
     app.state.on_stop.append(collector.stop_collector)
     app.state.on_start.append(goals.sync_project_goals)

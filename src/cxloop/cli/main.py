@@ -18,6 +18,7 @@ from cxloop.cli import goals as goals_cmd
 from cxloop.cli import kpi as kpi_cmd
 from cxloop.cli import profile as profile_cmd
 from cxloop.cli import resolve as resolve_cmd
+from cxloop.cli.advocates import advocates_app
 from cxloop.cli.cases import cases_app
 from cxloop.cli.clv import clv_app
 from cxloop.cli.errors import report_errors
@@ -98,6 +99,7 @@ app.add_typer(segment_app, name="segment")
 app.add_typer(valuechain_app, name="valuechain")
 app.add_typer(loop_app, name="loop")
 app.add_typer(cases_app, name="cases")
+app.add_typer(advocates_app, name="advocates")
 
 
 def run(argv: list[str] | None = None) -> None:

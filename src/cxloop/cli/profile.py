@@ -39,11 +39,11 @@ def profile_command(
 ) -> None:
     """Show a customer: golden record, source records, identities, figures and timeline."""
     from cxloop.cli.main import settings_from
-    from cxloop.unify.profile import customer_profile
+    from cxloop.understand.segments import profile_with_segments
 
     settings = settings_from(ctx)
     with open_project_warehouse(settings) as wh:
-        profile = customer_profile(wh, reference, timeline_limit=events)
+        profile = profile_with_segments(wh, settings, reference, timeline_limit=events)
     if json_output:
         print_json(profile)
         return
@@ -106,6 +106,7 @@ def print_profile(profile: CustomerProfile) -> None:
             "CLV model date", _text(scores.scored_at),
         )  # fmt: skip
     console.print(Panel(figures, title="summary", title_align="left"))
+    _print_segments(profile)
 
     _print_records(profile)
     identities = Table("record", "method", "probability", "resolved", title="identities")
@@ -128,6 +129,24 @@ def print_profile(profile: CustomerProfile) -> None:
     for item in timeline.items:
         table.add_row(_text(item.ts), item.kind, _text(item.title), _details(item))
     console.print(table)
+
+
+def _print_segments(profile: CustomerProfile) -> None:
+    """Segments (with since-when), lifecycle stage, ladder rung and RFM segment."""
+    standing = profile.segments
+    if standing is None:
+        return
+    grid = Table(box=None, show_header=False)
+    rfm = f"{standing.rfm} ({standing.rfm_score})" if standing.rfm else None
+    grid.add_row("lifecycle", _text(standing.lifecycle), "ladder", _text(standing.ladder))
+    grid.add_row("RFM", _text(rfm), "referrals", f"{standing.referrals:,}")
+    for member in standing.segments:
+        label = member.name or member.segment_id
+        grid.add_row("segment", escape(label), "since", _text(member.since))
+    if not standing.segments:
+        grid.add_row("segments", "none", "", "")
+    title = f"segments (as of {standing.as_of:%Y-%m-%d %H:%M} UTC)"
+    console.print(Panel(grid, title=title, title_align="left"))
 
 
 def _print_records(profile: CustomerProfile) -> None:

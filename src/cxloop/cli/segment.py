@@ -43,7 +43,8 @@ def list_command(ctx: typer.Context, json_output: JsonOption = False) -> None:
         table.add_column(label, justify="right" if label == "members" else "left")
     for r in rows:
         changed = r.last_refreshed.strftime("%Y-%m-%d %H:%M") if r.last_refreshed else "—"
-        table.add_row(escape(r.id), escape(r.name), f"{r.members:,}", changed, escape(r.rule))
+        rule = r.rule if r.rule is not None else f"a list of {r.listed or 0:,} customers"
+        table.add_row(escape(r.id), escape(r.name), f"{r.members:,}", changed, escape(rule))
     console.print(table)
     if not rows:
         console.print(f"no segments in {escape(str(settings.project / 'segments'))}")
@@ -70,7 +71,10 @@ def show_command(
     console.print(f"[bold]{escape(detail.name)}[/] ({escape(detail.id)})")
     if detail.description:
         console.print(escape(detail.description))
-    console.print(f"rule: {escape(detail.rule)}")
+    if detail.rule is not None:
+        console.print(f"rule: {escape(detail.rule)}")
+    else:
+        console.print(f"a list of {detail.listed or 0:,} customers")
     console.print(f"members: {detail.members:,}")
     table = Table(title="history", title_justify="left")
     for label in ("refreshed", "entered", "left"):

@@ -39,7 +39,7 @@ def _since(value: str | None) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _survey(settings: Settings, survey_id: str) -> SurveyDefinition:
+def find_survey(settings: Settings, survey_id: str) -> SurveyDefinition:
     from cxloop.collect.surveys import load_surveys
 
     surveys = load_surveys(settings.project)
@@ -141,7 +141,7 @@ def send_command(
         assert after_event is not None
         audience = event_audience(after_event, _since(since), wave=wave)
     settings = settings_from(ctx)
-    survey = _survey(settings, survey_id)
+    survey = find_survey(settings, survey_id)
     options = InvitationOptions.from_settings(settings)
     transport = None if dry_run else SmtpTransport(SmtpConfig.from_settings(settings))
     show = not json_output and console.is_terminal and not dry_run

@@ -16,6 +16,7 @@ import ibis.expr.types as ir
 from pydantic import BaseModel, Field
 
 from cxloop.domain.clv import CustomerValue
+from cxloop.domain.segment import CustomerSegments
 from cxloop.errors import NotFoundError, UsageError
 from cxloop.storage import Warehouse
 from cxloop.unify.contacts import clean_email, country_code, language_tag, phone_digits_tail
@@ -176,6 +177,11 @@ class CustomerProfile(BaseModel):
     summary: ProfileSummary
     clv: CustomerValue | None = Field(
         None, description="Lifetime value scores of the latest `cxloop clv score`, if any."
+    )
+    segments: CustomerSegments | None = Field(
+        default=None,
+        description="Current segments, lifecycle stage, ladder rung and RFM segment (filled in "
+        "by cxloop.understand.segments.customer_view; None where not asked for).",
     )
     timeline: Timeline
 

@@ -46,6 +46,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("drivers", N_("Drivers"), "/drivers", Role.ANALYST, available=True),
     NavEntry("value_chain", N_("Value chain"), "/value-chain", Role.VIEWER, available=True),
     NavEntry("segments", N_("Segments"), "/segments", Role.VIEWER, available=True),
+    NavEntry("advocates", N_("Advocates"), "/advocates", Role.AGENT, available=True),
     NavEntry("settings", N_("Settings"), "/settings", Role.VIEWER, available=True),
 )
 

@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from cxloop.web import vendor
 from cxloop.web.rendering import render_error
 from cxloop.web.routes import (
+    advocates,
     auth,
     cases,
     customers,
@@ -54,6 +55,7 @@ def install(app: FastAPI) -> None:
     app.include_router(drivers.router)
     app.include_router(segments.router)
     app.include_router(value_chain.router)
+    app.include_router(advocates.router)
     app.include_router(settings.router)
     app.include_router(survey_forms.router)
     app.include_router(surveys.router)

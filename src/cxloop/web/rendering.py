@@ -24,8 +24,10 @@ from cxloop.web import (
     csrf,
     customer_labels,
     feedback_labels,
+    invitation_labels,
     labels,
     match_labels,
+    segment_labels,
     vendor,
 )
 from cxloop.web.i18n import ENDONYMS, HTML_LANG, LANGUAGES, UiLanguage, negotiate, ui_language_for
@@ -147,6 +149,21 @@ def _resolution_label(context: jinja2.runtime.Context, code: str | None) -> str:
     return case_labels.resolution(context["i18n"], code)
 
 
+@jinja2.pass_context
+def _stage_label(context: jinja2.runtime.Context, code: str) -> str:
+    return segment_labels.stage(context["i18n"], code)
+
+
+@jinja2.pass_context
+def _invitation_status_label(context: jinja2.runtime.Context, code: str) -> str:
+    return invitation_labels.status(context["i18n"], code)
+
+
+@jinja2.pass_context
+def _rfm_label(context: jinja2.runtime.Context, code: str) -> str:
+    return segment_labels.rfm(context["i18n"], code)
+
+
 def _lang_tag(code: str | None) -> str:
     """``code`` if it can go in a ``lang`` attribute (a language tag), else ''."""
     return code if code and _LANG_TAG.match(code) else ""
@@ -187,6 +204,9 @@ def _environment() -> jinja2.Environment:
         case_event_label=_case_event_label,
         priority_label=_priority_label,
         resolution_label=_resolution_label,
+        stage_label=_stage_label,
+        rfm_label=_rfm_label,
+        invitation_status_label=_invitation_status_label,
     )
     env.globals.update(version=__version__, languages=[(c, ENDONYMS[c]) for c in LANGUAGES])
     return env

@@ -129,14 +129,14 @@ def test_the_starter_surveys_load_in_three_languages(tmp_path: Path) -> None:
     assert set(surveys) == {
         "post-delivery", "support-csat", "billing-ces", "customer-centricity",
         "employee-customer-centricity", "employee-engagement", "employee-enps",
-        "employee-wellbeing",
+        "employee-wellbeing", "ambassador-programme",
     }  # fmt: skip
     for survey in surveys.values():
         assert survey.languages == ["en", "es", "zh"]
         for question in survey.questions:
             assert set(question.text) == {"en", "es", "zh"}, (survey.id, question.id)
     kinds = {s.questions[0].type for s in surveys.values()}
-    assert kinds == {"nps", "csat", "ces", "statement", "enps", "rating"}
+    assert kinds == {"nps", "csat", "ces", "statement", "enps", "rating", "single"}
     # the perception gap: customers and employees rate the same statements
     customer = {q.statement for q in surveys["customer-centricity"].questions if q.statement}
     employee = {

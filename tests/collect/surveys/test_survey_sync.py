@@ -14,9 +14,9 @@ def test_sync_is_idempotent_per_id_and_version(project: Settings, tmp_path: Path
     with open_warehouse(f"duckdb:///{tmp_path / 'w.duckdb'}") as wh:
         first = sync_surveys(wh, definitions, now=datetime(2026, 1, 1, tzinfo=UTC))
         assert first.added == [
-            "billing-ces", "customer-centricity", "employee-customer-centricity",
-            "employee-engagement", "employee-enps", "employee-wellbeing", "post-delivery",
-            "support-csat",
+            "ambassador-programme", "billing-ces", "customer-centricity",
+            "employee-customer-centricity", "employee-engagement", "employee-enps",
+            "employee-wellbeing", "post-delivery", "support-csat",
         ]  # fmt: skip
         again = sync_surveys(wh, definitions)
         assert again.unchanged == first.added and not again.added and not again.updated
@@ -24,7 +24,7 @@ def test_sync_is_idempotent_per_id_and_version(project: Settings, tmp_path: Path
         report = sync_surveys(wh, {"post-delivery": bumped})
         assert report.updated == ["post-delivery"]
         rows = _rows(wh)
-        assert len(rows) == 8 and rows["post-delivery"]["version"] == 2
+        assert len(rows) == 9 and rows["post-delivery"]["version"] == 2
         stored = json.loads(rows["post-delivery"]["definition"])
         assert stored["questions"][0]["id"] == "nps"
         assert rows["post-delivery"]["name"] == "How was your delivery?"

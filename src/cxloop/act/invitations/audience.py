@@ -54,6 +54,9 @@ class Audience:
     ids: tuple[str, ...] | None = None
     case_id: str | None = None
     customer_id: str | None = None
+    #: a segment's members as an action is about to make them (its dry run reads these
+    #: instead of ``segment_members``, which it must not change)
+    members: tuple[str, ...] | None = None
 
     @property
     def respondent(self) -> Respondent:
@@ -88,9 +91,13 @@ def _check_wave(wave: str | None) -> str | None:
     return wave
 
 
-def segment_audience(segment_id: str, *, wave: str | None = None) -> Audience:
-    """The current members of a segment (``segment_members``)."""
-    return Audience("segment", segment_id=segment_id, wave=_check_wave(wave))
+def segment_audience(
+    segment_id: str, *, wave: str | None = None, members: list[str] | None = None
+) -> Audience:
+    """The current members of a segment (``segment_members``); or, given ``members``, those
+    (what a dry run of an action that first changes the segment invites)."""
+    listed = tuple(sorted(set(members))) if members is not None else None
+    return Audience("segment", segment_id=segment_id, wave=_check_wave(wave), members=listed)
 
 
 def customers_audience(path: str | Path, *, wave: str | None = None) -> Audience:

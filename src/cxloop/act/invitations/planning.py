@@ -82,7 +82,11 @@ def audience_candidates(
             Candidate(e, t, invitation_id(survey_id, e, t), "employee")
             for e, t in employee_audience_ids(warehouse, audience)
         ]
-    if audience.kind == "segment":
+    if audience.kind == "segment" and audience.members is not None:
+        assert audience.segment_id is not None
+        trigger = with_wave(f"segment:{audience.segment_id}", audience.wave)
+        pairs = [(customer_id, trigger) for customer_id in audience.members]
+    elif audience.kind == "segment":
         assert audience.segment_id is not None
         segments = warehouse.table("segments")
         known = warehouse.to_pandas(

@@ -140,7 +140,7 @@ def send_invitations(
             "--all-employees invite employees to employee surveys"
         )
     if not dry_run:
-        _check_ready(options, transport)
+        check_ready(options, transport)
     now = now or datetime.now(UTC)
     candidates = audience_candidates(warehouse, survey.id, audience)
     plans = plan_invitations(
@@ -179,7 +179,7 @@ def send_invitations(
     )
 
 
-def _check_ready(options: InvitationOptions, transport: MailTransport | None) -> None:
+def check_ready(options: InvitationOptions, transport: MailTransport | None) -> None:
     if not options.public_base_url:
         raise ConfigError(
             "setting 'public_base_url' is not set: the e-mail's links need the address "

@@ -13,7 +13,8 @@ from fastapi import APIRouter, Path, Query
 from cxloop.access import audit
 from cxloop.api.deps import Agent, SettingsDep, WarehouseDep
 from cxloop.api.schemas.customers import CUSTOMER_ERRORS, CustomerProfile, CustomerSearchResult
-from cxloop.unify.profile import DEFAULT_TIMELINE_LIMIT, MAX_TIMELINE_LIMIT, customer_profile
+from cxloop.understand.segments import profile_with_segments
+from cxloop.unify.profile import DEFAULT_TIMELINE_LIMIT, MAX_TIMELINE_LIMIT
 from cxloop.unify.search import MAX_LIMIT, MAX_QUERY_LENGTH, search_customers
 
 router = APIRouter(prefix="/v1/customers", tags=["customers"])
@@ -57,6 +58,7 @@ def list_customers(
 def get_customer(
     principal: Agent,
     warehouse: WarehouseDep,
+    settings: SettingsDep,
     reference: Annotated[
         str,
         Path(
@@ -69,10 +71,12 @@ def get_customer(
     ] = DEFAULT_TIMELINE_LIMIT,
     timeline_offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> CustomerProfile:
-    """One customer's golden record, source records, identities, figures and timeline."""
-    profile = customer_profile(
-        warehouse, reference, timeline_limit=timeline_limit, timeline_offset=timeline_offset
-    )
+    """One customer's golden record, source records, identities, figures, segments (lifecycle,
+    ladder, RFM), CLV and timeline."""
+    profile = profile_with_segments(
+        warehouse, settings, reference,
+        timeline_limit=timeline_limit, timeline_offset=timeline_offset,
+    )  # fmt: skip
     audit.record(
         warehouse,
         principal.actor,

@@ -1,6 +1,7 @@
 """Segments: a rule language over customer features, membership with history, RFM, lifecycle
 stages and the loyalty ladder. See docs/segments.md."""
 
+from cxloop.understand.segments.customer_view import customer_segments, profile_with_segments
 from cxloop.understand.segments.definitions import find_segment, load_segment, load_segments
 from cxloop.understand.segments.ladder import LADDER_RUNGS, ladder_rungs
 from cxloop.understand.segments.lifecycle import LIFECYCLE_STAGES, lifecycle_stages
@@ -27,6 +28,7 @@ __all__ = [
     "RuleError",
     "SegmentOptions",
     "check_rule",
+    "customer_segments",
     "find_segment",
     "ladder_rungs",
     "lifecycle_stages",
@@ -38,6 +40,7 @@ __all__ = [
     "membership_state",
     "overlaps",
     "parse_rule",
+    "profile_with_segments",
     "reference_moment",
     "refresh_segment",
     "rfm_scores",

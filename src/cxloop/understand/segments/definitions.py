@@ -13,8 +13,12 @@ import yaml
 from cxloop.domain.definitions import load_definition, read_yaml
 from cxloop.domain.segment import SegmentDefinition
 from cxloop.errors import ConfigError, NotFoundError
+from cxloop.understand.segments.member_lists import MemberListRule
 from cxloop.understand.segments.rule_compiler import CheckedRule, check_rule
 from cxloop.understand.segments.rule_parser import RuleError
+
+#: how a segment's members are found: a checked rule, or a list of customer ids
+SegmentRule = CheckedRule | MemberListRule
 
 SEGMENTS_DIR = "segments"
 
@@ -30,10 +34,14 @@ def _rule_line(path: Path) -> int:
     return 1
 
 
-def load_segment(path: str | Path) -> tuple[SegmentDefinition, CheckedRule]:
-    """Load one definition and check its rule."""
+def load_segment(path: str | Path) -> tuple[SegmentDefinition, SegmentRule]:
+    """Load one definition and check its rule (a member-list segment: its list)."""
     path = Path(path)
     definition = load_definition(path, SegmentDefinition)
+    if definition.members is not None:
+        listed = MemberListRule(tuple(definition.members))
+        return definition.model_copy(update={"path": str(path)}), listed
+    assert definition.rule is not None
     try:
         checked = check_rule(definition.rule)
     except RuleError as exc:
@@ -52,9 +60,9 @@ def segment_files(project: Path) -> list[Path]:
     return [f for f in files if read_yaml(f)[0] is not None]
 
 
-def load_segments(project: Path) -> list[tuple[SegmentDefinition, CheckedRule]]:
+def load_segments(project: Path) -> list[tuple[SegmentDefinition, SegmentRule]]:
     """Every segment of the project, by id; two files with the same id is an error."""
-    loaded: dict[str, tuple[SegmentDefinition, CheckedRule]] = {}
+    loaded: dict[str, tuple[SegmentDefinition, SegmentRule]] = {}
     for path in segment_files(project):
         definition, checked = load_segment(path)
         if definition.id in loaded:
@@ -64,7 +72,7 @@ def load_segments(project: Path) -> list[tuple[SegmentDefinition, CheckedRule]]:
     return [loaded[k] for k in sorted(loaded)]
 
 
-def find_segment(project: Path, segment_id: str) -> tuple[SegmentDefinition, CheckedRule]:
+def find_segment(project: Path, segment_id: str) -> tuple[SegmentDefinition, SegmentRule]:
     """The segment ``segment_id`` of the project; an error listing the ids when there is none."""
     segments = load_segments(project)
     for definition, checked in segments:

@@ -28,6 +28,7 @@ from cxloop.domain.segment import (
 )
 from cxloop.storage import Warehouse
 from cxloop.storage.schema import arrow_schema
+from cxloop.understand.segments.member_lists import MemberListRule
 from cxloop.understand.segments.options import SegmentOptions
 from cxloop.understand.segments.rule_compiler import CheckedRule
 
@@ -54,7 +55,7 @@ def membership_state(warehouse: Warehouse, segment_ids: list[str] | None = None)
 def refresh_segment(
     warehouse: Warehouse,
     definition: SegmentDefinition,
-    rule: CheckedRule,
+    rule: CheckedRule | MemberListRule,
     options: SegmentOptions,
     *,
     now: datetime | None = None,
@@ -106,7 +107,7 @@ def _record_definition(warehouse: Warehouse, definition: SegmentDefinition, now:
         {
             "segment_id": [definition.id],
             "name": [definition.name],
-            "kind": ["rule"],
+            "kind": [definition.kind],
             "definition": [text],
             "created_at": pa.array([now], pa.timestamp("us", tz="UTC")),
         },
@@ -155,6 +156,7 @@ def summaries(warehouse: Warehouse, definitions: list[SegmentDefinition]) -> lis
     return [
         SegmentSummary(
             id=d.id, name=d.name, description=d.description, rule=d.rule,
+            listed=len(d.members) if d.members is not None else None,
             members=counts.get(d.id, 0), last_refreshed=changed.get(d.id),
             has_webhook=d.webhook is not None,
         )

@@ -14,7 +14,8 @@ from fastapi.responses import RedirectResponse, Response
 from cxloop.access import audit
 from cxloop.api.deps import Agent, SettingsDep, WarehouseDep
 from cxloop.storage import Warehouse
-from cxloop.unify.profile import COMPARED_FIELDS, CustomerProfile, customer_profile
+from cxloop.understand.segments import profile_with_segments
+from cxloop.unify.profile import COMPARED_FIELDS, CustomerProfile
 from cxloop.unify.search import MAX_QUERY_LENGTH, search_customers
 from cxloop.web.rendering import CHART_SCRIPTS, render, ui_language
 from cxloop.web.routes.identity_review import review_view
@@ -147,8 +148,9 @@ def customer_page(
     """The profile; for analysts also the identity review (``a`` and ``b``: two records to
     explain, ``b_id`` typed in wins over ``b``; ``applied`` / ``undone``: an override just
     changed)."""
-    profile = customer_profile(
+    profile = profile_with_segments(
         warehouse,
+        settings,
         reference,
         timeline_limit=TIMELINE_PAGE,
         timeline_offset=(page - 1) * TIMELINE_PAGE,
