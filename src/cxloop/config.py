@@ -210,6 +210,25 @@ class Settings(BaseSettings):
     segment_webhook_timeout_s: float = Field(
         default=5.0, gt=0, le=60, description="Seconds to wait for a webhook's answer."
     )
+    journey_gap_days: float = Field(
+        default=7.0,
+        gt=0,
+        description="A customer's journey ends after this many days without a touchpoint; "
+        "the next touchpoint starts a new journey.",
+    )
+    journey_lookback_days: int = Field(
+        default=30,
+        ge=1,
+        description="Moments of truth: days before an NPS answer whose bad experiences count.",
+    )
+    journey_bad_events: list[str] = Field(
+        default_factory=lambda: [
+            "Page Error", "App Crash", "Payment Failed", "Delivery Late", "Long Wait",
+            "Issue Unresolved", "Refund Delayed",
+        ],  # fmt: skip
+        description="Event names (any case) that mark a bad experience at their touchpoint, "
+        "for the moments of truth.",
+    )
 
     text_backend: Literal["shipped", "transformers"] = Field(
         default="shipped",
