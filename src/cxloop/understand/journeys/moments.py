@@ -112,8 +112,24 @@ def _design(
     dummies = pd.get_dummies(pd.Series(survey, index=index), prefix="about", dtype=float)
     x = pd.concat([x, dummies.iloc[:, 1:]], axis=1)
     x.insert(0, "const", 1.0)
-    keep = [c for c in x.columns if c == "const" or x[c].std() > 0]
-    return x[keep], tps, exposed
+    return _independent(x), tps, exposed
+
+
+def _independent(x: pd.DataFrame) -> pd.DataFrame:
+    """The columns of ``x`` in order, leaving out each one that adds nothing to the rank of
+    those before it (a constant, or days at a touchpoint visited only with a bad experience),
+    so every estimate left is identified."""
+    keep: list[str] = []
+    values = x.to_numpy(dtype=float)
+    scale = np.abs(values).max(axis=0)
+    values = values / np.where(scale > 0, scale, 1.0)
+    rank = 0
+    for k, column in enumerate(x.columns):
+        trial = values[:, [*(x.columns.get_loc(c) for c in keep), k]]
+        if np.linalg.matrix_rank(trial) > rank:
+            keep.append(column)
+            rank += 1
+    return x[keep]
 
 
 def fit_moments_of_truth(
