@@ -20,6 +20,7 @@ from cxloop.api.routes import (
     goals,
     health,
     identities,
+    journeys,
     kpis,
     segments,
     surveys,
@@ -69,6 +70,7 @@ def create_app(settings: Settings, *, warehouse: Warehouse | None = None) -> Fas
     app.include_router(kpis.router)
     app.include_router(gap.router)
     app.include_router(goals.router)
+    app.include_router(journeys.router)
     app.include_router(surveys.router)
     app.state.on_start.append(load_served_surveys)
     app.include_router(segments.router)
