@@ -34,6 +34,7 @@ def test_the_registry_lists_every_page_in_order() -> None:
         "feedback",
         "gap",
         "surveys",
+        "journeys",
         "segments",
         "settings",
     }
@@ -68,7 +69,9 @@ def test_available_pages_have_a_route_needing_the_entry_role(app: FastAPI) -> No
 def test_entries_are_shown_only_to_roles_that_may_open_them() -> None:
     assert visible_entries(None) == []
     viewer = [e.key for e in visible_entries(principal(Role.VIEWER))]
-    assert viewer == ["overview", "scorecard", "feedback", "gap", "segments", "settings"]
+    assert viewer == [
+        "overview", "scorecard", "feedback", "gap", "journeys", "segments", "settings",
+    ]  # fmt: skip
     assert len(visible_entries(principal(Role.ADMIN))) == len(NAVIGATION)
 
 

@@ -16,6 +16,7 @@ from cxloop.web.routes import (
     feedback,
     gap,
     identity_review,
+    journeys,
     overview,
     scorecard,
     segments,
@@ -47,6 +48,7 @@ def install(app: FastAPI) -> None:
     app.include_router(feedback.router)
     app.include_router(identity_review.router)
     app.include_router(gap.router)
+    app.include_router(journeys.router)
     app.include_router(segments.router)
     app.include_router(settings.router)
     app.include_router(survey_forms.router)
