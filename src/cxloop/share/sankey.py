@@ -157,7 +157,7 @@ def sankey_layout(
                 width=NODE_WIDTH, height=h, colour=palette.get(n.key, DROP_COLOUR),
                 stub_y=y + h - stub, stub_height=stub,
                 label_x=x + NODE_WIDTH + (STUB_WIDTH if last or stub > 0 else 0) + 4,
-                label_y=y + h / 2, label_anchor="start", show_label=h >= 11,
+                label_y=y + h / 2, label_anchor="start", show_label=h >= 9,
             )  # fmt: skip
             y += h + NODE_GAP
     out_offset: dict[tuple[int, str], float] = defaultdict(float)

@@ -115,20 +115,25 @@ def _design(
     return _independent(x), tps, exposed
 
 
-def _independent(x: pd.DataFrame) -> pd.DataFrame:
-    """The columns of ``x`` in order, leaving out each one that adds nothing to the rank of
+def _independent(x: pd.DataFrame, tolerance: float = 1e-8) -> pd.DataFrame:
+    """The columns of ``x`` in order, leaving out each one that adds nothing to the span of
     those before it (a constant, or days at a touchpoint visited only with a bad experience),
-    so every estimate left is identified."""
+    so every estimate left is identified. Gram–Schmidt, one pass."""
     keep: list[str] = []
-    values = x.to_numpy(dtype=float)
-    scale = np.abs(values).max(axis=0)
-    values = values / np.where(scale > 0, scale, 1.0)
-    rank = 0
-    for k, column in enumerate(x.columns):
-        trial = values[:, [*(x.columns.get_loc(c) for c in keep), k]]
-        if np.linalg.matrix_rank(trial) > rank:
+    basis: list[np.ndarray] = []
+    for column in x.columns:
+        v = x[column].to_numpy(dtype=float)
+        norm = float(np.linalg.norm(v))
+        if norm == 0.0:
+            continue
+        residual = v.copy()
+        for _ in range(2):  # twice is enough for numerical orthogonality
+            for q in basis:
+                residual -= (q @ residual) * q
+        left = float(np.linalg.norm(residual))
+        if left > tolerance * norm * np.sqrt(len(v)):
             keep.append(column)
-            rank += 1
+            basis.append(residual / left)
     return x[keep]
 
 

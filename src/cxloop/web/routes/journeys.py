@@ -107,7 +107,7 @@ def sankey(ui: UiLanguage, report: JourneyReport) -> SankeyLayout:
         for n in report.nodes
     ]
     links = [SankeyLinkInput(k.step, k.source, k.target, k.journeys) for k in report.links]
-    return sankey_layout(nodes, links)
+    return sankey_layout(nodes, links, width=960, height=420, label_room=130)
 
 
 def moments_chart(ui: UiLanguage, report: JourneyReport) -> dict[str, Any] | None:
