@@ -48,6 +48,13 @@ class _TomlSource(PydanticBaseSettingsSource):
         return {k: v for k, v in section.items() if k in self.settings_cls.model_fields}
 
 
+#: event names that mark a bad experience at their touchpoint, unless journey_bad_events says
+DEFAULT_JOURNEY_BAD_EVENTS = (
+    "Page Error", "App Crash", "Payment Failed", "Delivery Late", "Long Wait",
+    "Issue Unresolved", "Refund Delayed",
+)  # fmt: skip
+
+
 class Settings(BaseSettings):
     """Settings of one cxloop project.
 
@@ -222,10 +229,7 @@ class Settings(BaseSettings):
         description="Moments of truth: days before an NPS answer whose bad experiences count.",
     )
     journey_bad_events: list[str] = Field(
-        default_factory=lambda: [
-            "Page Error", "App Crash", "Payment Failed", "Delivery Late", "Long Wait",
-            "Issue Unresolved", "Refund Delayed",
-        ],  # fmt: skip
+        default_factory=lambda: list(DEFAULT_JOURNEY_BAD_EVENTS),
         description="Event names (any case) that mark a bad experience at their touchpoint, "
         "for the moments of truth.",
     )

@@ -35,9 +35,11 @@ def journeys_command(
 
     settings = settings_from(ctx)
     options = journey_options(settings, since=_date(since, "--since"), top=top)
-    with open_project_warehouse(settings) as wh:
-        with console.status("following the journeys…", spinner="dots"):
-            report = journey_report(wh, options)
+    with (
+        open_project_warehouse(settings) as wh,
+        console.status("following the journeys…", spinner="dots"),
+    ):
+        report = journey_report(wh, options)
     if json_output:
         print_json(report)
         return
@@ -78,8 +80,9 @@ def print_journeys(report: JourneyReport) -> None:
     times = Table("from", "to", "journeys", "median", "IQR", title="time between steps",
                   title_justify="left")  # fmt: skip
     for t in report.transitions[:15]:
+        iqr = f"{_hours(t.q1_hours)}–{_hours(t.q3_hours)}"
         times.add_row(escape(t.source), escape(t.target), f"{t.journeys:,}",
-                      _hours(t.median_hours), f"{_hours(t.q1_hours)}–{_hours(t.q3_hours)}")  # fmt: skip
+                      _hours(t.median_hours), iqr)  # fmt: skip
     console.print(times)
     ends = Table("touchpoint", "visits", "journeys ending here", "exit rate", "share of ends",
                  title="drop-off", title_justify="left")  # fmt: skip

@@ -53,14 +53,20 @@ def moments_of_truth_chart(
         alt.Tooltip("interval:N", title=interval_title),
         alt.Tooltip("exposed:Q", title=exposed_title, format=","),
     ]
-    zero = alt.Chart(alt.Data(values=[{"zero": 0}])).mark_rule(
-        color="#6B7280", strokeDash=[4, 3]
-    ).encode(x="zero:Q")
-    whiskers = alt.Chart(data).mark_rule(color="#111827", strokeWidth=1.5).encode(
-        y=y, x=alt.X("low:Q", title=effect_title), x2="high:Q", tooltip=tooltip
+    zero = (
+        alt.Chart(alt.Data(values=[{"zero": 0}]))
+        .mark_rule(color="#6B7280", strokeDash=[4, 3])
+        .encode(x="zero:Q")
     )
-    dots = alt.Chart(data).mark_circle(size=90, color=PALETTE[5], opacity=1).encode(
-        y=y, x="effect:Q", tooltip=tooltip
+    whiskers = (
+        alt.Chart(data)
+        .mark_rule(color="#111827", strokeWidth=1.5)
+        .encode(y=y, x=alt.X("low:Q", title=effect_title), x2="high:Q", tooltip=tooltip)
+    )
+    dots = (
+        alt.Chart(data)
+        .mark_circle(size=90, color=PALETTE[5], opacity=1)
+        .encode(y=y, x="effect:Q", tooltip=tooltip)
     )
     chart = alt.layer(zero, whiskers, dots).properties(
         width="container", height=alt.Step(ROW_HEIGHT), description=description

@@ -71,9 +71,7 @@ def test_no_answers_or_no_exposure_gives_an_empty_ranking() -> None:
     assert empty.responses == 0 and empty.touchpoints == []
     none = fit_moments_of_truth(answers, exposure.iloc[:0], lookback_days=30, bad_events=[])
     assert none.responses == 40 and none.touchpoints == []
-    no_bad = fit_moments_of_truth(
-        answers, exposure.assign(bad=0), lookback_days=30, bad_events=[]
-    )
+    no_bad = fit_moments_of_truth(answers, exposure.assign(bad=0), lookback_days=30, bad_events=[])
     assert all(m.effect is None and m.exposed == 0 for m in no_bad.touchpoints)
 
 

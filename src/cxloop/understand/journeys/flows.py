@@ -18,9 +18,7 @@ HOUR = 3600.0
 def journey_totals(steps: ir.Table) -> ir.Table:
     """One row: ``journeys`` and ``customers``."""
     first = steps.filter(steps.step == 1)
-    return first.aggregate(
-        journeys=first.count(), customers=first.customer_id.nunique()
-    )
+    return first.aggregate(journeys=first.count(), customers=first.customer_id.nunique())
 
 
 def common_paths(steps: ir.Table, *, max_steps: int, top: int) -> ir.Table:

@@ -83,9 +83,7 @@ def window_exposure(
     )
     a = answers.select("feedback_id", "customer_id", "t")
     window = lookback_days * DAY
-    joined = a.join(
-        e, [a.customer_id == e.e_customer, e.e_t < a.t, e.e_t >= a.t - window]
-    )
+    joined = a.join(e, [a.customer_id == e.e_customer, e.e_t < a.t, e.e_t >= a.t - window])
     return joined.group_by(["feedback_id", "touchpoint"]).aggregate(
         bad=joined.is_bad.sum(), days=(joined.e_t // DAY).nunique()
     )
@@ -201,4 +199,3 @@ def fit_moments_of_truth(
 
 def _finite(value: float) -> float | None:
     return float(value) if math.isfinite(value) else None
-

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import ibis
 
+from cxloop.config import DEFAULT_JOURNEY_BAD_EVENTS
 from cxloop.domain.journey import (
     JourneyLink,
     JourneyNode,
@@ -35,13 +36,11 @@ if TYPE_CHECKING:
     from cxloop.config import Settings
     from cxloop.storage import Warehouse
 
-DEFAULT_BAD_EVENTS = (
-    "Page Error", "App Crash", "Payment Failed", "Delivery Late", "Long Wait",
-    "Issue Unresolved", "Refund Delayed",
-)  # fmt: skip
+DEFAULT_BAD_EVENTS = DEFAULT_JOURNEY_BAD_EVENTS
 ReportCache = dict[tuple[Any, ...], JourneyReport]
 _CACHE_LOCK = threading.Lock()
 _CACHE_SIZE = 8
+HOUR_COLUMNS = ("median_hours", "q1_hours", "q3_hours")
 
 
 @dataclass(frozen=True)
@@ -102,46 +101,46 @@ def _journey_flows(wh: Warehouse, options: JourneyOptions) -> dict[str, Any]:
         wh.table("events"), wh.table("feedback"), since=options.since, until=options.until
     )
     steps = journey_steps(visits, gap_seconds=options.gap_days * 86_400)
-    fetched = ibis.memtable(wh.to_pyarrow(steps.select("step", "touchpoint", "t",
-                                                      "next_touchpoint", "next_t",
-                                                      "customer_id", "journey")))  # fmt: skip
+    fetched = ibis.memtable(wh.to_pyarrow(steps))
     totals = _records(wh, flows.journey_totals(fetched))
     journeys = int(totals[0]["journeys"]) if totals else 0
     customers = int(totals[0]["customers"]) if totals else 0
+    max_steps = options.max_steps
     paths = [
-        JourneyPath(steps=str(r["path"] or "").split(flows.PATH_SEPARATOR),
-                    continues=bool(r["continues"]), journeys=int(r["journeys"]),
-                    share=int(r["journeys"]) / journeys)  # fmt: skip
-        for r in _records(wh, flows.common_paths(fetched, max_steps=options.max_steps,
-                                                 top=options.top))  # fmt: skip
+        JourneyPath(
+            steps=str(r["path"] or "").split(flows.PATH_SEPARATOR),
+            continues=bool(r["continues"]),
+            journeys=int(r["journeys"]),
+            share=int(r["journeys"]) / journeys,
+        )
+        for r in _records(wh, flows.common_paths(fetched, max_steps=max_steps, top=options.top))
     ]
-    nodes = sorted(
-        (JourneyNode(step=int(r["step"]), touchpoint=str(r["touchpoint"]),
-                     journeys=int(r["journeys"]), ended=int(r["ended"]),
-                     drop_off=int(r["ended"]) / int(r["journeys"]))  # fmt: skip
-         for r in _records(wh, flows.step_nodes(fetched, max_steps=options.max_steps))),
-        key=lambda n: (n.step, -n.journeys, n.touchpoint),
-    )
-    links = sorted(
-        (JourneyLink(step=int(r["step"]), source=str(r["source"]), target=str(r["target"]),
-                     journeys=int(r["journeys"]))  # fmt: skip
-         for r in _records(wh, flows.step_links(fetched, max_steps=options.max_steps))),
-        key=lambda link: (link.step, -link.journeys, link.source, link.target),
-    )
-    transitions = sorted(
-        (StepTransition(source=str(r["source"]), target=str(r["target"]),
-                        journeys=int(r["journeys"]), median_hours=_hours(r["median_hours"]),
-                        q1_hours=_hours(r["q1_hours"]), q3_hours=_hours(r["q3_hours"]))
-         for r in _records(wh, flows.step_transitions(fetched))),
-        key=lambda t: (-t.journeys, t.source, t.target),
-    )  # fmt: skip
-    ends = sorted(
-        (TouchpointDropOff(touchpoint=str(r["touchpoint"]), visits=int(r["visits"]),
-                           ended=int(r["ended"]), exit_rate=int(r["ended"]) / int(r["visits"]),
-                           share_of_ends=int(r["ended"]) / journeys if journeys else 0.0)
-         for r in _records(wh, flows.touchpoint_ends(fetched))),
-        key=lambda d: (-d.ended, d.touchpoint),
-    )  # fmt: skip
+    nodes = [
+        JourneyNode.model_validate(r | {"drop_off": int(r["ended"]) / int(r["journeys"])})
+        for r in _records(wh, flows.step_nodes(fetched, max_steps=max_steps))
+    ]
+    links = [
+        JourneyLink.model_validate(r)
+        for r in _records(wh, flows.step_links(fetched, max_steps=max_steps))
+    ]
+    transitions = [
+        StepTransition.model_validate(r | {k: _hours(r[k]) for k in HOUR_COLUMNS})
+        for r in _records(wh, flows.step_transitions(fetched))
+    ]
+    ends = [
+        TouchpointDropOff.model_validate(
+            r
+            | {
+                "exit_rate": int(r["ended"]) / int(r["visits"]),
+                "share_of_ends": int(r["ended"]) / journeys if journeys else 0.0,
+            }
+        )
+        for r in _records(wh, flows.touchpoint_ends(fetched))
+    ]
+    nodes.sort(key=lambda n: (n.step, -n.journeys, n.touchpoint))
+    links.sort(key=lambda k: (k.step, -k.journeys, k.source, k.target))
+    transitions.sort(key=lambda t: (-t.journeys, t.source, t.target))
+    ends.sort(key=lambda d: (-d.ended, d.touchpoint))
     return {
         "journeys": journeys, "customers": customers, "paths": paths, "nodes": nodes,
         "links": links, "transitions": transitions, "drop_off": ends,

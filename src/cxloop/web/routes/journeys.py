@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from babel.numbers import format_decimal
 from fastapi import APIRouter, Query, Request
@@ -133,20 +133,49 @@ def moments_chart(ui: UiLanguage, report: JourneyReport) -> dict[str, Any] | Non
     )  # fmt: skip
 
 
+def table_rows(ui: UiLanguage, report: JourneyReport) -> dict[str, list[tuple[Any, ...]]]:
+    """The page's tables as rows of display strings: paths, flows, times and drop-off."""
+    arrow = " → "
+
+    def tp(code: str) -> str:
+        return touchpoint(ui, code)
+
+    number, percent = ui.format_number, ui.format_percent
+    return {
+        "paths": [
+            (arrow.join(map(tp, p.steps)) + (arrow + "…" if p.continues else ""),
+             number(p.journeys), percent(p.share))
+            for p in report.paths
+        ],
+        "links": [
+            (k.step, tp(k.source), tp(k.target), number(k.journeys)) for k in report.links
+        ],
+        "times": [
+            (tp(t.source), tp(t.target), number(t.journeys), duration(ui, t.median_hours),
+             f"{duration(ui, t.q1_hours)} – {duration(ui, t.q3_hours)}")
+            for t in report.transitions[:TIMES_SHOWN]
+        ],
+        "ends": [
+            (tp(d.touchpoint), number(d.visits), number(d.ended), percent(d.exit_rate),
+             percent(d.share_of_ends))
+            for d in report.drop_off
+        ],
+    }  # fmt: skip
+
+
 @router.get("/journeys")
 def journeys_page(
     request: Request,
     principal: Viewer,
     warehouse: WarehouseDep,
     settings: SettingsDep,
-    since: date | None = Query(default=None),
+    since: Annotated[date | None, Query()] = None,
 ) -> Response:
     ui = ui_language(request)
     report = journey_report(
         warehouse, journey_options(settings, since=since, top=TOP_PATHS), cache=_CACHE
     )
     chart = moments_chart(ui, report)
-    arrow = " → "
     top = next((m for m in report.moments_of_truth.touchpoints if m.rank == 1), None)
     return render(
         request,
@@ -155,28 +184,7 @@ def journeys_page(
             "report": report,
             "since": since.isoformat() if since else "",
             "sankey": sankey(ui, report),
-            "paths": [
-                (arrow.join(touchpoint(ui, s) for s in p.steps) + (arrow + "…" if p.continues
-                 else ""), ui.format_number(p.journeys), ui.format_percent(p.share))
-                for p in report.paths
-            ],  # fmt: skip
-            "links": [
-                (k.step, touchpoint(ui, k.source), touchpoint(ui, k.target),
-                 ui.format_number(k.journeys))
-                for k in report.links
-            ],  # fmt: skip
-            "times": [
-                (touchpoint(ui, t.source), touchpoint(ui, t.target), ui.format_number(t.journeys),
-                 duration(ui, t.median_hours),
-                 f"{duration(ui, t.q1_hours)} – {duration(ui, t.q3_hours)}")
-                for t in report.transitions[:TIMES_SHOWN]
-            ],  # fmt: skip
-            "ends": [
-                (touchpoint(ui, d.touchpoint), ui.format_number(d.visits),
-                 ui.format_number(d.ended), ui.format_percent(d.exit_rate),
-                 ui.format_percent(d.share_of_ends))
-                for d in report.drop_off
-            ],  # fmt: skip
+            **table_rows(ui, report),
             "moments": moment_views(ui, report),
             "top_moment": touchpoint(ui, top.touchpoint) if top else None,
             "top_effect": _signed(ui, top.effect) if top else None,
