@@ -71,6 +71,10 @@ _EXPORTS = {
     "ladder_rungs": "cxloop.understand.segments",
     "SegmentOptions": "cxloop.understand.segments",
     "refresh_segments": "cxloop.act.segment_refresh",
+    "JourneyOptions": "cxloop.understand.journeys",
+    "JourneyReport": "cxloop.domain.journey",
+    "journey_options": "cxloop.understand.journeys",
+    "journey_report": "cxloop.understand.journeys",
 }
 
 __all__ = [
@@ -81,6 +85,8 @@ __all__ = [
     "GapReport",
     "ImportReport",
     "InvitationFunnel",
+    "JourneyOptions",
+    "JourneyReport",
     "KpiReport",
     "KpiResult",
     "Mapping",
@@ -106,6 +112,8 @@ __all__ = [
     "import_file",
     "init_project",
     "invitation_funnels",
+    "journey_options",
+    "journey_report",
     "kpi_frame",
     "kpi_report",
     "ladder_rungs",
@@ -141,6 +149,7 @@ if TYPE_CHECKING:
     from cxloop.collect.mapping import Mapping, load_mapping
     from cxloop.config import Settings
     from cxloop.demo.loading import run_demo
+    from cxloop.domain.journey import JourneyReport
     from cxloop.domain.kpi import KpiReport, KpiResult
     from cxloop.domain.perception_gap import GapReport
     from cxloop.errors import CxloopError
@@ -150,6 +159,7 @@ if TYPE_CHECKING:
     from cxloop.understand.clv.fitting import fit_clv_models, fit_clv_transactions_file
     from cxloop.understand.clv.scoring import ClvScoreReport, score_clv
     from cxloop.understand.clv.summary import rfm_summary
+    from cxloop.understand.journeys import JourneyOptions, journey_options, journey_report
     from cxloop.understand.kpi import kpi_frame, kpi_report, list_kpis
     from cxloop.understand.perception_gap import gap_report
     from cxloop.understand.segments import (
