@@ -77,6 +77,10 @@ _EXPORTS = {
     "profile_with_segments": "cxloop.understand.segments",
     "rank_advocates": "cxloop.understand.advocates",
     "invite_advocates": "cxloop.act.ambassadors",
+    "JourneyOptions": "cxloop.understand.journeys",
+    "JourneyReport": "cxloop.domain.journey",
+    "journey_options": "cxloop.understand.journeys",
+    "journey_report": "cxloop.understand.journeys",
 }
 
 __all__ = [
@@ -87,6 +91,8 @@ __all__ = [
     "GapReport",
     "ImportReport",
     "InvitationFunnel",
+    "JourneyOptions",
+    "JourneyReport",
     "KpiReport",
     "KpiResult",
     "Mapping",
@@ -115,6 +121,8 @@ __all__ = [
     "init_project",
     "invitation_funnels",
     "invite_advocates",
+    "journey_options",
+    "journey_report",
     "kpi_frame",
     "kpi_report",
     "ladder_rungs",
@@ -154,6 +162,7 @@ if TYPE_CHECKING:
     from cxloop.collect.mapping import Mapping, load_mapping
     from cxloop.config import Settings
     from cxloop.demo.loading import run_demo
+    from cxloop.domain.journey import JourneyReport
     from cxloop.domain.kpi import KpiReport, KpiResult
     from cxloop.domain.perception_gap import GapReport
     from cxloop.errors import CxloopError
@@ -164,6 +173,7 @@ if TYPE_CHECKING:
     from cxloop.understand.clv.fitting import fit_clv_models, fit_clv_transactions_file
     from cxloop.understand.clv.scoring import ClvScoreReport, score_clv
     from cxloop.understand.clv.summary import rfm_summary
+    from cxloop.understand.journeys import JourneyOptions, journey_options, journey_report
     from cxloop.understand.kpi import kpi_frame, kpi_report, list_kpis
     from cxloop.understand.perception_gap import gap_report
     from cxloop.understand.segments import (

@@ -48,6 +48,13 @@ class _TomlSource(PydanticBaseSettingsSource):
         return {k: v for k, v in section.items() if k in self.settings_cls.model_fields}
 
 
+#: event names that mark a bad experience at their touchpoint, unless journey_bad_events says
+DEFAULT_JOURNEY_BAD_EVENTS = (
+    "Page Error", "App Crash", "Payment Failed", "Delivery Late", "Long Wait",
+    "Issue Unresolved", "Refund Delayed",
+)  # fmt: skip
+
+
 class Settings(BaseSettings):
     """Settings of one cxloop project.
 
@@ -209,6 +216,22 @@ class Settings(BaseSettings):
     )
     segment_webhook_timeout_s: float = Field(
         default=5.0, gt=0, le=60, description="Seconds to wait for a webhook's answer."
+    )
+    journey_gap_days: float = Field(
+        default=7.0,
+        gt=0,
+        description="A customer's journey ends after this many days without a touchpoint; "
+        "the next touchpoint starts a new journey.",
+    )
+    journey_lookback_days: int = Field(
+        default=30,
+        ge=1,
+        description="Moments of truth: days before an NPS answer whose bad experiences count.",
+    )
+    journey_bad_events: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_JOURNEY_BAD_EVENTS),
+        description="Event names (any case) that mark a bad experience at their touchpoint, "
+        "for the moments of truth.",
     )
 
     loop_max_feedback_age_days: int = Field(

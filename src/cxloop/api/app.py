@@ -23,6 +23,7 @@ from cxloop.api.routes import (
     goals,
     health,
     identities,
+    journeys,
     kpis,
     segments,
     survey_sends,
@@ -76,6 +77,7 @@ def create_app(settings: Settings, *, warehouse: Warehouse | None = None) -> Fas
     app.include_router(drivers.router)
     app.state.on_start.append(drivers.warm_driver_cache)
     app.include_router(goals.router)
+    app.include_router(journeys.router)
     app.include_router(surveys.router)
     app.include_router(survey_sends.router)
     app.state.on_start.append(load_served_surveys)

@@ -15,6 +15,7 @@ from cxloop.cli import demo as demo_cmd
 from cxloop.cli import drivers as drivers_cmd
 from cxloop.cli import gap as gap_cmd
 from cxloop.cli import goals as goals_cmd
+from cxloop.cli import journeys as journeys_cmd
 from cxloop.cli import kpi as kpi_cmd
 from cxloop.cli import profile as profile_cmd
 from cxloop.cli import resolve as resolve_cmd
@@ -88,6 +89,7 @@ app.command("kpi")(report_errors(kpi_cmd.kpi_command))
 app.command("gap")(report_errors(gap_cmd.gap_command))
 app.command("drivers")(report_errors(drivers_cmd.drivers_command))
 app.command("goals")(report_errors(goals_cmd.goals_command))
+app.command("journeys")(report_errors(journeys_cmd.journeys_command))
 app.add_typer(export_app, name="export")
 app.add_typer(access.users_app, name="users")
 app.add_typer(access.keys_app, name="keys")

@@ -42,7 +42,7 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("gap", N_("Perception gap"), "/gap", Role.VIEWER, available=True),
     NavEntry("surveys", N_("Surveys"), "/surveys", Role.ANALYST, available=True),
     NavEntry("cases", N_("Cases"), "/cases", Role.AGENT, available=True),
-    NavEntry("journeys", N_("Journeys"), "/journeys", Role.ANALYST),
+    NavEntry("journeys", N_("Journeys"), "/journeys", Role.VIEWER, available=True),
     NavEntry("drivers", N_("Drivers"), "/drivers", Role.ANALYST, available=True),
     NavEntry("value_chain", N_("Value chain"), "/value-chain", Role.VIEWER, available=True),
     NavEntry("segments", N_("Segments"), "/segments", Role.VIEWER, available=True),

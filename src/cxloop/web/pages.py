@@ -19,6 +19,7 @@ from cxloop.web.routes import (
     feedback,
     gap,
     identity_review,
+    journeys,
     overview,
     scorecard,
     segments,
@@ -53,6 +54,7 @@ def install(app: FastAPI) -> None:
     app.include_router(identity_review.router)
     app.include_router(gap.router)
     app.include_router(drivers.router)
+    app.include_router(journeys.router)
     app.include_router(segments.router)
     app.include_router(value_chain.router)
     app.include_router(advocates.router)
