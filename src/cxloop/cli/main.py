@@ -17,6 +17,7 @@ from cxloop.cli import goals as goals_cmd
 from cxloop.cli import kpi as kpi_cmd
 from cxloop.cli import profile as profile_cmd
 from cxloop.cli import resolve as resolve_cmd
+from cxloop.cli.churn import churn_app
 from cxloop.cli.clv import clv_app
 from cxloop.cli.errors import report_errors
 from cxloop.cli.export import export_app
@@ -89,6 +90,7 @@ app.add_typer(text_app, name="text")
 register_invitation_commands(survey_app)
 app.add_typer(survey_app, name="survey")
 app.add_typer(clv_app, name="clv")
+app.add_typer(churn_app, name="churn")
 app.add_typer(segment_app, name="segment")
 
 

@@ -74,7 +74,8 @@ class ChurnModel:
         self.threads = threads
 
     def fit(self, frame: pd.DataFrame, churned: Sequence[int] | pd.Series) -> ChurnModel:
-        """Fit on the :attr:`features` of ``frame`` and the 0/1 labels ``churned``."""
+        """Fit on the :attr:`features` of ``frame`` and the 0/1 labels ``churned``; features
+        missing on every row are left out (``columns_`` holds those used)."""
         y = np.asarray(churned, dtype=int)
         counts = np.bincount(y, minlength=2)
         if counts.min() < MIN_CLASS_ROWS:
@@ -82,6 +83,10 @@ class ChurnModel:
                 f"too few customers to fit churn: {counts[1]} churned and {counts[0]} stayed "
                 f"(each needs at least {MIN_CLASS_ROWS})"
             )
+        # a feature nobody has a value for (no survey ever asked CES) cannot be binned
+        self.columns_ = tuple(c for c in self.features if frame[c].notna().any())
+        if not self.columns_:
+            raise DataError("every churn feature is missing")
         booster = HistGradientBoostingClassifier(
             max_iter=self.max_iter,
             learning_rate=self.learning_rate,
@@ -111,4 +116,5 @@ class ChurnModel:
         missing = [c for c in self.features if c not in frame.columns]
         if missing:
             raise DataError(f"the churn features lack column(s) {', '.join(missing)}")
-        return frame.loc[:, list(self.features)].to_numpy(dtype=float)
+        columns = list(getattr(self, "columns_", self.features))
+        return frame.loc[:, columns].to_numpy(dtype=float)
