@@ -80,6 +80,9 @@ def print_fit(report: ChurnFitReport) -> None:
     for b in v.reliability:
         bins.add_row(str(b.decile), f"{b.customers:,}", f"{b.predicted:.1%}", f"{b.observed:.1%}")
     console.print(bins)
+    ranked = sorted(v.importance.items(), key=lambda item: -item[1])
+    console.print("AUC lost when a feature group is shuffled: "
+                  + ", ".join(f"{g} {d:+.3f}" for g, d in ranked))  # fmt: skip
     console.print(f"largest calibration gap {v.max_calibration_gap:.1%}; "
                   f"model file {escape(report.model_file)}")  # fmt: skip
 

@@ -39,6 +39,11 @@ class ChurnValidation(BaseModel):
     max_calibration_gap: float = Field(
         description="Largest |predicted − observed| over deciles with at least 20 customers."
     )
+    importance: dict[str, float] = Field(
+        default_factory=dict,
+        description="Per feature group, the mean drop of validation AUC when the group's "
+        "columns are shuffled together (permutation importance).",
+    )
 
 
 class ChurnFitReport(BaseModel):

@@ -44,3 +44,19 @@ def add_churning_shop(wh: Warehouse, customers: int = 500, seed: int = 7) -> lis
     wh.append_rows("orders", orders)
     wh.append_rows("feedback", feedback)
     return ids
+
+
+def add_churn_score(
+    wh: Warehouse, customer_id: str, risk: float, reasons: list[dict[str, object]]
+) -> None:
+    """A stored churn model (horizon 90 days) and one customer's score, as a score writes."""
+    import json
+    from datetime import date
+
+    now = datetime(2026, 7, 1, 8, 0, tzinfo=UTC)
+    wh.append_rows("churn_models", [{"model_id": "churn_test", "fitted_at": now,
+                                     "as_of": date(2026, 6, 30), "horizon_days": 90,
+                                     "active_days": 365}])  # fmt: skip
+    wh.append_rows("customer_churn", [{"customer_id": customer_id, "model_id": "churn_test",
+                                       "scored_at": now, "cutoff": date(2026, 6, 30),
+                                       "risk": risk, "reasons": json.dumps(reasons)}])  # fmt: skip

@@ -13,6 +13,7 @@ from sklearn.metrics import brier_score_loss, roc_auc_score
 from cxloop.domain.churn import ChurnMetrics, ChurnValidation, ReliabilityBin
 from cxloop.errors import DataError
 from cxloop.understand.churn.model import ChurnModel
+from cxloop.understand.churn.reasons import feature_groups
 
 #: the baseline's only feature
 RECENCY_FEATURE = "days_since_last_order"
@@ -52,6 +53,33 @@ def reliability_table(churned: Sequence[int] | pd.Series, risk: np.ndarray) -> l
     return bins
 
 
+def group_importance(
+    model: ChurnModel,
+    frame: pd.DataFrame,
+    groups: dict[str, list[str]],
+    *,
+    repeats: int = 5,
+    random_state: int = 0,
+) -> dict[str, float]:
+    """Permutation importance by group: the mean drop of AUC on ``frame`` when the columns of
+    a group are shuffled together (the same row order for all of them), over ``repeats``
+    seeded shuffles. Shuffling a group together keeps its columns consistent with each other
+    (latest and mean NPS), so the drop is what the group adds beyond the other features."""
+    y = frame["churned"].to_numpy(dtype=int)
+    base = roc_auc_score(y, model.predict_risk(frame))
+    out = {}
+    for group, columns in groups.items():
+        drops = []
+        for r in range(repeats):
+            order = np.random.default_rng(random_state + r).permutation(len(frame))
+            shuffled = frame.copy()
+            for column in columns:
+                shuffled[column] = frame[column].to_numpy()[order]
+            drops.append(base - roc_auc_score(y, model.predict_risk(shuffled)))
+        out[group] = round(float(np.mean(drops)), 4)
+    return out
+
+
 def validate_out_of_time(
     train: pd.DataFrame,
     valid: pd.DataFrame,
@@ -78,6 +106,9 @@ def validate_out_of_time(
             recency_baseline=churn_metrics(valid["churned"], baseline_risk),
             reliability=bins,
             max_calibration_gap=round(max(gaps), 4) if gaps else 0.0,
+            importance=group_importance(
+                model, valid, feature_groups(model.columns_), random_state=random_state
+            ),
         ),
         model,
     )

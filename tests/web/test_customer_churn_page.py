@@ -1,0 +1,42 @@
+"""The churn risk panel of the Customer 360 page, before and after ``cxloop churn score``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+
+from customer_data import build_company
+from cxloop.storage import Warehouse
+from understand.churn.churn_tables import add_churn_score
+
+REASONS = [
+    {"feature": "recency", "text": "no order for 140 days", "impact": 0.21},
+    {"feature": "nps", "text": "last NPS 3 <script>alert(1)</script>", "impact": 0.08},
+]
+
+
+def panel(html: str) -> str:
+    start = html.index('aria-labelledby="churn-heading"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_churn_panel_before_and_after_scoring(
+    signed_in: Callable[..., TestClient], web_warehouse: Warehouse
+) -> None:
+    ids = build_company(web_warehouse)
+    client = signed_in("agent")
+    before = panel(client.get(f"/customers/{ids['ana']}").text)
+    assert "Not scored yet: run cxloop churn fit, then cxloop churn score." in before
+
+    add_churn_score(web_warehouse, ids["ana"], 0.734, REASONS)
+    after = panel(client.get(f"/customers/{ids['ana']}").text)
+    assert '<span class="stat-value">73.4%</span>' in after
+    assert "Probability of no order in the next 90 days, from data up to Jun 30, 2026" in after
+    assert "<td>no order for 140 days</td><td>+21%</td>" in after
+    assert "&lt;script&gt;" in after and "<script>" not in after
+    # a customer without a score keeps the empty state
+    assert "Not scored yet" in panel(client.get(f"/customers/{ids['jose']}").text)
+
+    spanish = panel(signed_in("agent", language="es").get(f"/customers/{ids['ana']}").text)
+    assert "Riesgo de abandono" in spanish
