@@ -90,7 +90,9 @@ def test_score_without_a_model_or_with_a_changed_file(tmp_path: Path, shop: Path
     empty = tmp_path / "empty"
     init_project(empty)
     result = cli(empty, "churn", "score")
-    assert result.exit_code == 1 and "no churn model fitted yet: run cxloop churn fit" in result.output
+    assert (
+        result.exit_code == 1 and "no churn model fitted yet: run cxloop churn fit" in result.output
+    )
     model_file = shop / fitted["model_file"]
     original = model_file.read_bytes()
     model_file.write_bytes(original + b"tampered")

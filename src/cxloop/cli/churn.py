@@ -70,8 +70,8 @@ def print_fit(report: ChurnFitReport) -> None:
         f"fitted on {report.train_rows:,} rows (cutoffs "
         f"{', '.join(str(c) for c in report.train_cutoffs)}) in {report.fit_seconds:.1f} s"
     )
-    metrics = Table("out-of-time check", "AUC", "Brier", "customers", "churn rate",
-                    title=f"trained up to {v.train_cutoff}, validated at {v.validation_cutoff}")  # fmt: skip
+    title = f"trained up to {v.train_cutoff}, validated at {v.validation_cutoff}"
+    metrics = Table("out-of-time check", "AUC", "Brier", "customers", "churn rate", title=title)
     for name, m in (("model", v.model), ("recency only", v.recency_baseline)):
         metrics.add_row(name, f"{m.auc:.3f}", f"{m.brier:.3f}", f"{m.customers:,}",
                         f"{m.churn_rate:.1%}")  # fmt: skip

@@ -19,11 +19,11 @@ from cxloop.demo.demo_goals import write_demo_goals
 from cxloop.demo.manifest import DemoSurveys
 from cxloop.demo.surveys import load_survey_funnel
 from cxloop.demo.surveys import write_definition as write_demo_survey
+from cxloop.domain.churn import ChurnFitReport, ChurnScoreReport
 from cxloop.errors import DataError
 from cxloop.project import init_project, open_project_warehouse
 from cxloop.storage import Warehouse
 from cxloop.storage.schema import arrow_schema
-from cxloop.domain.churn import ChurnFitReport, ChurnScoreReport
 from cxloop.understand.churn import fit_churn, score_churn
 from cxloop.understand.clv.scoring import ClvScoreReport, score_clv
 from cxloop.understand.goals import sync_goals
@@ -80,16 +80,16 @@ def run_demo(
     refresh_segments: bool = True,
 ) -> DemoResult:
     """Generate the demo company into ``<project>/demo_data``, import every file, resolve the
-    source records into customers (``resolve_identities``, as ``cxloop resolve`` does),
-    analyse the comments (``analyse_text``) into ``feedback_insights``, after resolving score
-    every customer's lifetime value (as ``cxloop clv score`` does, once) and their churn risk
-(``cxloop churn fit`` and ``cxloop churn score``, once), then write the demo's
-    segment definitions into ``<project>/segments`` (keeping files already there) and refresh
-    their membership (``refresh_segments``; needs resolved identities), and store the demo's
-    KPI goals (``goals.yaml``, see :mod:`cxloop.demo.demo_goals`) in ``kpi_goals``.
+        source records into customers (``resolve_identities``, as ``cxloop resolve`` does),
+        analyse the comments (``analyse_text``) into ``feedback_insights``, after resolving score
+        every customer's lifetime value (as ``cxloop clv score`` does, once) and their churn risk
+    (``cxloop churn fit`` and ``cxloop churn score``, once), then write the demo's
+        segment definitions into ``<project>/segments`` (keeping files already there) and refresh
+        their membership (``refresh_segments``; needs resolved identities), and store the demo's
+        KPI goals (``goals.yaml``, see :mod:`cxloop.demo.demo_goals`) in ``kpi_goals``.
 
-    The project is initialised first when it has no ``cxloop.toml``. Re-running with the same
-    seed adds nothing (imports and text analysis are incremental).
+        The project is initialised first when it has no ``cxloop.toml``. Re-running with the same
+        seed adds nothing (imports and text analysis are incremental).
     """
     from cxloop.demo import generate_demo_company
 

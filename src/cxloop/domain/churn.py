@@ -51,7 +51,9 @@ class ChurnFitReport(BaseModel):
 
     model_id: str
     fitted_at: datetime
-    as_of: date = Field(description="The last day of data; the model was fitted on labels up to it.")
+    as_of: date = Field(
+        description="The last day of data; the model was fitted on labels up to it."
+    )
     horizon_days: int
     active_days: int
     train_cutoffs: list[date] = Field(description="Cutoffs of the final model's training rows.")

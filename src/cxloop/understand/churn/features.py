@@ -111,16 +111,16 @@ def churn_features(
     end = cutoff_moment(cutoff)
     now = moment(end)
     out = active_customers(table, cutoff, active_days)
-    parts = [
-        (_order_features(table, end), "orders_", "revenue_"),
-        (_event_features(table, end), "events_"),
-        (_score_features(table, end), "responses"),
-        (_insight_features(table, end), "theme_"),
+    parts: list[tuple[ir.Table, tuple[str, ...]]] = [
+        (_order_features(table, end), ("orders_", "revenue_")),
+        (_event_features(table, end), ("events_",)),
+        (_score_features(table, end), ("responses",)),
+        (_insight_features(table, end), ("theme_",)),
     ]
     fills: list[str] = []
-    for part, *zero_prefixes in parts:
+    for part, zero_prefixes in parts:
         out = out.left_join(part, "customer_id").drop("customer_id_right")
-        fills += [c for c in part.columns if c.startswith(tuple(zero_prefixes))]
+        fills += [c for c in part.columns if c.startswith(zero_prefixes)]
     out = out.mutate(**{c: out[c].fill_null(0) for c in fills})
     out = out.mutate(
         days_since_last_order=days_between(out.last_order, now),

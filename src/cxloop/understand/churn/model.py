@@ -101,7 +101,7 @@ class ChurnModel:
                 booster, method="isotonic", cv=self.calibration_folds
             ).fit(self._matrix(frame), y)
         self.base_rate_ = float(y.mean())
-        self.rows_ = int(len(y))
+        self.rows_ = len(y)
         return self
 
     def predict_risk(self, frame: pd.DataFrame) -> np.ndarray:

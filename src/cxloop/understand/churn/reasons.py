@@ -80,7 +80,7 @@ def top_reasons(frame: pd.DataFrame, impacts: pd.DataFrame) -> list[list[ChurnRe
 
 
 def _count(n: float, one: str, many: str) -> str:
-    k = int(round(n))
+    k = round(n)
     return f"{k} {one if k == 1 else many}"
 
 

@@ -72,7 +72,9 @@ def stacked_snapshots(
     ]  # fmt: skip
     frames = [f for f in frames if not f.empty]
     if not frames:
-        raise DataError(f"no customer with a purchase in the {active_days} days up to {last_cutoff}")
+        raise DataError(
+            f"no customer with a purchase in the {active_days} days up to {last_cutoff}"
+        )
     return pd.concat(frames)
 
 

@@ -29,7 +29,7 @@ def churn_metrics(churned: Sequence[int] | pd.Series, risk: np.ndarray) -> Churn
     return ChurnMetrics(
         auc=round(float(roc_auc_score(y, risk)), 4),
         brier=round(float(brier_score_loss(y, risk)), 4),
-        customers=int(len(y)),
+        customers=len(y),
         churn_rate=round(float(y.mean()), 4),
     )
 
@@ -45,7 +45,7 @@ def reliability_table(churned: Sequence[int] | pd.Series, risk: np.ndarray) -> l
         bins.append(
             ReliabilityBin(
                 decile=k,
-                customers=int(len(rows)),
+                customers=len(rows),
                 predicted=round(float(risk[rows].mean()), 4),
                 observed=round(float(y[rows].mean()), 4),
             )

@@ -22,7 +22,15 @@ from cxloop.understand.segments.rfm import rfm_scores
 
 FieldType = Literal["number", "string", "timestamp"]
 Source = Literal[
-    "profile", "orders", "latest", "scores", "insights", "rfm", "lifecycle", "ladder", "clv",
+    "profile",
+    "orders",
+    "latest",
+    "scores",
+    "insights",
+    "rfm",
+    "lifecycle",
+    "ladder",
+    "clv",
     "churn",
 ]
 
