@@ -55,6 +55,8 @@ _EXPORTS = {
     "list_kpis": "cxloop.understand.kpi",
     "ClvScoreReport": "cxloop.understand.clv.scoring",
     "score_clv": "cxloop.understand.clv.scoring",
+    "fit_churn": "cxloop.understand.churn.fitting",
+    "score_churn": "cxloop.understand.churn.scoring",
     "fit_clv_models": "cxloop.understand.clv.fitting",
     "fit_clv_transactions_file": "cxloop.understand.clv.fitting",
     "rfm_summary": "cxloop.understand.clv.summary",
@@ -100,6 +102,7 @@ __all__ = [
     "default_analyser",
     "discover_feedback_themes",
     "export_to_file",
+    "fit_churn",
     "fit_clv_models",
     "fit_clv_transactions_file",
     "gap_report",
@@ -122,6 +125,7 @@ __all__ = [
     "rfm_scores",
     "rfm_summary",
     "run_demo",
+    "score_churn",
     "score_clv",
     "search_customers",
     "send_invitations",
@@ -147,6 +151,8 @@ if TYPE_CHECKING:
     from cxloop.project import init_project, open_project_warehouse, project_status
     from cxloop.share.exports import export_to_file, write_export
     from cxloop.storage import Warehouse, open_warehouse
+    from cxloop.understand.churn.fitting import fit_churn
+    from cxloop.understand.churn.scoring import score_churn
     from cxloop.understand.clv.fitting import fit_clv_models, fit_clv_transactions_file
     from cxloop.understand.clv.scoring import ClvScoreReport, score_clv
     from cxloop.understand.clv.summary import rfm_summary
