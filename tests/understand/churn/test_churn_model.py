@@ -80,7 +80,7 @@ def test_reasons_name_what_raises_the_risk(fitted) -> None:
     assert np.isnan(impacts.loc["lapsing", "nps"])  # no NPS answered: no NPS reason
     reasons = dict(zip(people.index, top_reasons(people, impacts), strict=True))
     assert reasons["lapsing"][0].text == "no order for 300 days"
-    assert [r.text for r in reasons["unhappy"]][0] == "last NPS 1"
+    assert reasons["unhappy"][0].text == "last NPS 1"
     assert all(r.feature != "nps" for r in reasons["happy"])
     assert all(r.impact >= 0.01 for found in reasons.values() for r in found)
 
@@ -104,7 +104,8 @@ def test_too_few_churners_is_a_data_error() -> None:
          "no order in the last 365 days"),
         ("revenue", {"revenue_365d": 1234.5}, "revenue of 1,234.50 in the last 365 days"),
         ("tenure", {"tenure_days": 45.7}, "first order 45 days ago"),
-        ("activity", {"events_30d": 0, "events_90d": 4}, "no visits or other events in the last 30 days"),
+        ("activity", {"events_30d": 0, "events_90d": 4},
+         "no visits or other events in the last 30 days"),
         ("activity", {"events_30d": 2, "events_90d": 4}, "4 events in the last 90 days"),
         ("csat", {"csat_last": np.nan, "csat_mean": 2.25}, "mean CSAT 2.2"),
         ("ces", {"ces_last": 2.0, "ces_mean": 3.0}, "last CES 2"),
