@@ -11,9 +11,13 @@ from cxloop.storage import Warehouse
 from understand.churn.churn_tables import add_churn_score
 
 REASONS = [
-    {"feature": "recency", "text": "no order for 140 days", "impact": 0.21},
+    {"feature": "recency", "text": "no order for 140 days", "impact": 0.21,
+     "numbers": {"days": 140}},
+    {"feature": "delivery", "text": "2 comments about delivery", "impact": 0.09,
+     "numbers": {"comments": 2}},
+    # a reason without numbers is shown as stored (escaped)
     {"feature": "nps", "text": "last NPS 3 <script>alert(1)</script>", "impact": 0.08},
-]
+]  # fmt: skip
 
 
 def panel(html: str) -> str:
@@ -34,9 +38,13 @@ def test_churn_panel_before_and_after_scoring(
     assert '<span class="stat-value">73.4%</span>' in after
     assert "Probability of no order in the next 90 days, from data up to Jun 30, 2026" in after
     assert "<td>no order for 140 days</td><td>+21%</td>" in after
+    assert "<td>comments about delivery: 2</td><td>+9%</td>" in after
     assert "&lt;script&gt;" in after and "<script>" not in after
     # a customer without a score keeps the empty state
     assert "Not scored yet" in panel(client.get(f"/customers/{ids['jose']}").text)
 
     spanish = panel(signed_in("agent", language="es").get(f"/customers/{ids['ana']}").text)
-    assert "Riesgo de abandono" in spanish
+    assert "Riesgo de abandono" in spanish and "ningún pedido desde hace 140 días" in spanish
+    assert "comentarios sobre la entrega: 2" in spanish
+    chinese = panel(signed_in("agent", language="zh").get(f"/customers/{ids['ana']}").text)
+    assert "流失风险" in chinese and "已 140 天未下单" in chinese

@@ -83,6 +83,10 @@ class ChurnReason(BaseModel):
     feature: str = Field(description="The feature group, e.g. recency, nps, delivery.")
     text: str = Field(description='Human-readable, e.g. "no order for 140 days".')
     impact: float = Field(description="Risk minus the risk with this group at its reference.")
+    numbers: dict[str, float] = Field(
+        default_factory=dict,
+        description="The numbers the text states, by name (for the text in other languages).",
+    )
 
 
 class CustomerChurn(BaseModel):

@@ -80,6 +80,7 @@ def test_reasons_name_what_raises_the_risk(fitted) -> None:
     assert np.isnan(impacts.loc["lapsing", "nps"])  # no NPS answered: no NPS reason
     reasons = dict(zip(people.index, top_reasons(people, impacts), strict=True))
     assert reasons["lapsing"][0].text == "no order for 300 days"
+    assert reasons["lapsing"][0].numbers == {"days": 300.0}  # for the page's translations
     assert reasons["unhappy"][0].text == "last NPS 1"
     assert all(r.feature != "nps" for r in reasons["happy"])
     assert all(r.impact >= 0.01 for found in reasons.values() for r in found)

@@ -72,7 +72,12 @@ def top_reasons(frame: pd.DataFrame, impacts: pd.DataFrame) -> list[list[ChurnRe
         found.sort(key=lambda pair: -pair[0])
         reasons.append(
             [
-                ChurnReason(feature=group, text=reason_text(group, row), impact=round(impact, 4))
+                ChurnReason(
+                    feature=group,
+                    text=reason_text(group, row),
+                    impact=round(impact, 4),
+                    numbers=reason_numbers(group, row),
+                )
                 for impact, group in found[:TOP_REASONS]
             ]
         )
@@ -115,3 +120,35 @@ def reason_text(group: str, row: pd.Series) -> str:
     if f"theme_{group}" in row.index:
         return f"{_count(row[f'theme_{group}'], 'comment', 'comments')} about {group}"
     return group
+
+
+def reason_numbers(group: str, row: pd.Series) -> dict[str, float]:
+    """The numbers :func:`reason_text` states for ``group`` (days, orders, window, score…),
+    so that a page can say the same in another language."""
+    if group == "recency":
+        return {"days": float(int(row["days_since_last_order"]))}
+    if group == "frequency":
+        for n in (30, 90, 365):
+            if row.get(f"orders_{n}d", 0) > 0:
+                return {"orders": float(round(row[f"orders_{n}d"])), "window": float(n)}
+        return {"orders": 0.0, "window": 365.0}
+    if group == "revenue":
+        return {"revenue": round(float(row["revenue_365d"]), 2)}
+    if group == "tenure":
+        return {"days": float(int(row["tenure_days"]))}
+    if group == "activity":
+        return {"events_30d": float(row["events_30d"]), "events_90d": float(row["events_90d"])}
+    if group in ("nps", "csat", "ces"):
+        last = row.get(f"{group}_last")
+        if pd.notna(last):
+            return {"last": float(last)}
+        return {"mean": round(float(row[f"{group}_mean"]), 1)}
+    if group == "responses":
+        return {"responses": float(row["responses"])}
+    if group == "negative":
+        return {"share": float(row["negative_share"])}
+    if group == "alive":
+        return {"probability": float(row["probability_alive"])}
+    if f"theme_{group}" in row.index:
+        return {"comments": float(row[f"theme_{group}"])}
+    return {}
