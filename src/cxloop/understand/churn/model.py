@@ -104,6 +104,12 @@ class ChurnModel:
         self.rows_ = len(y)
         return self
 
+    @property
+    def used_features(self) -> tuple[str, ...]:
+        """The features the fitted booster reads (``columns_``; all of them for a model
+        saved before features could be left out)."""
+        return tuple(getattr(self, "columns_", self.features))
+
     def predict_risk(self, frame: pd.DataFrame) -> np.ndarray:
         """The calibrated churn probability of each row of ``frame``."""
         if len(frame) == 0:
@@ -116,5 +122,4 @@ class ChurnModel:
         missing = [c for c in self.features if c not in frame.columns]
         if missing:
             raise DataError(f"the churn features lack column(s) {', '.join(missing)}")
-        columns = list(getattr(self, "columns_", self.features))
-        return frame.loc[:, columns].to_numpy(dtype=float)
+        return frame.loc[:, list(self.used_features)].to_numpy(dtype=float)

@@ -56,7 +56,13 @@ def load_model(project: Path, model_file: str, sha256: str) -> ChurnModel:
             f"churn model file {path} has changed since it was fitted (SHA-256 differs): "
             "it is not loaded; run cxloop churn fit again"
         )
-    model = joblib.load(io.BytesIO(data))
+    try:
+        model = joblib.load(io.BytesIO(data))
+    except Exception as exc:  # written by another version of cxloop or scikit-learn
+        raise DataError(
+            f"churn model file {path} cannot be read ({type(exc).__name__}): "
+            "run cxloop churn fit again"
+        ) from exc
     if not isinstance(model, ChurnModel):
         raise DataError(f"churn model file {path} does not hold a churn model")
     return model

@@ -48,7 +48,7 @@ def reason_impacts(
     group at its reference. Groups the customer has no value for are NaN."""
     risk = model.predict_risk(frame)
     out = {}
-    for group, names in feature_groups(model.columns_).items():
+    for group, names in feature_groups(model.used_features).items():
         names = [n for n in names if n in reference]
         if not names:
             continue

@@ -107,7 +107,7 @@ def validate_out_of_time(
             reliability=bins,
             max_calibration_gap=round(max(gaps), 4) if gaps else 0.0,
             importance=group_importance(
-                model, valid, feature_groups(model.columns_), random_state=random_state
+                model, valid, feature_groups(model.used_features), random_state=random_state
             ),
         ),
         model,
