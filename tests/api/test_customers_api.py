@@ -128,7 +128,7 @@ def test_profile_carries_churn_risk_and_reasons(api) -> None:
 
     client, keys, ids = api
     assert client.get(f"/v1/customers/{ids['jose']}", headers=auth(keys)).json()["churn"] is None
-    reasons = [{"feature": "nps", "text": "last NPS 3", "impact": 0.12}]
+    reasons = [{"feature": "nps", "text": "last NPS 3", "impact": 0.12, "numbers": {"last": 3.0}}]
     add_churn_score(client.app.state.test_warehouse, ids["jose"], 0.61, reasons)
     churn = client.get(f"/v1/customers/{ids['jose']}", headers=auth(keys)).json()["churn"]
     assert churn["risk"] == 0.61 and churn["horizon_days"] == 90 and churn["reasons"] == reasons
