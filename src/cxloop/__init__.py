@@ -55,6 +55,8 @@ _EXPORTS = {
     "list_kpis": "cxloop.understand.kpi",
     "ClvScoreReport": "cxloop.understand.clv.scoring",
     "score_clv": "cxloop.understand.clv.scoring",
+    "fit_churn": "cxloop.understand.churn.fitting",
+    "score_churn": "cxloop.understand.churn.scoring",
     "fit_clv_models": "cxloop.understand.clv.fitting",
     "fit_clv_transactions_file": "cxloop.understand.clv.fitting",
     "rfm_summary": "cxloop.understand.clv.summary",
@@ -113,6 +115,7 @@ __all__ = [
     "default_analyser",
     "discover_feedback_themes",
     "export_to_file",
+    "fit_churn",
     "fit_clv_models",
     "fit_clv_transactions_file",
     "fit_value_chain",
@@ -141,6 +144,7 @@ __all__ = [
     "rfm_scores",
     "rfm_summary",
     "run_demo",
+    "score_churn",
     "score_clv",
     "search_customers",
     "send_invitations",
@@ -170,6 +174,8 @@ if TYPE_CHECKING:
     from cxloop.share.exports import export_to_file, write_export
     from cxloop.storage import Warehouse, open_warehouse
     from cxloop.understand.advocates import rank_advocates
+    from cxloop.understand.churn.fitting import fit_churn
+    from cxloop.understand.churn.scoring import score_churn
     from cxloop.understand.clv.fitting import fit_clv_models, fit_clv_transactions_file
     from cxloop.understand.clv.scoring import ClvScoreReport, score_clv
     from cxloop.understand.clv.summary import rfm_summary

@@ -121,3 +121,15 @@ def test_the_openapi_document_describes_the_routes(api) -> None:
     responses = schema["paths"]["/v1/customers/{reference}"]["get"]["responses"]
     assert {"200", "404"} <= set(responses)
     assert "CustomerProfile" in schema["components"]["schemas"]
+
+
+def test_profile_carries_churn_risk_and_reasons(api) -> None:
+    from understand.churn.churn_tables import add_churn_score
+
+    client, keys, ids = api
+    assert client.get(f"/v1/customers/{ids['jose']}", headers=auth(keys)).json()["churn"] is None
+    reasons = [{"feature": "nps", "text": "last NPS 3", "impact": 0.12, "numbers": {"last": 3.0}}]
+    add_churn_score(client.app.state.test_warehouse, ids["jose"], 0.61, reasons)
+    churn = client.get(f"/v1/customers/{ids['jose']}", headers=auth(keys)).json()["churn"]
+    assert churn["risk"] == 0.61 and churn["horizon_days"] == 90 and churn["reasons"] == reasons
+    assert churn["model_id"] == "churn_test" and churn["cutoff"] == "2026-06-30"

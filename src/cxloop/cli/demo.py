@@ -100,6 +100,15 @@ def demo_command(
         )
     elif result.clv_skipped:
         console.print(f"  lifetime value skipped: {escape(result.clv_skipped)}")
+    if result.churn is not None and result.churn_scores is not None:
+        v = result.churn.validation
+        console.print(
+            f"  churn risk: {result.churn_scores.customers:,} customers scored; out-of-time AUC "
+            f"{v.model.auc:.3f} (recency alone {v.recency_baseline.auc:.3f}); "
+            "see [bold]cxloop churn fit[/] or a customer's page"
+        )
+    elif result.churn_skipped:
+        console.print(f"  churn risk skipped: {escape(result.churn_skipped)}")
     if result.segments:
         members = ", ".join(f"{k} {v:,}" for k, v in result.segments.items())
         console.print(f"  segments: {members}; see [bold]cxloop segment list[/]")

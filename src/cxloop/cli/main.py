@@ -21,6 +21,7 @@ from cxloop.cli import profile as profile_cmd
 from cxloop.cli import resolve as resolve_cmd
 from cxloop.cli.advocates import advocates_app
 from cxloop.cli.cases import cases_app
+from cxloop.cli.churn import churn_app
 from cxloop.cli.clv import clv_app
 from cxloop.cli.errors import report_errors
 from cxloop.cli.export import export_app
@@ -97,6 +98,7 @@ app.add_typer(text_app, name="text")
 register_invitation_commands(survey_app)
 app.add_typer(survey_app, name="survey")
 app.add_typer(clv_app, name="clv")
+app.add_typer(churn_app, name="churn")
 app.add_typer(segment_app, name="segment")
 app.add_typer(valuechain_app, name="valuechain")
 app.add_typer(loop_app, name="loop")

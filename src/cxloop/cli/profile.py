@@ -105,6 +105,13 @@ def print_profile(profile: CustomerProfile) -> None:
             "expected purchases", f"{scores.expected_purchases:.1f}",
             "CLV model date", _text(scores.scored_at),
         )  # fmt: skip
+    churn = profile.churn
+    if churn is not None:
+        reasons = "; ".join(r.text for r in churn.reasons) or "—"
+        figures.add_row(
+            f"churn risk, {churn.horizon_days} days", f"{churn.risk:.0%}",
+            "churn reasons", escape(reasons),
+        )  # fmt: skip
     console.print(Panel(figures, title="summary", title_align="left"))
     _print_segments(profile)
 

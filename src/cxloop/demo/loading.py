@@ -20,10 +20,12 @@ from cxloop.demo.demo_goals import write_demo_goals
 from cxloop.demo.manifest import DemoSurveys
 from cxloop.demo.surveys import load_survey_funnel
 from cxloop.demo.surveys import write_definition as write_demo_survey
+from cxloop.domain.churn import ChurnFitReport, ChurnScoreReport
 from cxloop.errors import DataError
 from cxloop.project import init_project, open_project_warehouse
 from cxloop.storage import Warehouse
 from cxloop.storage.schema import arrow_schema
+from cxloop.understand.churn import fit_churn, score_churn
 from cxloop.understand.clv.scoring import ClvScoreReport, score_clv
 from cxloop.understand.goals import sync_goals
 from cxloop.understand.kpi.rollup import refresh_rollup
@@ -56,6 +58,9 @@ class DemoResult(BaseModel):
     text_skipped: str | None = None
     clv: ClvScoreReport | None = None
     clv_skipped: str | None = None
+    churn: ChurnFitReport | None = None
+    churn_scores: ChurnScoreReport | None = None
+    churn_skipped: str | None = None
     segments: dict[str, int] | None = Field(
         default=None, description="Members of each demo segment after its refresh."
     )
@@ -81,12 +86,13 @@ def run_demo(
     """Generate the demo company into ``<project>/demo_data``, import every file, resolve the
     source records into customers (``resolve_identities``, as ``cxloop resolve`` does),
     analyse the comments (``analyse_text``) into ``feedback_insights``, after resolving score
-    every customer's lifetime value (as ``cxloop clv score`` does, once), then write the demo's
-    segment definitions into ``<project>/segments`` (keeping files already there) and refresh
-    their membership (``refresh_segments``; needs resolved identities), and store the demo's
-    KPI goals (``goals.yaml``, see :mod:`cxloop.demo.demo_goals`) in ``kpi_goals``, and after
-    resolving write the demo's case rules into ``<project>/rules``, replay them over the
-    feedback and simulate the teams' work on the cases (:mod:`cxloop.demo.case_work`).
+    every customer's lifetime value (as ``cxloop clv score`` does, once) and their churn risk
+    (``cxloop churn fit`` and ``cxloop churn score``, once), then write the demo's segment
+    definitions into ``<project>/segments`` (keeping files already there) and refresh their
+    membership (``refresh_segments``; needs resolved identities), and store the demo's KPI goals
+    (``goals.yaml``, see :mod:`cxloop.demo.demo_goals`) in ``kpi_goals``, and after resolving
+    write the demo's case rules into ``<project>/rules``, replay them over the feedback and
+    simulate the teams' work on the cases (:mod:`cxloop.demo.case_work`).
 
     The project is initialised first when it has no ``cxloop.toml``. Re-running with the same
     seed adds nothing (imports and text analysis are incremental).
@@ -147,6 +153,13 @@ def run_demo(
                 clv = score_clv(wh)
             except DataError as exc:
                 clv_skipped = exc.message
+        churn, churn_scores, churn_skipped = None, None, None
+        if resolve_identities and wh.counts()["customer_churn"] == 0:
+            try:
+                churn = fit_churn(wh, project)
+                churn_scores = score_churn(wh, project)
+            except DataError as exc:
+                churn_skipped = exc.message
         segments = None
         if refresh_segments and resolve_identities:
             segments = _refresh_demo_segments(wh, settings)
@@ -168,6 +181,9 @@ def run_demo(
         text_skipped=skipped,
         clv=clv,
         clv_skipped=clv_skipped,
+        churn=churn,
+        churn_scores=churn_scores,
+        churn_skipped=churn_skipped,
         segments=segments,
         goals=goals,
         cases=cases,

@@ -604,6 +604,44 @@ MIGRATIONS = (
     ),
 )
 
+
+MIGRATIONS = (
+    *MIGRATIONS,
+    Migration(
+        12,
+        "churn risk: fitted models with their validation, and each customer's risk and reasons",
+        (
+            _t(
+                "churn_models",
+                "model_id",
+                ("model_id", STR),
+                ("fitted_at", TS),
+                ("as_of", DATE),
+                ("horizon_days", INT),
+                ("active_days", INT),
+                ("train_rows", INT),
+                ("churn_rate", FLOAT),
+                ("features", JSON),
+                ("reference", JSON),
+                ("validation", JSON),
+                ("fit_seconds", FLOAT),
+                ("model_file", STR),
+                ("model_sha256", STR),
+            ),
+            _t(
+                "customer_churn",
+                "customer_id",
+                ("customer_id", STR),
+                ("model_id", STR),
+                ("scored_at", TS),
+                ("cutoff", DATE),
+                ("risk", FLOAT),
+                ("reasons", JSON),
+            ),
+        ),
+    ),
+)
+
 MIGRATIONS_TABLE = "schema_migrations"
 
 

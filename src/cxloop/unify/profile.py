@@ -15,6 +15,7 @@ import ibis
 import ibis.expr.types as ir
 from pydantic import BaseModel, Field
 
+from cxloop.domain.churn import ChurnReason, CustomerChurn
 from cxloop.domain.clv import CustomerValue
 from cxloop.domain.segment import CustomerSegments
 from cxloop.errors import NotFoundError, UsageError
@@ -183,6 +184,9 @@ class CustomerProfile(BaseModel):
         description="Current segments, lifecycle stage, ladder rung and RFM segment (filled in "
         "by cxloop.understand.segments.customer_view; None where not asked for).",
     )
+    churn: CustomerChurn | None = Field(
+        None, description="Churn risk and its reasons from the latest `cxloop churn score`, if any."
+    )
     timeline: Timeline
 
 
@@ -241,6 +245,7 @@ def customer_profile(
         differing_fields=differing_fields(records),
         summary=_summary(warehouse, customer_id, golden, counts),
         clv=customer_value(warehouse, customer_id),
+        churn=customer_churn(warehouse, customer_id),
         timeline=Timeline(
             total=sum(counts.values()),
             counts={kind: counts.get(kind, 0) for kind in KINDS},
@@ -347,6 +352,29 @@ def customer_value(warehouse: Warehouse, customer_id: str) -> CustomerValue | No
         return None
     row = {k: (None if isinstance(v, float) and v != v else v) for k, v in rows[0].items()}
     return CustomerValue.model_validate(row)
+
+
+def customer_churn(warehouse: Warehouse, customer_id: str) -> CustomerChurn | None:
+    """The customer's row of ``customer_churn`` with its model's horizon; None when the
+    customer has not been scored (or the warehouse predates the churn tables)."""
+    with warehouse.lock:
+        if "customer_churn" not in warehouse.backend.list_tables():
+            return None
+    scores = warehouse.table("customer_churn")
+    models = warehouse.table("churn_models")
+    mine = scores.filter(scores.customer_id == customer_id)
+    joined = mine.left_join(models, mine.model_id == models.model_id).select(
+        mine.model_id, mine.scored_at, mine.cutoff, models.horizon_days, mine.risk, mine.reasons
+    )
+    rows = warehouse.to_pyarrow(joined.limit(1)).to_pylist()
+    if not rows:
+        return None
+    row = rows[0]
+    try:
+        reasons = [ChurnReason.model_validate(r) for r in json.loads(row.pop("reasons") or "[]")]
+    except ValueError:
+        reasons = []
+    return CustomerChurn.model_validate({**row, "reasons": reasons})
 
 
 def _latest_score(feedback: ir.Table, column: str) -> ir.Table:

@@ -21,7 +21,18 @@ from cxloop.understand.segments.options import SegmentOptions
 from cxloop.understand.segments.rfm import rfm_scores
 
 FieldType = Literal["number", "string", "timestamp"]
-Source = Literal["profile", "orders", "latest", "scores", "insights", "rfm", "lifecycle", "ladder"]
+Source = Literal[
+    "profile",
+    "orders",
+    "latest",
+    "scores",
+    "insights",
+    "rfm",
+    "lifecycle",
+    "ladder",
+    "clv",
+    "churn",
+]
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,9 @@ _SPECS = (
     FieldSpec("m_score", "number", "rfm", "monetary quintile within the currency"),
     FieldSpec("lifecycle", "string", "lifecycle", "new, active, reactivated, at_risk, lapsed"),
     FieldSpec("ladder", "string", "ladder", "detractor, satisfied, loyal, advocate"),
+    FieldSpec("clv", "number", "clv", "lifetime value of the latest cxloop clv score"),
+    FieldSpec("probability_alive", "number", "clv", "P(alive) of the latest cxloop clv score"),
+    FieldSpec("churn_risk", "number", "churn", "risk (0–1) of the latest cxloop churn score"),
 )  # fmt: skip
 FIELDS: dict[str, FieldSpec] = {spec.name: spec for spec in _SPECS}
 #: keys ``attribute()`` may read: letters, digits and underscores (a key is part of a JSON path)
@@ -168,6 +182,12 @@ def feature_table(
         parts.append((lifecycle_stages(getter, options).select("customer_id", "lifecycle"), {}))
     if "ladder" in sources:
         parts.append((ladder_rungs(getter, options).select("customer_id", "ladder"), {}))
+    if "clv" in sources:
+        clv = getter("customer_clv")
+        parts.append((clv.select("customer_id", "clv", "probability_alive"), {}))
+    if "churn" in sources:
+        churn = getter("customer_churn")
+        parts.append((churn.select("customer_id", churn_risk=churn.risk), {}))
     for call in calls:
         fill = {} if FUNCTIONS[call.name].returns == "string" else {call.column: zero}
         parts.append((_call_table(getter, options, call), fill))  # type: ignore[arg-type]
