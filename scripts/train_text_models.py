@@ -14,10 +14,8 @@ Training data (never a ``*test*`` file, never ``shared/data/feedback``, which is
   the SophonPlus ``waimai_10k`` and ``ChnSentiCorp_htl_all`` sets less every text that also
   appears in a ChnSentiCorp split (the README's overlap warning); the demo generator's comments.
 * sentiment, English and Spanish models of their own: XLM-T train+val of the language and the
-  demo comments of the language, each source with classes of its own (six: the three sentiments
-  of tweets, the three of comments; the sentiment is their sum), so that the comments do not
-  pull the tweets' weights; the English one also reads VADER's lexicon (written to
-  ``lexicon-en.tsv`` by ``vader_lexicon.py``).
+  demo comments of the language (down-weighted); the English one also reads VADER's lexicon
+  (written to ``lexicon-en.tsv`` by ``vader_lexicon.py``).
 * intent: the demo generator's comments (need, issue, gap, praise, none), and questions taken
   from the XLM-T neutral tweets that ask something (weak labels, see docs/text-analytics.md).
 
@@ -29,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import dataclasses
 import hashlib
 import json
 import random
@@ -51,7 +48,7 @@ from cxloop.understand.text.linear_model import (
     fitted_idf,
 )
 
-SENTIMENT_VERSION = "2.1"
+SENTIMENT_VERSION = "2.0"
 INTENT_VERSION = "1.0"
 LABELS = ("negative", "neutral", "positive")
 INTENT_CLASSES = (*INTENTS, "question", "none")
@@ -60,16 +57,10 @@ SEED = 20260101
 C_GRID = (4.0,)  # wider grids (0.5-10) were tried on the held-out data; 4 was best
 DEMO_PER_LANGUAGE = 4000
 # Per-language sentiment models: the weight of a demo comment next to a tweet (1), and the
-# lexicon. The demo comments have classes of their own (COMMENT_CLASSES): with them, weight 1
-# no longer costs tweet val macro-F1 (en 0.638 tweets alone, 0.647 with demo comments; with
-# the shared three classes 2.0 lost 0.01-0.04) and mixed demo comments are called positive less
-# often (en 0.91 not positive, 0.83 in 2.0). See docs/text-analytics.md.
-LANGUAGE_MODELS = {"en": (1.0, "lexicon-en"), "es": (1.0, None)}
-COMMENT_CLASSES = tuple(f"{label} (comment)" for label in LABELS)
-COMMENT_SOURCES = ("demo",)
-# The neutral band of the per-language models: shifts of the tweets' neutral class score tried
-# on XLM-T val (a model fitted on train alone); the best one ships as a language offset.
-NEUTRAL_SHIFTS = (-0.6, -0.4, -0.2, 0.0, 0.2, 0.4, 0.6)
+# lexicon. Chosen on XLM-T val and held-out demo comments: more demo weight costs tweet val
+# macro-F1 (es: 0.586 without demo, 0.549 at 0.1, 0.535 at 0.3), less lets the English model
+# call mixed demo comments positive (0.74 not positive at 0.1, 0.84 at 0.3).
+LANGUAGE_MODELS = {"en": (0.3, "lexicon-en"), "es": (0.1, None)}
 
 
 @dataclass
@@ -251,12 +242,7 @@ def train(
     weights: dict[str, float] | None = None,
 ) -> LinearTextModel:
     """One linear model: TF-IDF over hashed n-grams (and the spec's lexicon features), then
-    multinomial logistic regression; ``weights`` maps a source to the weight of its texts.
-
-    Where ``classes`` ends with :data:`COMMENT_CLASSES`, the texts of :data:`COMMENT_SOURCES`
-    are labelled with them (``negative`` becomes ``negative (comment)``)."""
-    with_comments = classes[len(LABELS) :] == COMMENT_CLASSES
-    comment_sources = COMMENT_SOURCES if with_comments else ()
+    multinomial logistic regression; ``weights`` maps a source to the weight of its texts."""
     counts = features_for(spec, fit.texts, fit.languages)
     idf = fitted_idf(counts, spec.min_df)
     x = counts.multiply(idf).tocsr()
@@ -264,12 +250,7 @@ def train(
     lexicon = spec.lexicon_features(fit.texts)
     if lexicon.shape[1]:
         x = sp.hstack([x, sp.csr_matrix(lexicon)], format="csr")
-    y = np.array(
-        [
-            classes.index(f"{label} (comment)" if source in comment_sources else label)
-            for label, source in zip(fit.labels, fit.sources, strict=True)
-        ]
-    )
+    y = np.array([classes.index(label) for label in fit.labels])
     sample_weight = np.array([(weights or {}).get(source, 1.0) for source in fit.sources])
     lr = LogisticRegression(C=c, max_iter=3000, class_weight=class_weight, random_state=SEED)
     lr.fit(x, y, sample_weight=sample_weight)
@@ -291,12 +272,8 @@ def _l2(x):  # type: ignore[no-untyped-def]
 
 
 def scores(model: LinearTextModel, held: Corpus) -> dict[str, dict[str, float]]:
-    """Accuracy and macro-F1 per held-out source (binary sources scored on neg vs pos); the
-    probabilities of a comment class count for its sentiment."""
+    """Accuracy and macro-F1 per held-out source (binary sources scored on neg vs pos)."""
     proba = model.predict_proba(held.texts, held.languages)
-    if model.classes[len(LABELS) :] == COMMENT_CLASSES:
-        proba = proba[:, : len(LABELS)] + proba[:, len(LABELS) :]
-        model = LinearTextModel(model.spec, LABELS, model.idf, model.coef, model.intercept)
     out: dict[str, dict[str, float]] = {}
     sources = np.array(held.sources)
     labels = np.array(held.labels)
@@ -323,35 +300,14 @@ def _pick(
     spec: FeatureSpec,
     weight: str | None,
     weights: dict[str, float],
-) -> tuple[float, dict[float, dict[str, dict[str, float]]], LinearTextModel]:
-    """The C with the best mean macro-F1 over the held-out sources, and its model."""
-    table, models = {}, {}
+) -> tuple[float, dict[float, dict[str, dict[str, float]]]]:
+    """The C with the best mean macro-F1 over the held-out sources."""
+    table = {}
     for c in C_GRID:
-        models[c] = train(fit, classes, spec, c, weight, weights)
-        table[c] = scores(models[c], held)
+        table[c] = scores(train(fit, classes, spec, c, weight, weights), held)
         print(f"  C={c}: {json.dumps(table[c])}", file=sys.stderr)
     best = max(C_GRID, key=lambda c: np.mean([s["macro_f1"] for s in table[c].values()]))
-    return best, table, models[best]
-
-
-def neutral_shift(model: LinearTextModel, held: Corpus) -> tuple[float, dict[str, float]]:
-    """The shift of the tweets' neutral class score (the neutral band) with the best XLM-T val
-    macro-F1 of ``model`` (fitted without val), and that macro-F1 at each shift of
-    :data:`NEUTRAL_SHIFTS`; ties go to the smallest shift."""
-    rows = [i for i, source in enumerate(held.sources) if source.startswith("xlmt")]
-    texts = [held.texts[i] for i in rows]
-    truth = [held.labels[i] for i in rows]
-    z = model.decision(texts, [held.languages[i] for i in rows])
-    curve = {}
-    for shift in NEUTRAL_SHIFTS:
-        shifted = z.copy()
-        shifted[:, LABELS.index("neutral")] += shift
-        proba = np.exp(shifted - shifted.max(axis=1, keepdims=True))
-        summed = proba[:, : len(LABELS)] + proba[:, len(LABELS) :]
-        pred = np.array(LABELS)[summed.argmax(axis=1)]
-        curve[f"{shift:+.1f}"] = round(float(f1_score(truth, pred, average="macro")), 4)
-    best = max(NEUTRAL_SHIFTS, key=lambda x: (curve[f"{x:+.1f}"], -abs(x)))
-    return best, curve
+    return best, table
 
 
 def _digest(corpus: Corpus) -> str:
@@ -361,16 +317,8 @@ def _digest(corpus: Corpus) -> str:
     return h.hexdigest()[:16]
 
 
-def build(
-    data: Path,
-    out: Path,
-    only: tuple[str, ...] = ("sentiment", "intent"),
-    shared_from: str | None = None,
-) -> None:
-    """Tune on held-out data, fit on everything allowed, write the artefacts.
-
-    ``shared_from`` names an earlier shared sentiment model in ``out`` whose weights are
-    carried over instead of refitting it (see :func:`_carry_over`)."""
+def build(data: Path, out: Path, only: tuple[str, ...] = ("sentiment", "intent")) -> None:
+    """Tune on held-out data, fit on everything allowed, write the artefacts."""
     spec = FeatureSpec()
     out.mkdir(parents=True, exist_ok=True)
     if "sentiment" in only:
@@ -383,19 +331,14 @@ def build(
             part_fit = _tweets_and_demo(fit.only(language))
             part_held = _tweets_and_demo(held.only(language))
             _fit_and_save(
-                out / name, name, LABELS + COMMENT_CLASSES, (part_fit, part_held), language_spec,
-                None, {"demo": demo_weight},
-                {"class_sentiments": [*LABELS, *LABELS], "comment_sources": list(COMMENT_SOURCES)},
+                out / name, name, LABELS, (part_fit, part_held), language_spec, None,
+                {"demo": demo_weight},
             )  # fmt: skip
             language_models[language] = name
-        stem = out / f"sentiment-{SENTIMENT_VERSION}"
-        if shared_from:
-            _carry_over(out / shared_from, stem, (fit, held), {"language_models": language_models})
-        else:
-            _fit_and_save(
-                stem, "sentiment", LABELS, (fit, held), spec, None, {},
-                {"language_models": language_models},
-            )  # fmt: skip
+        _fit_and_save(
+            out / f"sentiment-{SENTIMENT_VERSION}", "sentiment", LABELS, (fit, held), spec, None,
+            {}, {"language_models": language_models},
+        )  # fmt: skip
     if "intent" in only:
         _fit_and_save(
             out / f"intent-{INTENT_VERSION}", "intent", INTENT_CLASSES, intent_corpora(data),
@@ -414,35 +357,6 @@ def _tweets_and_demo(corpus: Corpus) -> Corpus:
     return keep
 
 
-def _carry_over(
-    previous: Path, stem: Path, corpora: tuple[Corpus, Corpus], extra: dict[str, object]
-) -> None:
-    """Write the model at ``previous`` again as ``stem``, with ``extra`` in its metadata.
-
-    Only where refitting would give the same model: the digest of the training texts must be
-    the one in its metadata, and its settings those this script uses. Refitting the shared
-    model takes most of the training time; a run without ``--shared-from`` refits it.
-    """
-    everything = Corpus.empty()
-    for part in corpora:
-        everything.extend(part)
-    model = LinearTextModel.load(previous)
-    model = dataclasses.replace(model, coef=sp.csr_matrix(model.coef).toarray())
-    meta = dict(model.metadata)
-    if meta.get("training_digest") != _digest(everything) or meta.get("C") not in C_GRID:
-        raise SystemExit(f"{previous}: trained on other texts or settings; refit it instead")
-    if model.spec != FeatureSpec() or meta.get("source_weights"):
-        raise SystemExit(f"{previous}: trained with other features or weights; refit it instead")
-    for key in ("format", "features", "classes"):
-        meta.pop(key, None)
-    meta.update(extra)
-    meta["version"] = SENTIMENT_VERSION
-    meta["weights_from"] = previous.name
-    meta["trainer"] = "scripts/train_text_models.py"
-    model.save(stem, meta)
-    print(f"{stem.name}: weights of {previous.name}, wrote {stem}.npz", file=sys.stderr)
-
-
 def _fit_and_save(
     stem: Path,
     name: str,
@@ -456,14 +370,7 @@ def _fit_and_save(
     """Score the setting on the held-out corpus, then fit on fit + held-out and write it."""
     fit, held = corpora
     print(f"{stem.name}: {len(fit)} training texts, {len(held)} held out", file=sys.stderr)
-    c, table, held_out_model = _pick(fit, held, classes, spec, class_weight, weights)
-    tuned: dict[str, object] = {}
-    if classes[len(LABELS) :] == COMMENT_CLASSES:
-        shift, curve = neutral_shift(held_out_model, held)
-        offsets = [0.0] * len(classes)
-        offsets[LABELS.index("neutral")] = shift
-        tuned = {"language_offsets": {held.languages[0]: offsets}, "neutral_shifts": curve}
-        print(f"  neutral shift {shift:+.1f}: {json.dumps(curve)}", file=sys.stderr)
+    c, table = _pick(fit, held, classes, spec, class_weight, weights)
     everything = Corpus.empty()
     everything.extend(fit)
     everything.extend(held)
@@ -482,7 +389,6 @@ def _fit_and_save(
         "training_texts": counts,
         "training_digest": _digest(everything),
         "held_out_scores": table[c],
-        **tuned,
         **(extra or {}),
         "trainer": "scripts/train_text_models.py",
     }
@@ -498,14 +404,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only", choices=("sentiment", "intent"), action="append", help="Train only this model."
     )
-    parser.add_argument(
-        "--shared-from",
-        metavar="NAME",
-        help="Carry over the shared sentiment model NAME in --out (same texts and settings) "
-        "instead of refitting it.",
-    )
     args = parser.parse_args(argv)
-    build(args.data, args.out, tuple(args.only or ("sentiment", "intent")), args.shared_from)
+    build(args.data, args.out, tuple(args.only or ("sentiment", "intent")))
     return 0
 
 

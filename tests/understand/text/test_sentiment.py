@@ -5,15 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from cxloop.understand.text.linear_model import FeatureSpec, LinearTextModel
 from cxloop.understand.text.sentiment import (
     SENTIMENT_MODEL,
     ShippedSentimentModel,
-    sentiment_columns,
-    sentiment_proba,
     shipped_model_stem,
 )
 
@@ -40,9 +36,6 @@ def test_the_artefact_is_small_versioned_and_pickle_free() -> None:
 def test_each_text_is_scored_by_the_model_of_its_language(model: ShippedSentimentModel) -> None:
     assert set(model.by_language) == {"en", "es"}
     assert model.by_language["en"].spec.lexicon == "lexicon-en"
-    for part in model.by_language.values():  # tweets and survey comments: classes of their own
-        assert len(part.classes) == 6
-        assert part.metadata["class_sentiments"] == ["negative", "neutral", "positive"] * 2
     texts = [
         "The delivery was late again",
         "Llegó tarde otra vez",
@@ -53,7 +46,7 @@ def test_each_text_is_scored_by_the_model_of_its_language(model: ShippedSentimen
     together = model.predict(texts, languages)
     one_by_one = [model.predict([t], [lang])[0] for t, lang in zip(texts, languages, strict=True)]
     assert together == one_by_one
-    english = sentiment_proba(model.by_language["en"], texts[:1], ["en"])[0]
+    english = model.by_language["en"].predict_proba(texts[:1], ["en"])[0]
     assert together[0].score == pytest.approx(english[2] - english[0])
     shared = model.model.predict_proba(texts[3:], ["fr"])[0]
     assert together[3].score == pytest.approx(shared[2] - shared[0])
@@ -96,44 +89,3 @@ def test_a_model_with_other_classes_is_refused(tmp_path: Path) -> None:
         ).version
         == SENTIMENT_MODEL.split("-")[1]
     )
-
-
-def _six_class_model(class_sentiments: list[str]) -> LinearTextModel:
-    spec = FeatureSpec(word_features=16, char_features=16)
-    rng = np.random.default_rng(0)
-    return LinearTextModel(
-        spec=spec,
-        classes=("negative", "neutral", "positive", "a", "b", "c"),
-        idf=np.ones(spec.n_features),
-        coef=rng.normal(size=(6, spec.n_features)),
-        intercept=rng.normal(size=6),
-        metadata={"class_sentiments": class_sentiments},
-    )
-
-
-def test_classes_of_one_sentiment_add_up() -> None:
-    six = _six_class_model(["negative", "neutral", "positive", "positive", "negative", "neutral"])
-    texts = ["late again", "great staff", ""]
-    raw = six.predict_proba(texts, ["en"] * 3)
-    summed = sentiment_proba(six, texts, ["en"] * 3)
-    assert summed[:, 0] == pytest.approx(raw[:, 0] + raw[:, 4])
-    assert summed[:, 2] == pytest.approx(raw[:, 2] + raw[:, 3])
-    assert summed.sum(axis=1) == pytest.approx(np.ones(3))
-    shared = ShippedSentimentModel.load().model
-    found = ShippedSentimentModel(shared, {"en": six}).predict(texts[:2], ["en", "en"])
-    assert [s.score for s in found] == pytest.approx(list(summed[:2, 2] - summed[:2, 0]))
-
-
-@pytest.mark.parametrize(
-    "class_sentiments",
-    [
-        ["negative", "neutral", "positive", "positive", "negative", "negative"][:5],
-        ["negative", "negative", "positive", "positive", "negative", "positive"],
-        ["negative", "neutral", "positive", "positive", "negative", "happy"],
-    ],
-)
-def test_class_sentiments_must_name_each_sentiment_once_per_class(
-    class_sentiments: list[str],
-) -> None:
-    with pytest.raises(ValueError, match="sentiment model"):
-        sentiment_columns(_six_class_model(class_sentiments))

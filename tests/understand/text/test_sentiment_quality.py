@@ -35,11 +35,11 @@ def test_chnsenticorp_test_accuracy(model: ShippedSentimentModel) -> None:
     assert score(labels, predicted, ("negative", "positive")).accuracy >= 0.88
 
 
-@pytest.mark.parametrize(("language", "floor"), [("en", 0.58), ("es", 0.55)])
+@pytest.mark.parametrize(("language", "floor"), [("en", 0.56), ("es", 0.54)])
 def test_xlmt_test_macro_f1_floor(
     model: ShippedSentimentModel, language: str, floor: float
 ) -> None:
-    """What sentiment-2.1 reaches (0.597 / 0.566; 2.0: 0.583 / 0.563); the issue's 0.60 is
+    """What sentiment-2.0 reaches (0.583 / 0.563; 1.1: 0.535 / 0.514); the issue's 0.60 is
     tested below."""
     texts, labels = xlmt_test(language)
     predicted = [s.label for s in model.predict(texts, [language] * len(texts))]
@@ -67,7 +67,7 @@ def airline_macro_f1(model: ShippedSentimentModel) -> float:
 
 
 def test_twitter_airline_macro_f1_floor(airline_macro_f1: float) -> None:
-    """What sentiment-2.1 reaches (0.562; 2.0: 0.567); the issue's 0.70 is tested below."""
+    """What sentiment-2.0 reaches (0.567; 1.1: 0.554); the issue's 0.70 is tested below."""
     assert airline_macro_f1 >= 0.55
 
 

@@ -7,12 +7,6 @@ what it was trained on and how well it does.
 The artefact is one model for all languages plus, where its metadata lists them under
 ``language_models``, a model of its own for some languages (English and Spanish: trained on
 tweets, with a sentiment lexicon for English), stored beside it in the same folder.
-
-A model may have more classes than the three sentiments: its metadata then lists, under
-``class_sentiments``, the sentiment of each class, and the probabilities of the classes of one
-sentiment are added up. The English and Spanish models of 2.1 have six: the three sentiments of
-tweets and the three of survey comments, learnt side by side so that the comments' phrasing
-does not pull the tweets' weights (see docs/text-analytics.md).
 """
 
 from __future__ import annotations
@@ -26,7 +20,7 @@ import numpy as np
 from cxloop.understand.text.linear_model import LinearTextModel, artefact_stem
 from cxloop.understand.text.parts import Sentiment, SentimentLabel
 
-SENTIMENT_MODEL = "sentiment-2.1"
+SENTIMENT_MODEL = "sentiment-2.0"
 _LABELS: tuple[SentimentLabel, ...] = ("negative", "neutral", "positive")
 
 
@@ -53,7 +47,8 @@ class ShippedSentimentModel:
         self, model: LinearTextModel, by_language: dict[str, LinearTextModel] | None = None
     ) -> None:
         for each in (model, *(by_language or {}).values()):
-            sentiment_columns(each)
+            if tuple(each.classes) != _LABELS:
+                raise ValueError(f"a sentiment model has classes {_LABELS}, not {each.classes}")
         self.model = model
         self.by_language = dict(by_language or {})
 
@@ -93,7 +88,7 @@ class ShippedSentimentModel:
     def _proba(self, texts: Sequence[str], languages: Sequence[str]) -> np.ndarray:
         """Class probabilities; each text is scored by its language's model or the shared one."""
         if not self.by_language:
-            return sentiment_proba(self.model, texts, languages)
+            return self.model.predict_proba(texts, languages)
         proba = np.zeros((len(texts), len(_LABELS)))
         groups: dict[str, list[int]] = {}
         for i, language in enumerate(languages):
@@ -101,35 +96,7 @@ class ShippedSentimentModel:
             groups.setdefault(key, []).append(i)
         for key, rows in groups.items():
             model = self.by_language.get(key, self.model)
-            proba[rows] = sentiment_proba(
-                model, [texts[i] for i in rows], [languages[i] for i in rows]
+            proba[rows] = model.predict_proba(
+                [texts[i] for i in rows], [languages[i] for i in rows]
             )
         return proba
-
-
-def sentiment_columns(model: LinearTextModel) -> np.ndarray:
-    """A 0/1 matrix, one row per class of ``model`` and one column per sentiment, that adds up
-    the probabilities of the classes of each sentiment (the identity for a three-class model).
-
-    Raises ValueError when the classes (or ``class_sentiments`` in the metadata) are not the
-    three sentiments, each at least once.
-    """
-    named = model.metadata.get("class_sentiments") or list(model.classes)
-    if len(named) != len(model.classes) or sorted(set(named)) != sorted(_LABELS):
-        raise ValueError(
-            f"a sentiment model has classes {_LABELS} (or class_sentiments naming each of "
-            f"them), not {tuple(model.classes)}"
-        )
-    columns = np.zeros((len(named), len(_LABELS)))
-    for row, label in enumerate(named):
-        columns[row, _LABELS.index(label)] = 1.0
-    return columns
-
-
-def sentiment_proba(
-    model: LinearTextModel, texts: Sequence[str], languages: Sequence[str]
-) -> np.ndarray:
-    """P(negative), P(neutral), P(positive) of each text under one model (rows of texts)."""
-    if tuple(model.classes) == _LABELS:
-        return model.predict_proba(texts, languages)
-    return model.predict_proba(texts, languages) @ sentiment_columns(model)
