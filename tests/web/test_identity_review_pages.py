@@ -213,3 +213,13 @@ def test_the_review_in_spanish_and_chinese(
     zh = signed_in("analyst", language="zh")
     html = zh.get(f"/customers/{ids['ana']}", params={"a": "crm:C1", "b": "webshop:W7"}).text
     assert "合并与拆分" in html and "出生日期" in html
+
+
+def test_an_analyst_opens_a_customer_with_no_source_records(
+    signed_in: Callable[..., TestClient], web_warehouse: Warehouse
+) -> None:
+    ids = build_company(web_warehouse)
+    web_warehouse.delete("identities", "customer_id", [ids["ana"]])
+    page = signed_in("analyst").get(f"/customers/{ids['ana']}")
+    assert page.status_code == 200
+    assert "Why were two records linked?" not in page.text

@@ -73,6 +73,9 @@ def review_view(
         if a or b:
             raise HTTPException(403, "explanations need the analyst role or higher")
         return ReviewView(False, records, [], overrides, "", ""), 200
+    if not records:
+        # a customer with no source records left (e.g. all split off): nothing to explain
+        return ReviewView(False, records, [], overrides, "", ""), 200
     candidates = candidate_customers(
         warehouse,
         profile.customer_id,
