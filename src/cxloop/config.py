@@ -258,6 +258,26 @@ class Settings(BaseSettings):
         "resolved (throttling and consent apply); unset: no follow-up.",
     )
 
+    notify_interval_s: float = Field(
+        default=30.0,
+        ge=0,
+        description="Seconds between the server's passes over the notification outbox "
+        "(sending due notifications, retrying failed tries); 0 turns them off.",
+    )
+    notify_timeout_s: float = Field(
+        default=10.0, gt=0, le=120, description="Seconds to wait for a notification webhook."
+    )
+    case_acknowledgement_email: bool = Field(
+        default=False,
+        description="E-mail the customer a short acknowledgement (\"we are on it\") in their "
+        "language when a case opens on their feedback; consent applies.",
+    )
+    case_acknowledgement_consent: Literal["opt-in", "opt-out"] = Field(
+        default="opt-in",
+        description="The acknowledgement e-mail: opt-in sends it only to customers who granted "
+        "e-mail consent for purpose 'cases' (or 'all'); opt-out to all who have not refused.",
+    )
+
     text_backend: Literal["shipped", "transformers"] = Field(
         default="shipped",
         description="Sentiment model of text analysis: the shipped model, or a local "

@@ -24,6 +24,7 @@ from cxloop.errors import ConfigError, CxloopError
 from cxloop.storage import Warehouse
 
 if TYPE_CHECKING:
+    from cxloop.act.notify_outbox import Notifier
     from cxloop.collect.surveys import SurveyDefinition
     from cxloop.config import Settings
 
@@ -115,12 +116,14 @@ def act_on_case(
     resolution: str | None = None,
     followup: FollowUp | None = None,
     now: datetime | None = None,
+    notifier: Notifier | None = None,
 ) -> CaseActionResult:
-    """Record an action (see :func:`~cxloop.act.case_workflow.record_case_event`); on
-    ``resolved``, invite the customer to the follow-up survey when ``followup`` is given."""
+    """Record an action (see :func:`~cxloop.act.case_workflow.record_case_event`) and, with a
+    ``notifier``, the notifications it causes; on ``resolved``, invite the customer to the
+    follow-up survey when ``followup`` is given."""
     event, state = record_case_event(
         warehouse, case_id, kind, actor, assignee=assignee, note=note, resolution=resolution,
-        now=now,
+        now=now, notifier=notifier,
     )  # fmt: skip
     outcome = None
     if kind == "resolved" and followup is not None:

@@ -24,10 +24,14 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from cxloop.domain.case import ACTION_KINDS, ACTIVE_STATUSES, RESOLUTION_CODES, CaseEvent
 from cxloop.errors import ConflictError, NotFoundError, UsageError
 from cxloop.storage import Warehouse
+
+if TYPE_CHECKING:
+    from cxloop.act.notify_outbox import Notifier
 
 MAX_NOTE_LENGTH = 4_000
 
@@ -133,6 +137,7 @@ def record_case_event(
     resolution: str | None = None,
     now: datetime | None = None,
     event_id: str | None = None,
+    notifier: Notifier | None = None,
 ) -> tuple[CaseEvent, CaseState]:
     """Record a person's action on a case after checking it may follow the case's state.
 
@@ -148,6 +153,8 @@ def record_case_event(
         Free text: the comment, what was said to the customer, how it was resolved.
     resolution
         For ``resolved``: one of :data:`~cxloop.domain.case.RESOLUTION_CODES` (required).
+    notifier
+        Writes the notifications the event causes, in the same transaction.
 
     Returns
     -------
@@ -193,13 +200,20 @@ def record_case_event(
             note=note,
             resolution=resolution,
         )
-        append_events(warehouse, [event])
+        append_events(warehouse, [event], notifier=notifier)
     return event, derive_state([*events, event])
 
 
-def append_events(warehouse: Warehouse, events: list[CaseEvent]) -> int:
-    """Append events (idempotent by id); return how many were new."""
+def append_events(
+    warehouse: Warehouse, events: list[CaseEvent], *, notifier: Notifier | None = None
+) -> int:
+    """Append events (idempotent by id) and, with a ``notifier``, the notifications they
+    cause, all in one transaction; return how many events were new."""
     if not events:
         return 0
     rows = [{**e.model_dump(), "details": None} for e in events]
-    return warehouse.append_rows("case_events", rows).inserted
+    with warehouse.transaction():
+        inserted = warehouse.append_rows("case_events", rows).inserted
+        if notifier is not None:
+            notifier.enqueue(warehouse, events)
+    return inserted

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import ibis
 import pandas as pd
@@ -24,6 +25,9 @@ from cxloop.act.rule_fields import feedback_features
 from cxloop.act.rules import LoadedRule
 from cxloop.domain.case import ACTIVE_STATUSES, CaseEvent, CaseOpened, LoopReport
 from cxloop.storage import Warehouse
+
+if TYPE_CHECKING:
+    from cxloop.act.notify_outbox import Notifier
 
 LOOP_ACTOR = "system:loop"
 
@@ -60,6 +64,7 @@ def run_loop(
     dry_run: bool = False,
     escalate: bool = True,
     open_at_feedback_time: bool = False,
+    notifier: Notifier | None = None,
 ) -> LoopReport:
     """Evaluate ``rules`` on feedback, open cases, escalate breached SLAs, close old resolved
     cases.
@@ -80,6 +85,9 @@ def run_loop(
     open_at_feedback_time
         Date each case at its feedback's time instead of ``now`` (replaying history, as the
         demo does).
+    notifier
+        Writes the notifications of the cases opened and escalated into the outbox, in the
+        same transaction as their events (:mod:`cxloop.act.notify_outbox`).
     """
     options = options or LoopOptions()
     now = now or datetime.now(UTC)
@@ -96,9 +104,9 @@ def run_loop(
     escalated: list[str] = []
     closed: list[str] = []
     if not dry_run:
-        _write_opened(warehouse, opened, now, open_at_feedback_time)
+        _write_opened(warehouse, opened, now, open_at_feedback_time, notifier)
     if escalate:
-        escalated, closed = _escalate_and_close(warehouse, options, now, dry_run)
+        escalated, closed = _escalate_and_close(warehouse, options, now, dry_run, notifier)
     return LoopReport(
         dry_run=dry_run,
         since=None if feedback_ids is not None else start,
@@ -227,6 +235,7 @@ def _write_opened(
     opened: list[tuple[CaseOpened, LoadedRule]],
     now: datetime,
     at_feedback_time: bool,
+    notifier: Notifier | None,
 ) -> None:
     if not opened:
         return
@@ -256,11 +265,15 @@ def _write_opened(
         )
     with warehouse.transaction():
         warehouse.append_rows("cases", case_rows)
-        append_events(warehouse, events)
+        append_events(warehouse, events, notifier=notifier)
 
 
 def _escalate_and_close(
-    warehouse: Warehouse, options: LoopOptions, now: datetime, dry_run: bool
+    warehouse: Warehouse,
+    options: LoopOptions,
+    now: datetime,
+    dry_run: bool,
+    notifier: Notifier | None = None,
 ) -> tuple[list[str], list[str]]:
     """Escalate active cases past due that are not yet escalated; close resolved cases
     older than ``close_after_days``. Decided and written in one transaction."""
@@ -307,5 +320,5 @@ def _escalate_and_close(
             )
             for row in stale.itertuples(index=False)
         ]
-        append_events(warehouse, events)
+        append_events(warehouse, events, notifier=notifier)
     return list(late.case_id), list(stale.case_id)

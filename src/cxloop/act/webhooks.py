@@ -79,7 +79,9 @@ class Delivery:
 Poster = Callable[[str, bytes, dict[str, str], float], int]
 
 
-def _post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:
+def post_json(url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:
+    """POST ``body`` with ``headers``; return the HTTP status (an error status too).
+    Raises OSError when the server cannot be reached."""
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -99,7 +101,7 @@ def deliver(
     attempts: int = 3,
     timeout_s: float = 5.0,
     backoff_s: float = 0.5,
-    post: Poster = _post,
+    post: Poster = post_json,
 ) -> Delivery:
     """POST ``body`` to ``url``, signed with ``secret``, trying up to ``attempts`` times (waiting
     ``backoff_s``, then twice as long, …) until a 2xx answer; each try is a row of

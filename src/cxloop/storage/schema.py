@@ -642,6 +642,45 @@ MIGRATIONS = (
     ),
 )
 
+MIGRATIONS = (
+    *MIGRATIONS,
+    Migration(
+        13,
+        "the notification outbox: one row per message a case event causes, written with it",
+        (
+            _t(
+                "notifications",
+                "notification_id",
+                ("notification_id", STR),
+                ("created_at", TS),
+                ("case_id", STR),
+                ("case_event_id", STR),
+                ("event_kind", STR),
+                ("channel_id", STR),
+                ("channel_type", STR),
+                ("recipient", STR),
+                ("team_id", STR),
+                ("priority", STR),
+                ("subject", STR),
+                ("body", STR),
+                ("not_before", TS),
+            ),
+        ),
+    ),
+)
+
+MIGRATIONS = (
+    *MIGRATIONS,
+    Migration(
+        14,
+        "delivery log: the channel of each try and its retry round (cxloop notify retry)",
+        (
+            AddColumn("webhook_deliveries", "channel", STR),
+            AddColumn("webhook_deliveries", "round", INT),
+        ),
+    ),
+)
+
 MIGRATIONS_TABLE = "schema_migrations"
 
 

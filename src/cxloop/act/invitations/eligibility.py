@@ -67,14 +67,17 @@ def last_surveyed_expr(
     return both.group_by("customer_id").aggregate(last_surveyed=both.ts.max())
 
 
-def email_consent_expr(consents: ir.Table, wanted: ir.Table) -> ir.Table:
-    """Each wanted customer's latest answer about survey e-mail, if any.
+def email_consent_expr(
+    consents: ir.Table, wanted: ir.Table, purpose: str = SURVEY_PURPOSE
+) -> ir.Table:
+    """Each wanted customer's latest answer about e-mail for ``purpose`` (or all purposes),
+    if any.
 
     Columns: ``customer_id``, ``granted`` (bool), ``ts``, ``purpose``.
     """
     rows = consents.filter(
         (consents.channel.lower() == EMAIL_CHANNEL)
-        & consents.purpose.lower().isin([SURVEY_PURPOSE, ALL_PURPOSES])
+        & consents.purpose.lower().isin([purpose, ALL_PURPOSES])
         & consents.granted.notnull()
         & consents.customer_id.isin(wanted.customer_id)
     )
