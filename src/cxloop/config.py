@@ -269,7 +269,7 @@ class Settings(BaseSettings):
     )
     case_acknowledgement_email: bool = Field(
         default=False,
-        description="E-mail the customer a short acknowledgement (\"we are on it\") in their "
+        description='E-mail the customer a short acknowledgement ("we are on it") in their '
         "language when a case opens on their feedback; consent applies.",
     )
     case_acknowledgement_consent: Literal["opt-in", "opt-out"] = Field(

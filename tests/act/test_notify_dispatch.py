@@ -4,6 +4,7 @@ never sent twice, and never to a customer without consent."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,8 +19,12 @@ from cxloop.act.notify_config import NOTIFICATIONS_FILE, load_notify_config
 from cxloop.act.notify_dispatch import delivery_log, dispatch, notification_records, retry_failed
 from cxloop.act.notify_outbox import Notifier
 from cxloop.act.rules import load_rules
-from cxloop.act.webhooks import DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER
-from cxloop.act.webhooks import verify_signature
+from cxloop.act.webhooks import (
+    DELIVERY_HEADER,
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    verify_signature,
+)
 from cxloop.config import Settings
 from cxloop.storage import Warehouse
 from smtp_server import smtp_server
@@ -100,7 +105,7 @@ def test_two_failures_then_success_are_three_tries_with_doubling_backoff(company
     assert [(t.attempt, t.ok, t.status_code) for t in tries] == [
         (1, False, 500), (2, False, 503), (3, True, 200)
     ]  # fmt: skip
-    gaps = [(b.ts - a.ts).total_seconds() for a, b in zip(tries, tries[1:], strict=False)]
+    gaps = [(b.ts - a.ts).total_seconds() for a, b in itertools.pairwise(tries)]
     assert gaps == [30.0, 60.0]
     ids = {headers[DELIVERY_HEADER] for headers, _ in receiver.received}
     assert len(ids) == 1  # the same delivery id on every try
@@ -188,9 +193,12 @@ def test_an_escalation_mails_the_team_lead_over_smtp(company, tmp_path) -> None:
 
 def test_quiet_hours_defer_and_later_deliver(company, tmp_path) -> None:
     # NOW is 12:00 UTC = 21:00 in Tokyo: inside the web team's quiet hours until 08:00 there
-    text = EMAIL_YAML.replace("to: [lead]", "to: [lead, assignee]").replace(
-        "events: [escalated]", "events: [assigned]"
-    ) + "teams:\n  web: {start: '21:00', end: '08:00', timezone: Asia/Tokyo}\n"
+    text = (
+        EMAIL_YAML.replace("to: [lead]", "to: [lead, assignee]").replace(
+            "events: [escalated]", "events: [assigned]"
+        )
+        + "teams:\n  web: {start: '21:00', end: '08:00', timezone: Asia/Tokyo}\n"
+    )
     notifier = notifier_for(tmp_path, text)
     case_id = open_detractor_case(company, tmp_path, notifier)
     act_on_case(company, case_id, "assigned", "user:wendy@acme.example",
@@ -201,7 +209,9 @@ def test_quiet_hours_defer_and_later_deliver(company, tmp_path) -> None:
     assert {(r.status, r.next_try_at) for r in records} == {("deferred", release)}
     with smtp_server() as (inbox, port):
         transport = lambda: SmtpTransport(SmtpConfig("127.0.0.1", port, security="none"))  # noqa: E731
-        early = dispatch(company, notifier.config, transport=transport, now=release - timedelta(minutes=1))
+        early = dispatch(
+            company, notifier.config, transport=transport, now=release - timedelta(minutes=1)
+        )
         assert early.sent == [] and early.waiting == 2 and inbox.messages == []
         late = dispatch(company, notifier.config, transport=transport, now=release)
     assert len(late.sent) == 2 and len(inbox.messages) == 2

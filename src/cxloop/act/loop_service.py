@@ -1,5 +1,7 @@
 """The loop while the server runs: case rules on each new survey response, and a periodic run
 (rules on recent feedback, SLA escalation, closing resolved cases) every ``loop_interval_s``.
+The notifications of the cases it opens and escalates are written with them; the
+:class:`~cxloop.act.notify_service.NotifyService` sends them.
 
 Rules are read from ``rules/*.yaml`` at each run, so an edited rule applies without a
 restart; a rule file with a mistake is logged and the run skipped (``cxloop loop rules``
@@ -20,6 +22,7 @@ from cxloop.errors import ConfigError
 from cxloop.storage import Warehouse
 
 if TYPE_CHECKING:
+    from cxloop.act.notify_service import NotifyService
     from cxloop.config import Settings
 
 log = logging.getLogger("cxloop.loop")
@@ -28,9 +31,12 @@ log = logging.getLogger("cxloop.loop")
 class LoopService:
     """Runs the loop for a server; :meth:`start` begins the periodic runs."""
 
-    def __init__(self, warehouse: Warehouse, settings: Settings) -> None:
+    def __init__(
+        self, warehouse: Warehouse, settings: Settings, notify: NotifyService | None = None
+    ) -> None:
         self.warehouse = warehouse
         self.settings = settings
+        self.notify = notify
         self.options = LoopOptions.from_settings(settings)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -44,10 +50,11 @@ class LoopService:
         except ConfigError as exc:
             log.warning("case rules not run: %s", exc.message)
             return None
+        notifier = self.notify.notifier() if self.notify is not None else None
         try:
             return run_loop(
                 self.warehouse, rules, options=self.options, feedback_ids=feedback_ids,
-                now=now or datetime.now(UTC), escalate=feedback_ids is None,
+                now=now or datetime.now(UTC), escalate=feedback_ids is None, notifier=notifier,
             )  # fmt: skip
         except Exception:
             log.exception("the loop run failed")

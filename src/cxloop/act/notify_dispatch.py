@@ -41,7 +41,12 @@ from cxloop.act.webhooks import (
     post_json,
     signature,
 )
-from cxloop.domain.notification import DeliveryTry, NotificationRecord
+from cxloop.domain.notification import (
+    DeliveryTry,
+    NotificationRecord,
+    NotificationStatus,
+    WebhookChannel,
+)
 from cxloop.storage import Warehouse
 from cxloop.storage.schema import arrow_schema
 
@@ -112,7 +117,7 @@ def _tries(warehouse: Warehouse, ids: list[str] | None) -> dict[str, _Tries]:
 
 def _state(
     row: dict[str, Any], tries: _Tries, config: NotifyConfig, now: datetime
-) -> tuple[str, datetime | None]:
+) -> tuple[NotificationStatus, datetime | None]:
     """The status of a notification and when it is due next (None: never again)."""
     file = config.file
     if tries.sent:
@@ -139,9 +144,7 @@ def notification_records(
     now = now or datetime.now(UTC)
     t = warehouse.table("notifications")
     rows = warehouse.to_pyarrow(
-        t.select(*_NOTIFICATION_COLUMNS).order_by(
-            [t.created_at.desc(), t.notification_id.desc()]
-        )
+        t.select(*_NOTIFICATION_COLUMNS).order_by([t.created_at.desc(), t.notification_id.desc()])
     ).to_pylist()
     tries = _tries(warehouse, None)
     out: list[NotificationRecord] = []
@@ -152,9 +155,13 @@ def notification_records(
             continue
         out.append(
             NotificationRecord(
-                **row, status=state, attempts=got.attempts, last_try_at=got.last_ts,  # type: ignore[arg-type]
-                last_error=got.last_error, next_try_at=due,
-            )  # fmt: skip
+                **row,
+                status=state,
+                attempts=got.attempts,
+                last_try_at=got.last_ts,  # type: ignore[arg-type]
+                last_error=got.last_error,
+                next_try_at=due,
+            )
         )
         if len(out) >= limit:
             break
@@ -174,12 +181,17 @@ def delivery_log(
     ).to_pylist()
     return [
         DeliveryTry(
-            delivery_id=r["delivery_id"], notification_id=r["event_id"],
-            channel_id=r["target"][len(TARGET_PREFIX):],
-            recipient=r["url"].removeprefix("mailto:"), ts=r["ts"], attempt=r["attempt"],
-            round=r["round"] or 1, ok=bool(r["ok"]), status_code=r["status_code"],
+            delivery_id=r["delivery_id"],
+            notification_id=r["event_id"],
+            channel_id=r["target"][len(TARGET_PREFIX) :],
+            recipient=r["url"].removeprefix("mailto:"),
+            ts=r["ts"],
+            attempt=r["attempt"],
+            round=r["round"] or 1,
+            ok=bool(r["ok"]),
+            status_code=r["status_code"],
             error=r["error"],
-        )  # fmt: skip
+        )
         for r in rows
     ]
 
@@ -209,6 +221,27 @@ def dispatch(
         due = _due(warehouse, config, now)
         report = DispatchReport(waiting=due.waiting)
         _send_all(warehouse, config, due.rows, transport, post, now, report, limit)
+        return report
+
+
+def send_now(
+    warehouse: Warehouse,
+    config: NotifyConfig,
+    ids: list[str],
+    *,
+    transport: TransportFactory | None = None,
+    post: Poster = post_json,
+    now: datetime | None = None,
+) -> DispatchReport:
+    """Try these notifications once now, whether due or not (``cxloop notify test``)."""
+    with _LOCK:
+        now = now or datetime.now(UTC)
+        rows = _rows(warehouse, ids)
+        tries = _tries(warehouse, ids)
+        for row in rows:
+            row["_tries"] = tries.get(row["notification_id"], _Tries())
+        report = DispatchReport()
+        _send_all(warehouse, config, rows, transport, post, now, report, len(rows))
         return report
 
 
@@ -314,7 +347,7 @@ def _send_one(
         if secret is None:
             where = "is no longer in notifications.yaml"
             for channel in config.file.channels:
-                if channel.id == row["channel_id"]:
+                if isinstance(channel, WebhookChannel) and channel.id == row["channel_id"]:
                     where = f"has no secret: environment variable {channel.secret_env} is unset"
             return False, None, f"channel {row['channel_id']!r} {where}"
         stamp = int(time.time())

@@ -165,7 +165,9 @@ _ACKNOWLEDGEMENTS = {
 _ANONYMOUS = {"en": "there", "es": "", "zh": ""}
 
 
-def customer_acknowledgement(language: str | None, name: str | None, company: str) -> tuple[str, str]:
+def customer_acknowledgement(
+    language: str | None, name: str | None, company: str
+) -> tuple[str, str]:
     """Subject and body of the "we are on it" e-mail in the customer's language (English
     when it is not one of en, es, zh)."""
     lang = (language or "en").split("-")[0].lower()

@@ -68,7 +68,9 @@ class Notifier:
             return warehouse.append_rows("notifications", rows).inserted
 
 
-def _plan(warehouse: Warehouse, config: NotifyConfig, events: list[CaseEvent]) -> list[dict[str, Any]]:
+def _plan(
+    warehouse: Warehouse, config: NotifyConfig, events: list[CaseEvent]
+) -> list[dict[str, Any]]:
     case_ids = sorted({e.case_id for e in events})
     cases = _cases(warehouse, case_ids)
     assignees = _assignees(warehouse, case_ids)
@@ -127,8 +129,10 @@ def _row(
         else quiet_hours_for(
             recipient if channel_type == "email" else None,
             None if channel_id == CUSTOMER_CHANNEL else facts.team_id,
-            default=file.quiet_hours, teams=file.teams, recipients=file.recipients,
-        )  # fmt: skip
+            default=file.quiet_hours,
+            teams=file.teams,
+            recipients=file.recipients,
+        )
     )
     created = facts.event_ts.astimezone(UTC)
     return {
@@ -167,7 +171,9 @@ def _people(
     return list(out.values())
 
 
-def _facts(case: dict[str, Any], event: CaseEvent, history: list[tuple[datetime, str]]) -> CaseFacts:
+def _facts(
+    case: dict[str, Any], event: CaseEvent, history: list[tuple[datetime, str]]
+) -> CaseFacts:
     assignee = event.assignee
     if assignee is None:
         earlier = [who for ts, who in history if ts <= event.ts]
@@ -245,7 +251,10 @@ def _customer_contacts(
     customers = warehouse.table("customers")
     rows = warehouse.to_pyarrow(
         customers.filter(customers.customer_id.isin(sorted(set(customer_ids)))).select(
-            "customer_id", "email", "language", name=ibis.coalesce(customers.first_name, customers.name)
+            "customer_id",
+            "email",
+            "language",
+            name=ibis.coalesce(customers.first_name, customers.name),
         )
     ).to_pylist()
     out = {}

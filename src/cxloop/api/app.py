@@ -125,14 +125,23 @@ def load_served_surveys(app: Any) -> None:
 
 
 def start_loop(app: Any) -> None:
-    """Run case rules on new feedback and escalate breached SLAs while the server runs."""
-    from cxloop.act.loop_service import LoopService
+    """Run case rules on new feedback and escalate breached SLAs while the server runs, and
+    send the notifications of case events (the environment holds webhook secrets)."""
+    import os
 
-    app.state.loop = LoopService(app.state.warehouse, app.state.settings)
+    from cxloop.act.loop_service import LoopService
+    from cxloop.act.notify_service import NotifyService
+
+    app.state.notify = NotifyService(app.state.warehouse, app.state.settings, os.environ)
+    app.state.loop = LoopService(app.state.warehouse, app.state.settings, app.state.notify)
     app.state.loop.start()
+    app.state.notify.start()
 
 
 def stop_loop(app: Any) -> None:
     loop = getattr(app.state, "loop", None)
     if loop is not None:
         loop.stop()
+    notify = getattr(app.state, "notify", None)
+    if notify is not None:
+        notify.stop()

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from cxloop.access.keys import verify_key
 from cxloop.access.sessions import session_user
+from cxloop.act.notify_service import NotifyService
 from cxloop.collect.surveys.definitions import SurveyDefinition
 from cxloop.config import Settings
 from cxloop.domain.access import ApiKey, KeyKind, Role, User
@@ -50,6 +51,11 @@ def get_settings(request: Request) -> Settings:
 
 def get_warehouse(request: Request) -> Warehouse:
     return request.app.state.warehouse  # type: ignore[no-any-return]
+
+
+def get_notify(request: Request) -> NotifyService | None:
+    """The running server's notification service (None before it starts)."""
+    return getattr(request.app.state, "notify", None)
 
 
 def current_principal(request: Request) -> Principal | None:
@@ -124,6 +130,7 @@ Public = Depends(public)
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 WarehouseDep = Annotated[Warehouse, Depends(get_warehouse)]
 SurveysDep = Annotated[dict[str, SurveyDefinition], Depends(get_surveys)]
+NotifyDep = Annotated[NotifyService | None, Depends(get_notify)]
 Viewer = Annotated[Principal, Depends(require_role(Role.VIEWER))]
 Agent = Annotated[Principal, Depends(require_role(Role.AGENT))]
 Analyst = Annotated[Principal, Depends(require_role(Role.ANALYST))]

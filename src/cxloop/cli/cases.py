@@ -4,9 +4,10 @@ contact, resolve, reopen, close)."""
 from __future__ import annotations
 
 import getpass
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
@@ -14,6 +15,12 @@ from cxloop.cli.errors import report_errors
 from cxloop.cli.output import console, print_json
 from cxloop.domain.case import RESOLUTION_CODES
 from cxloop.project import open_project_warehouse
+
+if TYPE_CHECKING:
+    from cxloop.act.notify_outbox import Notifier
+    from cxloop.config import Settings
+
+err_console = Console(stderr=True, highlight=False)
 
 cases_app = typer.Typer(
     help="Cases of the closed loop: list, show, and act on them.", no_args_is_help=True
@@ -118,6 +125,23 @@ def show_command(ctx: typer.Context, case_id: CaseId, json_output: JsonOption = 
     console.print(table)
 
 
+def _notifier(settings: Settings) -> Notifier | None:
+    """The notifier for an action; a mistake in notifications.yaml is said, and the action
+    goes ahead without notifications (``cxloop notify channels`` names the mistake)."""
+    import os
+
+    from cxloop.act.notify_config import load_notify_config
+    from cxloop.act.notify_outbox import Notifier
+    from cxloop.errors import ConfigError
+
+    try:
+        config = load_notify_config(settings, os.environ)
+    except ConfigError as exc:
+        err_console.print(f"warning: no notifications: {escape(exc.message)}")
+        return None
+    return Notifier(config) if config.active else None
+
+
 def _act(
     ctx: typer.Context,
     case_id: str,
@@ -138,10 +162,11 @@ def _act(
         from cxloop.collect.surveys import load_surveys
 
         followup, problem = followup_for(settings, load_surveys(settings.project), kind)
+    notifier = _notifier(settings)
     with open_project_warehouse(settings) as wh:
         result = act_on_case(
             wh, case_id, kind, _actor(actor), assignee=assignee, note=note,
-            resolution=resolution, followup=followup,
+            resolution=resolution, followup=followup, notifier=notifier,
         )  # fmt: skip
     if problem and result.followup is None:
         result.followup = problem

@@ -49,20 +49,35 @@ def run_command(
     json_output: JsonOption = False,
 ) -> None:
     """Evaluate the rules on feedback and open cases (one open case per customer and topic),
-    escalate cases past their SLA to the team lead, close cases resolved long ago."""
+    escalate cases past their SLA to the team lead, close cases resolved long ago; then send
+    the notifications that are due (notifications.yaml)."""
+    import os
+
     from cxloop.act.loop import LoopOptions, run_loop
+    from cxloop.act.notify_config import load_notify_config
+    from cxloop.act.notify_dispatch import dispatch
+    from cxloop.act.notify_outbox import Notifier
+    from cxloop.act.notify_service import mail_transport
     from cxloop.act.rules import load_rules
     from cxloop.cli.main import settings_from
 
     settings = settings_from(ctx)
     start = parse_moment(since, "--since") if since else None
     rules = load_rules(settings.project)
+    config = load_notify_config(settings, os.environ)
+    notifier = Notifier(config) if config.active else None
+    sent = None
     with open_project_warehouse(settings) as wh:
         report = run_loop(
-            wh, rules, options=LoopOptions.from_settings(settings), since=start, dry_run=dry_run
-        )
+            wh, rules, options=LoopOptions.from_settings(settings), since=start,
+            dry_run=dry_run, notifier=notifier,
+        )  # fmt: skip
+        if not dry_run:
+            sent = dispatch(wh, config, transport=mail_transport(settings))
     if json_output:
-        print_json(report)
+        data = report.model_dump(mode="json")
+        data["notifications"] = sent.as_dict() if sent is not None else None
+        print_json(data)
         return
     verb = "would open" if dry_run else "opened"
     console.print(
@@ -84,6 +99,11 @@ def run_command(
     esc = "would escalate" if dry_run else "escalated"
     close = "would close" if dry_run else "closed"
     console.print(f"{esc} {len(report.escalated):,} case(s); {close} {len(report.closed):,}")
+    if sent is not None and (sent.sent or sent.failed or sent.waiting):
+        console.print(
+            f"notifications: {len(sent.sent):,} sent, {len(sent.failed):,} tries failed, "
+            f"{sent.waiting:,} waiting (quiet hours or backoff); see cxloop notify deliveries"
+        )
 
 
 @loop_app.command("rules")

@@ -26,6 +26,7 @@ from cxloop.cli.clv import clv_app
 from cxloop.cli.errors import report_errors
 from cxloop.cli.export import export_app
 from cxloop.cli.loop import loop_app
+from cxloop.cli.notify import notify_app
 from cxloop.cli.segment import segment_app
 from cxloop.cli.survey import survey_app
 from cxloop.cli.survey_invitations import register_invitation_commands
@@ -103,6 +104,7 @@ app.add_typer(segment_app, name="segment")
 app.add_typer(valuechain_app, name="valuechain")
 app.add_typer(loop_app, name="loop")
 app.add_typer(cases_app, name="cases")
+app.add_typer(notify_app, name="notify")
 app.add_typer(advocates_app, name="advocates")
 
 

@@ -79,7 +79,8 @@ class _Channel(BaseModel):
 
     id: str = Field(pattern=CHANNEL_ID_PATTERN, description="Stable id: a-z, 0-9, _ and -.")
     events: list[NotifyEvent] = Field(
-        default_factory=lambda: list(NOTIFY_EVENTS), description="Case events that notify."
+        default_factory=lambda: list(NOTIFY_EVENTS),  # type: ignore[arg-type]
+        description="Case events that notify.",
     )
     priorities: list[Priority] | None = Field(
         default=None, description="Only cases of these priorities (default: all)."

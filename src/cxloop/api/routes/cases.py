@@ -14,7 +14,7 @@ from fastapi import APIRouter, Path, Query
 from cxloop.access import audit
 from cxloop.act.case_actions import CaseActionResult, act_on_case, followup_for
 from cxloop.act.case_queries import MAX_PAGE, CaseFilter, get_case, list_cases
-from cxloop.api.deps import Agent, SettingsDep, SurveysDep, WarehouseDep
+from cxloop.api.deps import Agent, NotifyDep, SettingsDep, SurveysDep, WarehouseDep
 from cxloop.api.schemas.cases import CASE_ERRORS, CaseDetail, CaseEventCreate, CasePage
 from cxloop.domain.access import Role
 
@@ -73,16 +73,19 @@ def post_case_event(
     warehouse: WarehouseDep,
     settings: SettingsDep,
     surveys: SurveysDep,
+    notify: NotifyDep,
     case_id: CaseId,
     body: CaseEventCreate,
 ) -> CaseActionResult:
     """Record an action on a case. The transition is checked against the case's status:
     a closed case cannot be resolved (409). Resolving invites the customer to the follow-up
-    survey when ``case_followup_survey`` is set."""
+    survey when ``case_followup_survey`` is set; the notifications the action causes
+    (``notifications.yaml``) are written with it."""
     followup, problem = followup_for(settings, surveys, body.kind)
     result = act_on_case(
         warehouse, case_id, body.kind, principal.actor, assignee=body.assignee,
         note=body.note, resolution=body.resolution, followup=followup,
+        notifier=notify.notifier() if notify is not None else None,
     )  # fmt: skip
     if problem and result.followup is None:
         result.followup = problem

@@ -16,7 +16,7 @@ from cxloop.access import audit
 from cxloop.act.case_actions import act_on_case, followup_for
 from cxloop.act.case_queries import CaseFilter, get_case, list_cases
 from cxloop.act.routing import team_names, team_of
-from cxloop.api.deps import Agent, SettingsDep, SurveysDep, WarehouseDep
+from cxloop.api.deps import Agent, NotifyDep, SettingsDep, SurveysDep, WarehouseDep
 from cxloop.domain.access import Role
 from cxloop.domain.case import ACTION_KINDS, PRIORITIES, RESOLUTION_CODES, STATUSES
 from cxloop.errors import NotFoundError, UsageError
@@ -131,6 +131,7 @@ def case_event_form(
     warehouse: WarehouseDep,
     settings: SettingsDep,
     surveys: SurveysDep,
+    notify: NotifyDep,
     case_id: CaseId,
     kind: Annotated[str, Form(max_length=40)],
     assignee: Short = "",
@@ -146,6 +147,7 @@ def case_event_form(
     result = act_on_case(
         warehouse, case_id, kind, principal.actor, assignee=assignee or None, note=note or None,
         resolution=resolution or None, followup=followup,
+        notifier=notify.notifier() if notify is not None else None,
     )  # fmt: skip
     audit.record(
         warehouse, principal.actor, "change", target_table="case_events", target_id=case_id,
