@@ -102,6 +102,10 @@ def _describe(path: Path, exc: ValidationError, lines: dict[tuple[Any, ...], int
         del loc[2]
     cause = (first.get("ctx") or {}).get("error")
     message = first["msg"]
+    if first["type"] == "union_tag_invalid":
+        loc.append("type")
+        tag = (first.get("ctx") or {}).get("tag")
+        message = f"{tag!r} is not a channel type; use one of {', '.join(_CHANNEL_TYPES)}"
     if isinstance(cause, FieldValueError):
         loc += list(cause.loc)
         message = str(cause)

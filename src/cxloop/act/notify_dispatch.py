@@ -169,11 +169,17 @@ def notification_records(
 
 
 def delivery_log(
-    warehouse: Warehouse, *, failed_only: bool = False, limit: int = 100
+    warehouse: Warehouse,
+    *,
+    failed_only: bool = False,
+    notification_ids: list[str] | None = None,
+    limit: int = 100,
 ) -> list[DeliveryTry]:
     """The newest tries of notifications (``webhook_deliveries``), newest first."""
     log = warehouse.table("webhook_deliveries")
     log = log.filter(log.target.startswith(TARGET_PREFIX))
+    if notification_ids is not None:
+        log = log.filter(log.event_id.isin(notification_ids))
     if failed_only:
         log = log.filter(~log.ok)
     rows = warehouse.to_pyarrow(

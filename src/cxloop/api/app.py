@@ -25,6 +25,7 @@ from cxloop.api.routes import (
     identities,
     journeys,
     kpis,
+    notifications,
     segments,
     survey_sends,
     surveys,
@@ -84,6 +85,7 @@ def create_app(settings: Settings, *, warehouse: Warehouse | None = None) -> Fas
     app.include_router(segments.router)
     app.include_router(valuechain.router)
     app.include_router(cases.router)
+    app.include_router(notifications.router)
     app.state.on_start.append(start_loop)
     app.state.on_stop.append(stop_loop)
     app.include_router(advocates.router)

@@ -79,6 +79,7 @@ def test_command(
     json_output: JsonOption = False,
 ) -> None:
     """Send a test message through one channel now, and say how it went."""
+    from cxloop.act.notify_dispatch import delivery_log
     from cxloop.act.notify_probe import send_test_message
     from cxloop.act.notify_service import mail_transport
 
@@ -87,10 +88,7 @@ def test_command(
         report = send_test_message(
             wh, config, channel, to=to or None, transport=mail_transport(settings)
         )
-        from cxloop.act.notify_dispatch import delivery_log
-
-        tries = [t for t in delivery_log(wh, limit=50) if t.notification_id in
-                 set(report.sent) | set(report.failed)]  # fmt: skip
+        tries = delivery_log(wh, notification_ids=report.sent + report.failed)
     if json_output:
         print_json([t.model_dump(mode="json") for t in tries])
     else:

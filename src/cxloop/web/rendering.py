@@ -27,6 +27,7 @@ from cxloop.web import (
     invitation_labels,
     labels,
     match_labels,
+    notification_labels,
     segment_labels,
     vendor,
 )
@@ -169,6 +170,21 @@ def _lang_tag(code: str | None) -> str:
     return code if code and _LANG_TAG.match(code) else ""
 
 
+@jinja2.pass_context
+def _channel_type_label(context: jinja2.runtime.Context, code: str | None) -> str:
+    return notification_labels.channel_type(context["i18n"], code)
+
+
+@jinja2.pass_context
+def _notify_status_label(context: jinja2.runtime.Context, code: str | None) -> str:
+    return notification_labels.status(context["i18n"], code)
+
+
+@jinja2.pass_context
+def _notify_event_label(context: jinja2.runtime.Context, code: str | None) -> str:
+    return notification_labels.event(context["i18n"], code)
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
@@ -207,6 +223,9 @@ def _environment() -> jinja2.Environment:
         stage_label=_stage_label,
         rfm_label=_rfm_label,
         invitation_status_label=_invitation_status_label,
+        channel_type_label=_channel_type_label,
+        notify_status_label=_notify_status_label,
+        notify_event_label=_notify_event_label,
     )
     env.globals.update(version=__version__, languages=[(c, ENDONYMS[c]) for c in LANGUAGES])
     return env

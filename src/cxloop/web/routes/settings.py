@@ -1,5 +1,6 @@
 """The Settings page (your account; for analysts the tracking plan and its violations; for admins
-the users and keys) and the language form."""
+the users and keys, and the notification channels with recent deliveries) and the language
+form."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from fastapi.responses import RedirectResponse, Response
 from cxloop.access import audit
 from cxloop.access.keys import list_keys
 from cxloop.access.users import list_users, set_user_language
-from cxloop.api.deps import Viewer, WarehouseDep
+from cxloop.act.notify_config import NotifyConfig
+from cxloop.act.notify_dispatch import notification_records
+from cxloop.api.deps import NotifyDep, Viewer, WarehouseDep
 from cxloop.collect.collector import Collector
 from cxloop.collect.tracking_plan import PLAN_FILE
 from cxloop.collect.tracking_violations import violation_report
@@ -29,6 +32,8 @@ router = APIRouter(include_in_schema=False)
 AUTOMATIC = "auto"
 #: how many recent violations the page lists as examples
 RECENT_VIOLATIONS = 20
+#: how many recent notifications the page lists
+RECENT_NOTIFICATIONS = 25
 
 
 @dataclass(frozen=True)
@@ -61,8 +66,48 @@ def tracking_plan_view(request: Request, warehouse: Warehouse) -> TrackingPlanVi
     )
 
 
+@dataclass(frozen=True)
+class NotificationsView:
+    """The channels of ``notifications.yaml`` and the newest notifications with their status."""
+
+    loaded: bool
+    channels: list[dict[str, Any]]
+    recent: list[dict[str, Any]]
+    counts: dict[str, int]
+
+
+def notifications_view(warehouse: Warehouse, config: NotifyConfig | None) -> NotificationsView:
+    """What the Settings page shows admins about notifications."""
+    config = config or NotifyConfig()
+    channels = []
+    for channel in config.file.channels:
+        if channel.type == "email":
+            target, ready = ", ".join(channel.to), True
+        elif channel.type == "webhook":
+            target, ready = channel.url, config.secrets.get(channel.id) is not None
+        else:
+            target = f"${channel.url_env}" if channel.url_env else "Slack"
+            ready = config.slack_urls.get(channel.id) is not None
+        channels.append(
+            {"id": channel.id, "type": channel.type, "target": target, "events": channel.events,
+             "enabled": channel.enabled, "ready": ready}
+        )  # fmt: skip
+    records = notification_records(warehouse, config, limit=RECENT_NOTIFICATIONS)
+    counts: dict[str, int] = {}
+    for record in records:
+        counts[record.status] = counts.get(record.status, 0) + 1
+    return NotificationsView(
+        loaded=config.path is not None,
+        channels=channels,
+        recent=[r.model_dump() for r in records],
+        counts=counts,
+    )
+
+
 @router.get("/settings")
-def settings_page(request: Request, principal: Viewer, warehouse: WarehouseDep) -> Response:
+def settings_page(
+    request: Request, principal: Viewer, warehouse: WarehouseDep, notify: NotifyDep
+) -> Response:
     is_admin = principal.role.allows(Role.ADMIN)
     is_analyst = principal.role.allows(Role.ANALYST)
     return render(
@@ -72,6 +117,11 @@ def settings_page(request: Request, principal: Viewer, warehouse: WarehouseDep) 
             "is_admin": is_admin,
             "users": list_users(warehouse) if is_admin else [],
             "keys": list_keys(warehouse) if is_admin else [],
+            "notifications": notifications_view(
+                warehouse, notify.config() if notify is not None else None
+            )
+            if is_admin
+            else None,
             "tracking": tracking_plan_view(request, warehouse) if is_analyst else None,
             "timezone": str(ui_language(request).timezone),
             "automatic": AUTOMATIC,
