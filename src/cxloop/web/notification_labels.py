@@ -8,7 +8,7 @@ from cxloop.web.i18n import N_, UiLanguage
 CHANNEL_TYPE_LABELS = {
     "email": N_("E-mail"),
     "webhook": N_("Signed webhook"),
-    "slack": N_("Slack"),
+    "slack": N_("Slack channel"),
 }
 STATUS_LABELS = {
     "deferred": N_("Deferred (quiet hours)"),
