@@ -64,9 +64,9 @@ class NotifyService:
             stamp = None
         with self._reload_lock:
             if self._config is None or stamp != self._stamp:
+                self._stamp = stamp  # a broken file is reported once, not at every pass
                 try:
                     self._config = load_notify_config(self.settings, self.environ)
-                    self._stamp = stamp
                 except ConfigError as exc:
                     log.warning("notifications not reloaded: %s", exc.message)
             return self._config
