@@ -143,10 +143,14 @@ def notification_records(
     """The newest notifications with how each stands, optionally of one ``status``."""
     now = now or datetime.now(UTC)
     t = warehouse.table("notifications")
-    rows = warehouse.to_pyarrow(
-        t.select(*_NOTIFICATION_COLUMNS).order_by([t.created_at.desc(), t.notification_id.desc()])
-    ).to_pylist()
-    tries = _tries(warehouse, None)
+    newest = t.select(*_NOTIFICATION_COLUMNS).order_by(
+        [t.created_at.desc(), t.notification_id.desc()]
+    )
+    if status is None:  # only the page asked for is read; a status needs them all
+        newest = newest.limit(limit)
+    rows = warehouse.to_pyarrow(newest).to_pylist()
+    ids = [r["notification_id"] for r in rows] if status is None else None
+    tries = _tries(warehouse, ids) if rows else {}
     out: list[NotificationRecord] = []
     for row in rows:
         got = tries.get(row["notification_id"], _Tries())
