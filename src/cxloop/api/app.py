@@ -86,6 +86,8 @@ def create_app(settings: Settings, *, warehouse: Warehouse | None = None) -> Fas
     app.include_router(cases.router)
     app.state.on_start.append(start_loop)
     app.state.on_stop.append(stop_loop)
+    app.state.on_start.append(start_digests)
+    app.state.on_stop.append(stop_digests)
     app.include_router(advocates.router)
     app.state.on_start.append(collector.start_collector)
     app.state.on_stop.append(collector.stop_collector)
@@ -136,3 +138,17 @@ def stop_loop(app: Any) -> None:
     loop = getattr(app.state, "loop", None)
     if loop is not None:
         loop.stop()
+
+
+def start_digests(app: Any) -> None:
+    """Send the weekly digests on their day and hour while the server runs (SMTP set)."""
+    from cxloop.share.digests import DigestService
+
+    app.state.digests = DigestService(app.state.warehouse, app.state.settings)
+    app.state.digests.start()
+
+
+def stop_digests(app: Any) -> None:
+    digests = getattr(app.state, "digests", None)
+    if digests is not None:
+        digests.stop()

@@ -1,0 +1,268 @@
+"""The digests' own words in English, Spanish and Chinese, and how dates and numbers are
+written in each (Babel). Texts that come from data (themes, verbatims, titles) are not here."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from babel.dates import format_date, format_skeleton
+from babel.numbers import format_decimal
+
+FALLBACK_LANGUAGE = "en"
+_LOCALES = {"en": "en_US", "es": "es_ES", "zh": "zh_Hans_CN"}
+
+PHRASES: dict[str, dict[str, str]] = {
+    "en": {
+        "team_subject": "{team}: your customers this week ({start} – {end})",
+        "team_title": "Your customers this week",
+        "team_intro": "The weekly digest of team {team} for {start} – {end}.",
+        "stories": "Customer stories",
+        "stories_rule": "For each of the week's most mentioned themes: the most positive and "
+        "the most negative comment (personal data removed).",
+        "no_stories": "No analysed comments about your team this week.",
+        "mentions": "{n} mentions ({previous} the week before)",
+        "praise": "Praise",
+        "problem": "Problem",
+        "goals": "KPIs against goals",
+        "no_goals": "Your team has no goals yet.",
+        "goal": "Goal",
+        "status": "Status",
+        "value": "Value",
+        "interval": "95% interval",
+        "target": "Target",
+        "deadline": "Deadline",
+        "hit": "hit",
+        "on_track": "on track",
+        "at_risk": "at risk",
+        "miss": "miss",
+        "not_enough_data": "not enough data",
+        "trend": "NPS by week",
+        "trend_scope_team": "feedback routed to the team",
+        "trend_scope_touchpoint": "feedback about touchpoint {touchpoint}",
+        "week": "Week",
+        "no_trend": "No NPS answers in the last weeks.",
+        "changes": "What changed since last week",
+        "measure": "Measure",
+        "this_week": "This week",
+        "last_week": "Last week",
+        "change_feedback": "Pieces of feedback",
+        "change_nps": "NPS",
+        "change_opened": "Cases opened",
+        "change_resolved": "Cases resolved",
+        "significant": "a significant change",
+        "cases": "Open cases",
+        "cases_summary": "{open} open, {overdue} overdue.",
+        "case": "Case",
+        "priority": "Priority",
+        "due": "Due",
+        "overdue": "overdue",
+        "open_inbox": "Open the team's cases",
+        "no_cases": "No open cases: well done.",
+        "footer_team": "Sent by {company} to the members of team {team}.",
+        "progress_subject": "Your {month} with {company}",
+        "progress_title": "Your {month} with us",
+        "greeting": "Hello {name},",
+        "greeting_anonymous": "Hello,",
+        "progress_intro": "Here is what happened on your account in {month}.",
+        "member_since": "Member since {date}",
+        "orders": "Orders this month",
+        "orders_total": "Orders in all",
+        "feedback_given": "Comments and ratings you gave us",
+        "milestones": "Milestones",
+        "milestone_orders": "Your {n}th order with us",
+        "milestone_first_order": "Your first order with us",
+        "milestone_years": "{n} year(s) with us",
+        "heard": "What happened to your feedback",
+        "heard_resolved": "You told us on {opened}{about}; we resolved it on {resolved}: "
+        "{resolution}.",
+        "about": " about {themes}",
+        "heard_open": "We are still working on {n} matter(s) you raised.",
+        "resolution_fixed": "we fixed the problem",
+        "resolution_explained": "we explained what happened",
+        "resolution_compensated": "we made it up to you",
+        "resolution_no_action": "no action was needed",
+        "resolution_unreachable": "we could not reach you",
+        "resolution_duplicate": "it was handled together with another request",
+        "resolution_other": "it was resolved",
+        "thanks": "Thank you for being our customer.",
+        "footer_customer": "You receive this e-mail because you asked {company} for it.",
+    },
+    "es": {
+        "team_subject": "{team}: sus clientes esta semana ({start} – {end})",
+        "team_title": "Sus clientes esta semana",
+        "team_intro": "El resumen semanal del equipo {team} del {start} al {end}.",
+        "stories": "Historias de clientes",
+        "stories_rule": "Para cada uno de los temas más mencionados de la semana: el comentario "
+        "más positivo y el más negativo (sin datos personales).",
+        "no_stories": "Esta semana no hay comentarios analizados sobre su equipo.",
+        "mentions": "{n} menciones ({previous} la semana anterior)",
+        "praise": "Elogio",
+        "problem": "Problema",
+        "goals": "KPI frente a objetivos",
+        "no_goals": "Su equipo aún no tiene objetivos.",
+        "goal": "Objetivo",
+        "status": "Estado",
+        "value": "Valor",
+        "interval": "Intervalo del 95 %",
+        "target": "Meta",
+        "deadline": "Fecha límite",
+        "hit": "cumplido",
+        "on_track": "en camino",
+        "at_risk": "en riesgo",
+        "miss": "no cumplido",
+        "not_enough_data": "datos insuficientes",
+        "trend": "NPS por semana",
+        "trend_scope_team": "opiniones asignadas al equipo",
+        "trend_scope_touchpoint": "opiniones sobre el punto de contacto {touchpoint}",
+        "week": "Semana",
+        "no_trend": "No hay respuestas NPS en las últimas semanas.",
+        "changes": "Qué cambió desde la semana pasada",
+        "measure": "Medida",
+        "this_week": "Esta semana",
+        "last_week": "Semana pasada",
+        "change_feedback": "Opiniones recibidas",
+        "change_nps": "NPS",
+        "change_opened": "Casos nuevos",
+        "change_resolved": "Casos resueltos",
+        "significant": "un cambio significativo",
+        "cases": "Casos abiertos",
+        "cases_summary": "{open} abiertos, {overdue} vencidos.",
+        "case": "Caso",
+        "priority": "Prioridad",
+        "due": "Vence",
+        "overdue": "vencido",
+        "open_inbox": "Abrir los casos del equipo",
+        "no_cases": "No hay casos abiertos: buen trabajo.",
+        "footer_team": "Enviado por {company} a los miembros del equipo {team}.",
+        "progress_subject": "Su {month} con {company}",
+        "progress_title": "Su {month} con nosotros",
+        "greeting": "Hola, {name}:",
+        "greeting_anonymous": "Hola:",
+        "progress_intro": "Esto es lo que pasó en su cuenta en {month}.",
+        "member_since": "Cliente desde el {date}",
+        "orders": "Pedidos este mes",
+        "orders_total": "Pedidos en total",
+        "feedback_given": "Comentarios y valoraciones que nos dio",
+        "milestones": "Hitos",
+        "milestone_orders": "Su pedido número {n} con nosotros",
+        "milestone_first_order": "Su primer pedido con nosotros",
+        "milestone_years": "{n} año(s) con nosotros",
+        "heard": "Qué pasó con sus opiniones",
+        "heard_resolved": "Nos escribió el {opened}{about}; lo resolvimos el {resolved}: "
+        "{resolution}.",
+        "about": " sobre {themes}",
+        "heard_open": "Seguimos trabajando en {n} asunto(s) que nos planteó.",
+        "resolution_fixed": "solucionamos el problema",
+        "resolution_explained": "le explicamos lo ocurrido",
+        "resolution_compensated": "le compensamos",
+        "resolution_no_action": "no hacía falta hacer nada",
+        "resolution_unreachable": "no pudimos contactarle",
+        "resolution_duplicate": "se atendió junto con otra solicitud",
+        "resolution_other": "quedó resuelto",
+        "thanks": "Gracias por ser nuestro cliente.",
+        "footer_customer": "Recibe este correo porque lo pidió a {company}.",
+    },
+    "zh": {
+        "team_subject": "{team}：本周的客户（{start} – {end}）",
+        "team_title": "本周的客户",
+        "team_intro": "{team} 团队 {start} – {end} 的每周摘要。",
+        "stories": "客户故事",
+        "stories_rule": "本周提及最多的每个主题：最正面和最负面的评论各一条（已去除个人信息）。",
+        "no_stories": "本周没有关于您团队的已分析评论。",
+        "mentions": "提及 {n} 次（上周 {previous} 次）",
+        "praise": "表扬",
+        "problem": "问题",
+        "goals": "KPI 与目标",
+        "no_goals": "您的团队还没有目标。",
+        "goal": "目标",
+        "status": "状态",
+        "value": "数值",
+        "interval": "95% 区间",
+        "target": "目标值",
+        "deadline": "截止日期",
+        "hit": "已达成",
+        "on_track": "进展正常",
+        "at_risk": "有风险",
+        "miss": "未达成",
+        "not_enough_data": "数据不足",
+        "trend": "每周 NPS",
+        "trend_scope_team": "分派给团队的反馈",
+        "trend_scope_touchpoint": "关于触点 {touchpoint} 的反馈",
+        "week": "周",
+        "no_trend": "最近几周没有 NPS 回答。",
+        "changes": "与上周相比的变化",
+        "measure": "指标",
+        "this_week": "本周",
+        "last_week": "上周",
+        "change_feedback": "反馈条数",
+        "change_nps": "NPS",
+        "change_opened": "新开案例",
+        "change_resolved": "已解决案例",
+        "significant": "显著变化",
+        "cases": "未结案例",
+        "cases_summary": "未结 {open} 个，逾期 {overdue} 个。",
+        "case": "案例",
+        "priority": "优先级",
+        "due": "截止",
+        "overdue": "逾期",
+        "open_inbox": "打开团队的案例",
+        "no_cases": "没有未结案例，做得好。",
+        "footer_team": "由 {company} 发送给 {team} 团队的成员。",
+        "progress_subject": "您在 {company} 的{month}",
+        "progress_title": "您与我们的{month}",
+        "greeting": "{name}，您好：",
+        "greeting_anonymous": "您好：",
+        "progress_intro": "以下是您的账户在{month}的动态。",
+        "member_since": "自 {date} 起成为会员",
+        "orders": "本月订单",
+        "orders_total": "订单总数",
+        "feedback_given": "您给我们的评论和评分",
+        "milestones": "里程碑",
+        "milestone_orders": "您在我们这里的第 {n} 个订单",
+        "milestone_first_order": "您在我们这里的第一个订单",
+        "milestone_years": "与我们同行 {n} 年",
+        "heard": "您的反馈的处理结果",
+        "heard_resolved": "您于 {opened} 告诉我们{about}；我们已于 {resolved} 解决：{resolution}。",
+        "about": "关于{themes}的问题",
+        "heard_open": "您提出的 {n} 个问题我们仍在处理中。",
+        "resolution_fixed": "问题已修复",
+        "resolution_explained": "我们已向您说明情况",
+        "resolution_compensated": "我们已给予补偿",
+        "resolution_no_action": "无需处理",
+        "resolution_unreachable": "我们未能联系到您",
+        "resolution_duplicate": "已与另一请求一并处理",
+        "resolution_other": "已解决",
+        "thanks": "感谢您选择我们。",
+        "footer_customer": "您收到此邮件是因为您曾向 {company} 申请接收。",
+    },
+}
+
+
+def digest_language(language: str | None, default: str) -> str:
+    """The language to write to someone in: theirs when cxloop speaks it, else ``default``
+    (else English)."""
+    for candidate in ((language or "").split("-")[0].lower(), default):
+        if candidate in PHRASES:
+            return candidate
+    return FALLBACK_LANGUAGE
+
+
+def phrases(language: str) -> dict[str, str]:
+    """The digests' words in ``language`` (English when cxloop has no translation)."""
+    return PHRASES.get(language, PHRASES[FALLBACK_LANGUAGE])
+
+
+def format_day(day: date, language: str) -> str:
+    """A day as people of ``language`` write it: Nov 30, 2026 · 30 nov 2026 · 2026年11月30日."""
+    return format_date(day, format="medium", locale=_LOCALES.get(language, "en_US"))
+
+
+def format_month(day: date, language: str) -> str:
+    """The month of ``day``: November 2026 · noviembre de 2026 · 2026年11月."""
+    return format_skeleton("yMMMM", day, locale=_LOCALES.get(language, "en_US"))
+
+
+def format_number(value: float, language: str, digits: int = 0) -> str:
+    """A number with the separators of ``language``."""
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=_LOCALES.get(language, "en_US"))
