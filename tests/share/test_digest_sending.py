@@ -12,7 +12,7 @@ import pytest
 from cxloop.act.email_sender import SmtpConfig, SmtpTransport
 from cxloop.share.digests import DigestService, send_digests
 from cxloop.share.digests.periods import due_week_end, last_week_end, month_for_week, week_period
-from share.digest_data import NOW, OPTIONS, PII_COMMENT, WEEK_END, build_company
+from share.digest_data import NOW, OPTIONS, WEEK_END, build_company
 from smtp_server import smtp_server
 
 
@@ -80,7 +80,7 @@ def test_verbatims_are_redacted_and_never_name_the_customer(company) -> None:
     text = _text(inbox.to("bill@acme.example")[0]) if inbox.to("bill@acme.example") else None
     assert text is None  # --team web: only web's members
     es = _text(inbox.to("wendy@acme.example")[0])
-    assert "Elogio: \"The delivery was quick" in es and "Problema: \"Delivery was late" in es
+    assert 'Elogio: "The delivery was quick' in es and 'Problema: "Delivery was late' in es
 
 
 def test_a_second_run_in_the_same_week_sends_nothing(company) -> None:
@@ -100,7 +100,7 @@ def test_a_second_run_in_the_same_week_sends_nothing(company) -> None:
 
 def test_dry_run_writes_files_and_sends_nothing(company, tmp_path: Path) -> None:
     out = tmp_path / "previews"
-    with smtp_server() as (inbox, port):
+    with smtp_server() as (inbox, _port):
         report = send_digests(company, OPTIONS, dry_run=True, out_dir=out, now=NOW)
     assert inbox.messages == []
     assert report.counts == {"pending": 4}

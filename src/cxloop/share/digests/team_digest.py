@@ -139,6 +139,8 @@ def _changes(
                         until=period.end + timedelta(days=1), small_n=small_n)  # fmt: skip
     cell = next((r for r in report.results if r.group == value), None)
     if cell is not None:
+        # a change read from a small sample on either side is shown, never called significant
+        enough = not cell.small_n and (cell.previous_n or 0) >= small_n
         out.insert(1, WeekChange(measure="nps", current=cell.value, previous=cell.previous_value,
-                                 significant=cell.significant))  # fmt: skip
+                                 significant=bool(cell.significant) and enough))  # fmt: skip
     return out
