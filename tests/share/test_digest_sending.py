@@ -190,3 +190,17 @@ def test_the_server_sends_when_due_and_not_again(company, project) -> None:
 def test_the_server_sends_nothing_without_smtp(company, project) -> None:
     service = DigestService(company, project)
     assert not service.enabled and service.run_due(NOW) is None
+
+
+def test_the_service_thread_starts_only_with_smtp_and_stops(company, project) -> None:
+    off = DigestService(company, project)
+    off.start()
+    assert off._thread is None
+    on = DigestService(company, project.model_copy(update={"smtp_host": "127.0.0.1"}))
+    on.start()
+    assert on._thread is not None and on._thread.is_alive()
+    on.stop()
+    assert on._thread is None
+    paused = DigestService(company, project.model_copy(
+        update={"smtp_host": "127.0.0.1", "digest_schedule": "off"}))  # fmt: skip
+    assert not paused.enabled

@@ -31,7 +31,7 @@ CHECK_INTERVAL_S = 300.0
 
 class DigestService:
     """Sends the digests that are due; :meth:`start` begins checking every
-    :data:`CHECK_INTERVAL_S` seconds."""
+    :data:`CHECK_INTERVAL_S` seconds (the first check one interval after start)."""
 
     def __init__(
         self,
@@ -87,7 +87,8 @@ class DigestService:
         self._thread.start()
 
     def _periodic(self) -> None:
-        self.run_due()
+        # the first look comes one interval after start: a server that is restarted (or a
+        # short-lived one) does not compute digests while it is starting up
         while not self._stop.wait(CHECK_INTERVAL_S):
             self.run_due()
 
