@@ -35,12 +35,12 @@ def test_the_team_digest_preview_renders_offline(browser, warehouse, tmp_path, s
     page = browser.new_page(viewport={"width": 720, "height": 900}, java_script_enabled=False)  # type: ignore[attr-defined]
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
-    for name, shot in (("team-E3-week-2026-12-06", "digest-team-zh.png"),
-                       ("team-E1-week-2026-12-06", "digest-team-es.png"),
+    for name, shot in (("team-web-E3-week-2026-12-06", "digest-team-zh.png"),
+                       ("team-web-E1-week-2026-12-06", "digest-team-es.png"),
                        ("customer-C1-month-2026-11", "digest-progress-en.png")):  # fmt: skip
         page.goto((out / f"{name}.html").as_uri())
         page.screenshot(path=shots / shot, full_page=True)
-    page.goto((out / "team-E3-week-2026-12-06.html").as_uri())
+    page.goto((out / "team-web-E3-week-2026-12-06.html").as_uri())
     assert page.locator("h1").inner_text() == "本周的客户"
     chart = page.locator("img").first
     assert chart.evaluate("img => img.complete && img.naturalWidth > 500")

@@ -38,7 +38,7 @@ def test_dry_run_writes_previews_and_sends_nothing(company: Settings, tmp_path: 
     report = json.loads(result.stdout)
     assert report["week"] == "week:2026-12-06" and report["counts"] == {"pending": 1}
     assert sorted(p.name for p in out.iterdir()) == [
-        "team-E2-week-2026-12-06.eml", "team-E2-week-2026-12-06.html",
+        "team-billing-E2-week-2026-12-06.eml", "team-billing-E2-week-2026-12-06.html",
     ]  # fmt: skip
     with open_project_warehouse(company) as wh:
         assert wh.to_pyarrow(wh.table("digests")).num_rows == 0

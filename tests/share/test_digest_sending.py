@@ -57,6 +57,7 @@ def test_team_lead_gets_the_digest_in_their_language_with_an_inline_chart(compan
     assert "<script" not in html and "http://" not in html.replace("https://cx.acme", "")
     # the open, overdue case links to the dashboard
     assert "https://cx.acme.example/cases/K1" in html
+    assert ">alta</td>" in html  # the case's priority, in Spanish
     # Wu reads Chinese; the member without e-mail gets nothing; billing's lead (no language)
     # gets the project default
     [wu] = inbox.to("wu@acme.example")
@@ -92,10 +93,26 @@ def test_a_second_run_in_the_same_week_sends_nothing(company) -> None:
     assert second.counts == {"already_sent": 4}
     assert len(inbox.messages) == 4
     rows = company.to_pyarrow(company.table("digests")).to_pylist()
+    assert {r["digest_id"] for r in rows} == {
+        "team:web:E1:week:2026-12-06", "team:web:E3:week:2026-12-06",
+        "team:billing:E2:week:2026-12-06", "customer:C1:month:2026-11",
+    }  # fmt: skip
     assert {(r["kind"], r["employee_id"] or r["customer_id"], r["period"]) for r in rows} == {
         ("team", "E1", "week:2026-12-06"), ("team", "E2", "week:2026-12-06"),
         ("team", "E3", "week:2026-12-06"), ("customer", "C1", "month:2026-11"),
     }  # fmt: skip
+
+
+def test_a_manager_of_two_teams_gets_both_digests(company) -> None:
+    team = {"team_id": "returns", "name": "Returns", "manager_employee_id": "E1"}
+    company.append_rows("teams", [team])
+    with smtp_server() as (inbox, port):
+        report = send_digests(company, OPTIONS, kind="team", transport=_transport(port), now=NOW)
+    assert len(inbox.to("wendy@acme.example")) == 2
+    assert sorted(o.team_id for o in report.outcomes if o.recipient_id == "E1") == [
+        "returns",
+        "web",
+    ]
 
 
 def test_dry_run_writes_files_and_sends_nothing(company, tmp_path: Path) -> None:
@@ -106,9 +123,11 @@ def test_dry_run_writes_files_and_sends_nothing(company, tmp_path: Path) -> None
     assert report.counts == {"pending": 4}
     assert company.to_pyarrow(company.table("digests")).num_rows == 0
     names = sorted(p.name for p in out.iterdir())
-    assert "team-E1-week-2026-12-06.eml" in names and "team-E1-week-2026-12-06.html" in names
+    assert (
+        "team-web-E1-week-2026-12-06.eml" in names and "team-web-E1-week-2026-12-06.html" in names
+    )
     assert "customer-C1-month-2026-11.eml" in names
-    preview = (out / "team-E1-week-2026-12-06.html").read_text(encoding="utf-8")
+    preview = (out / "team-web-E1-week-2026-12-06.html").read_text(encoding="utf-8")
     assert 'src="data:image/png;base64,' in preview and "cid:" not in preview
 
 

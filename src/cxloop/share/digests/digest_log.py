@@ -1,4 +1,5 @@
-"""The ``digests`` table: one row per digest sent, keyed by (kind, recipient, period).
+"""The ``digests`` table: one row per digest sent, keyed by (kind, recipient, period); the
+recipient of a team digest is a member of a team.
 
 A digest is recorded as soon as the SMTP server has accepted it, so a second run for the same
 period, or a server restarted half-way through, sends nobody the same digest twice. Rows name
@@ -15,17 +16,19 @@ from cxloop.storage import Warehouse
 TEAM, CUSTOMER = "team", "customer"
 
 
-def digest_id(kind: str, recipient_id: str, period_key: str) -> str:
-    """``team:E1:week:2026-11-29`` — the row's key."""
+def digest_id(kind: str, recipient_id: str, period_key: str, team_id: str | None = None) -> str:
+    """The row's key: ``customer:C1:month:2026-11``, or for a team digest, whose recipient is
+    a member of a team (a manager of two teams gets both), ``team:web:E1:week:2026-12-06``."""
+    if team_id is not None:
+        return f"{kind}:{team_id}:{recipient_id}:{period_key}"
     return f"{kind}:{recipient_id}:{period_key}"
 
 
-def sent_recipients(wh: Warehouse, kind: str, period_key: str) -> set[str]:
-    """Who already has the ``kind`` digest of the period (employee or customer ids)."""
+def sent_keys(wh: Warehouse, kind: str, period_key: str) -> set[str]:
+    """The keys (:func:`digest_id`) of the ``kind`` digests of the period already sent."""
     t = wh.table("digests")
-    column = "customer_id" if kind == CUSTOMER else "employee_id"
-    rows = t.filter((t.kind == kind) & (t.period == period_key)).select(column)
-    return {str(v) for v in wh.to_pyarrow(rows).column(0).to_pylist() if v is not None}
+    rows = t.filter((t.kind == kind) & (t.period == period_key)).select("digest_id")
+    return {str(v) for v in wh.to_pyarrow(rows).column(0).to_pylist()}
 
 
 def record_sent(
@@ -46,7 +49,7 @@ def record_sent(
         "digests",
         [
             {
-                "digest_id": digest_id(kind, recipient_id, period_key),
+                "digest_id": digest_id(kind, recipient_id, period_key, team_id),
                 "kind": kind,
                 "period": period_key,
                 "period_start": period_start,

@@ -145,7 +145,8 @@ def team_digest_mail(
             "previous": shown(c.previous), "significant": bool(c.significant),
         })  # fmt: skip
     cases = [
-        {"case_id": c.case_id, "title": c.title, "priority": c.priority,
+        {"case_id": c.case_id, "title": c.title,
+         "priority": w.get(f"priority_{c.priority}", c.priority),
          "due": format_day(c.due_at.date(), language) if c.due_at else "—",
          "overdue": c.overdue, "url": digest.case_urls.get(c.case_id)}
         for c in digest.cases

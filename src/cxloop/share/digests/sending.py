@@ -30,7 +30,7 @@ from cxloop.act.invitations.opt_out import (
 )
 from cxloop.errors import ConfigError, UsageError
 from cxloop.share.digests.customer_progress import customer_progress
-from cxloop.share.digests.digest_log import CUSTOMER, TEAM, record_sent, sent_recipients
+from cxloop.share.digests.digest_log import CUSTOMER, TEAM, digest_id, record_sent, sent_keys
 from cxloop.share.digests.messages import DigestMail, progress_mail, team_digest_mail
 from cxloop.share.digests.periods import (
     DigestPeriod,
@@ -222,7 +222,7 @@ def _team_jobs(
     domain: str, jobs: list[_Job], outcomes: list[DigestOutcome],
 ) -> None:  # fmt: skip
     members = team_members(wh, info)
-    done = sent_recipients(wh, TEAM, week.key)
+    done = sent_keys(wh, TEAM, week.key)
     digest: list[TeamDigest] = []
     mails: dict[str, DigestMail] = {}
 
@@ -249,7 +249,7 @@ def _team_jobs(
             language=language, status="pending",
         )  # fmt: skip
         outcomes.append(outcome)
-        if recipient in done:
+        if digest_id(TEAM, recipient, week.key, info.team_id) in done:
             outcome.status = "already_sent"
             continue
         jobs.append(_Job(outcome, str(member["email"]), mail_in(language), week))
@@ -259,13 +259,13 @@ def _customer_jobs(
     wh: Warehouse, options: DigestOptions, month: DigestPeriod, now: datetime,
     jobs: list[_Job], outcomes: list[DigestOutcome],
 ) -> None:  # fmt: skip
-    done = sent_recipients(wh, CUSTOMER, month.key)
+    done = sent_keys(wh, CUSTOMER, month.key)
     for progress in customer_progress(wh, month, now=now):
         language = digest_language(progress.language, options.default_language)
         outcome = DigestOutcome(kind=CUSTOMER, period=month.key, recipient_id=progress.customer_id,
                                 language=language, status="pending")  # fmt: skip
         outcomes.append(outcome)
-        if progress.customer_id in done:
+        if digest_id(CUSTOMER, progress.customer_id, month.key) in done:
             outcome.status = "already_sent"
             continue
         if not progress.has_news:
@@ -288,9 +288,8 @@ def _customer_jobs(
 
 def message_id(outcome: DigestOutcome, domain: str) -> str:
     """The same Message-ID for the same (kind, recipient, period): a retry is one message."""
-    digest = hashlib.sha256(
-        f"{outcome.kind}:{outcome.recipient_id}:{outcome.period}".encode()
-    ).hexdigest()[:32]
+    key = digest_id(outcome.kind, outcome.recipient_id, outcome.period, outcome.team_id)
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
     return f"<digest-{digest}@{domain}>"
 
 
@@ -336,7 +335,8 @@ def write_preview(job: _Job, out_dir: Path, options: DigestOptions, domain: str)
     """Write the message as ``.eml`` and its HTML (images inline as data URIs) as ``.html``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     o = job.outcome
-    stem = _UNSAFE.sub("_", f"{o.kind}-{o.recipient_id}-{o.period.replace(':', '-')}")
+    parts = [o.kind, o.team_id, o.recipient_id, o.period.replace(":", "-")]
+    stem = _UNSAFE.sub("_", "-".join(p for p in parts if p))
     mail = job.mail()
     message = mail.message(to=job.to, mail_from=options.mail_from or f"cxloop@{domain}",
                            message_id=message_id(o, domain))  # fmt: skip
