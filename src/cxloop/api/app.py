@@ -88,6 +88,8 @@ def create_app(settings: Settings, *, warehouse: Warehouse | None = None) -> Fas
     app.include_router(notifications.router)
     app.state.on_start.append(start_loop)
     app.state.on_stop.append(stop_loop)
+    app.state.on_start.append(start_digests)
+    app.state.on_stop.append(stop_digests)
     app.include_router(advocates.router)
     app.state.on_start.append(collector.start_collector)
     app.state.on_stop.append(collector.stop_collector)
@@ -147,3 +149,17 @@ def stop_loop(app: Any) -> None:
     notify = getattr(app.state, "notify", None)
     if notify is not None:
         notify.stop()
+
+
+def start_digests(app: Any) -> None:
+    """Send the weekly digests on their day and hour while the server runs (SMTP set)."""
+    from cxloop.share.digests import DigestService
+
+    app.state.digests = DigestService(app.state.warehouse, app.state.settings)
+    app.state.digests.start()
+
+
+def stop_digests(app: Any) -> None:
+    digests = getattr(app.state, "digests", None)
+    if digests is not None:
+        digests.stop()
