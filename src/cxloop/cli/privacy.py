@@ -13,7 +13,7 @@ from rich.table import Table
 
 from cxloop.cli.errors import report_errors
 from cxloop.cli.output import console, print_json
-from cxloop.errors import UsageError
+from cxloop.errors import NotFoundError, UsageError
 from cxloop.project import open_project_warehouse
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -39,6 +39,7 @@ def _confirm(customer_id: str, rows: dict[str, int]) -> None:
     sys.stderr.flush()
     answer = sys.stdin.readline() if sys.stdin is not None else ""
     if answer == "":
+        sys.stderr.write("\n")
         raise UsageError("no answer on standard input: give --yes to erase without asking")
     if answer.strip().lower() not in ("y", "yes"):
         raise UsageError(f"not erased: the answer was {answer.strip()!r}, not 'yes'")
@@ -59,7 +60,12 @@ def erase_command(
     with open_project_warehouse(settings) as wh:
         if not yes:
             customer_id = customer_to_erase(wh, reference)
-            _confirm(customer_id, person_rows(wh, gather_person(wh, customer_id)))
+            rows = person_rows(wh, gather_person(wh, customer_id))
+            if not any(n for t, n in rows.items() if t != "audit_log"):
+                raise NotFoundError(
+                    f"no customer {customer_id!r}: nothing in the warehouse is theirs"
+                )
+            _confirm(customer_id, rows)
         report = erase_customer(wh, settings, reference, actor=_actor())
     if json_output:
         print_json(report)

@@ -52,7 +52,7 @@ class ConsentHistory(BaseModel):
 
 def _order(event: ConsentEvent) -> tuple[Any, ...]:
     # oldest first; at one instant a grant sorts before a refusal, so the refusal is latest
-    return (event.ts is None, event.ts, event.granted is not False, event.consent_event_id)
+    return (event.ts is None, event.ts, event.granted is False, event.consent_event_id)
 
 
 def current_states(events: list[ConsentEvent]) -> list[ConsentState]:
