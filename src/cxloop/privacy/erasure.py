@@ -166,7 +166,7 @@ def erase_customer(
 
 def _audit(wh: Warehouse, actor: str, token: str, report: ErasureReport) -> str:
     """The erasure's own audit record: counts and the salted hash, nothing personal."""
-    audit.record(
+    return audit.record(
         wh,
         actor,
         "erase",
@@ -180,14 +180,6 @@ def _audit(wh: Warehouse, actor: str, token: str, report: ErasureReport) -> str:
             "segment_files": [Path(p).name for p in report.segment_files],
         },
     )
-    log = wh.table("audit_log")
-    found = wh.to_pandas(
-        log.filter((log.action == "erase") & (log.target_id == token))
-        .order_by(log.ts.desc())
-        .limit(1)
-        .select("audit_id")
-    )
-    return str(found["audit_id"].iloc[0])
 
 
 def _scrub(
