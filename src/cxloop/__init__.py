@@ -63,6 +63,8 @@ _EXPORTS = {
     "SendReport": "cxloop.act.invitations",
     "InvitationFunnel": "cxloop.act.invitations",
     "send_invitations": "cxloop.act.invitations",
+    "DigestReport": "cxloop.share.digests",
+    "send_digests": "cxloop.share.digests",
     "invitation_funnels": "cxloop.act.invitations",
     "GapReport": "cxloop.domain.perception_gap",
     "gap_report": "cxloop.understand.perception_gap",
@@ -90,6 +92,7 @@ __all__ = [
     "CustomerProfile",
     "CustomerSearchResult",
     "CxloopError",
+    "DigestReport",
     "GapReport",
     "ImportReport",
     "InvitationFunnel",
@@ -147,6 +150,7 @@ __all__ = [
     "score_churn",
     "score_clv",
     "search_customers",
+    "send_digests",
     "send_invitations",
     "theme_counts",
     "value_chain_run",
@@ -171,6 +175,7 @@ if TYPE_CHECKING:
     from cxloop.domain.perception_gap import GapReport
     from cxloop.errors import CxloopError
     from cxloop.project import init_project, open_project_warehouse, project_status
+    from cxloop.share.digests import DigestReport, send_digests
     from cxloop.share.exports import export_to_file, write_export
     from cxloop.storage import Warehouse, open_warehouse
     from cxloop.understand.advocates import rank_advocates

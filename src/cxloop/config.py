@@ -259,6 +259,26 @@ class Settings(BaseSettings):
         "resolved (throttling and consent apply); unset: no follow-up.",
     )
 
+    digest_schedule: Literal["all", "team", "customer", "off"] = Field(
+        default="all",
+        description="Which digests the server sends on its schedule (when SMTP is set): "
+        "all, team (the weekly team digest), customer (progress e-mails) or off.",
+    )
+    digest_weekday: Literal[
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"
+    ] = Field(
+        default="monday",
+        description="Day the digests go out; a digest's week is the seven days before it.",
+    )
+    digest_hour: int = Field(
+        default=8, ge=0, le=23, description="Hour (0-23, digest time zone) the digests go out."
+    )
+    digest_timezone: str | None = Field(
+        default=None,
+        description="Time zone of the digest day and hour (e.g. Europe/Madrid). Default: the "
+        "timezone setting.",
+    )
+
     text_backend: Literal["shipped", "transformers"] = Field(
         default="shipped",
         description="Sentiment model of text analysis: the shipped model, or a local "

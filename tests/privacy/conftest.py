@@ -41,6 +41,7 @@ EXPECTED = (
     "identity_overrides",
     "customer_clv",
     "customer_churn",
+    "digests",
 )
 
 
@@ -192,6 +193,11 @@ def plant(wh: Warehouse, project: Path, customer_id: str, other_id: str) -> None
             }
         ],
     )
+    wh.append_rows(
+        "digests",
+        [{"digest_id": "dg-1", "kind": "customer", "period": "2026-05",
+          "customer_id": customer_id, "language": "en", "sent_at": now}],
+    )  # fmt: skip
     (project / "segments" / "vip_list.yaml").write_text(
         f"id: vip_list\nname: VIP list\nmembers:\n  - {customer_id}\n  - {other_id}\n",
         encoding="utf-8",

@@ -62,3 +62,17 @@ def test_too_many_requests_are_slowed(
     url = _url(web_settings)
     codes = [client.get(url).status_code for _ in range(40)]
     assert codes[0] == 200 and 429 in codes
+
+
+def test_the_progress_link_refuses_progress_e_mail_only(
+    client: TestClient, web_settings: Settings, web_warehouse: Warehouse
+) -> None:
+    claims = OptOutClaims(customer_id="C1", purpose="progress", language="es")
+    url = f"/u/{sign_opt_out(web_settings.signing_key(), claims)}"
+    # an earlier refusal of survey e-mail does not make the progress refusal a no-op
+    client.post(_url(web_settings))
+    page = client.get(url)
+    assert "resúmenes de su actividad" in page.text
+    done = client.post(url)
+    assert done.status_code == 200 and "no le enviará más resúmenes" in done.text
+    assert sorted(_refusals(web_warehouse)) == [("C1", "progress", False), ("C1", "surveys", False)]

@@ -87,6 +87,8 @@ def create_app(settings: Settings, *, warehouse: Warehouse | None = None) -> Fas
     app.include_router(cases.router)
     app.state.on_start.append(start_loop)
     app.state.on_stop.append(stop_loop)
+    app.state.on_start.append(start_digests)
+    app.state.on_stop.append(stop_digests)
     app.include_router(advocates.router)
     app.include_router(privacy.router)
     app.state.on_start.append(start_retention)
@@ -157,3 +159,17 @@ def stop_retention(app: Any) -> None:
     retention = getattr(app.state, "retention", None)
     if retention is not None:
         retention.stop()
+
+
+def start_digests(app: Any) -> None:
+    """Send the weekly digests on their day and hour while the server runs (SMTP set)."""
+    from cxloop.share.digests import DigestService
+
+    app.state.digests = DigestService(app.state.warehouse, app.state.settings)
+    app.state.digests.start()
+
+
+def stop_digests(app: Any) -> None:
+    digests = getattr(app.state, "digests", None)
+    if digests is not None:
+        digests.stop()

@@ -23,6 +23,7 @@ from cxloop.cli.advocates import advocates_app
 from cxloop.cli.cases import cases_app
 from cxloop.cli.churn import churn_app
 from cxloop.cli.clv import clv_app
+from cxloop.cli.digest import digest_app
 from cxloop.cli.errors import report_errors
 from cxloop.cli.export import export_app
 from cxloop.cli.loop import loop_app
@@ -108,6 +109,7 @@ app.add_typer(advocates_app, name="advocates")
 app.command("erase")(report_errors(erase_command))
 app.add_typer(consent_app, name="consent")
 app.add_typer(retention_app, name="retention")
+app.add_typer(digest_app, name="digest")
 
 
 def run(argv: list[str] | None = None) -> None:

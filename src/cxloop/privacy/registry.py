@@ -149,6 +149,9 @@ REGISTRY: dict[str, Entry] = {
     ),
     "churn_models": NoPersonalData("fitted churn model parameters and validation figures"),
     "customer_churn": PersonalRows((_CUSTOMER,)),
+    # the digests log: a customer progress e-mail names its customer (team digests name an
+    # employee, who is not a customer)
+    "digests": PersonalRows((_CUSTOMER,)),
     "erasure_suppressions": NoPersonalData(
         "salted hashes of erased people's e-mail and phone, so they are never contacted again"
     ),

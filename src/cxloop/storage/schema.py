@@ -645,6 +645,31 @@ MIGRATIONS = (
 MIGRATIONS = (
     *MIGRATIONS,
     Migration(
+        16,
+        "digests: one row per digest sent (kind, recipient, period), so none is sent twice",
+        (
+            _t(
+                "digests",
+                "digest_id",
+                ("digest_id", STR),
+                ("kind", STR),
+                ("period", STR),
+                ("period_start", DATE),
+                ("period_end", DATE),
+                ("employee_id", STR),
+                ("customer_id", STR),
+                ("team_id", STR),
+                ("language", STR),
+                ("message_id", STR),
+                ("sent_at", TS),
+            ),
+        ),
+    ),
+)
+
+MIGRATIONS = (
+    *MIGRATIONS,
+    Migration(
         19,
         "privacy erasure: salted hashes of erased people's e-mail and phone, never contacted",
         (

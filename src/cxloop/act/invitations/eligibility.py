@@ -18,6 +18,8 @@ import ibis.expr.types as ir
 EMAIL_CHANNEL = "email"
 #: the consent purpose of survey invitations
 SURVEY_PURPOSE = "surveys"
+#: the consent purpose of customers' progress e-mails (opt-in: sent only after a grant)
+PROGRESS_PURPOSE = "progress"
 #: a consent event with this purpose covers every purpose of its channel
 ALL_PURPOSES = "all"
 
@@ -67,14 +69,17 @@ def last_surveyed_expr(
     return both.group_by("customer_id").aggregate(last_surveyed=both.ts.max())
 
 
-def email_consent_expr(consents: ir.Table, wanted: ir.Table) -> ir.Table:
-    """Each wanted customer's latest answer about survey e-mail, if any.
+def email_consent_expr(
+    consents: ir.Table, wanted: ir.Table, purpose: str = SURVEY_PURPOSE
+) -> ir.Table:
+    """Each wanted customer's latest answer about e-mail for ``purpose`` (survey e-mail by
+    default), if any: an event for that purpose or for :data:`ALL_PURPOSES`.
 
     Columns: ``customer_id``, ``granted`` (bool), ``ts``, ``purpose``.
     """
     rows = consents.filter(
         (consents.channel.lower() == EMAIL_CHANNEL)
-        & consents.purpose.lower().isin([SURVEY_PURPOSE, ALL_PURPOSES])
+        & consents.purpose.lower().isin([purpose, ALL_PURPOSES])
         & consents.granted.notnull()
         & consents.customer_id.isin(wanted.customer_id)
     )

@@ -16,7 +16,12 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cxloop.act.invitations.audience import ids_table
-from cxloop.act.invitations.eligibility import EMAIL_CHANNEL, SURVEY_PURPOSE, email_consent_expr
+from cxloop.act.invitations.eligibility import (
+    EMAIL_CHANNEL,
+    PROGRESS_PURPOSE,
+    SURVEY_PURPOSE,
+    email_consent_expr,
+)
 from cxloop.storage import Warehouse
 
 SALT = "cxloop-email-opt-out"
@@ -94,18 +99,58 @@ def opt_out_url(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/u/{token}"
 
 
-def opt_out_phrases(language: str) -> dict[str, str]:
-    return OPT_OUT_PHRASES.get(language, OPT_OUT_PHRASES["en"])
+#: the words of the page for other purposes than survey e-mail (by purpose, then language)
+PURPOSE_PHRASES: dict[str, dict[str, dict[str, str]]] = {
+    PROGRESS_PURPOSE: {
+        "en": {
+            "link": "Stop progress e-mails",
+            "title": "Progress e-mails",
+            "ask": "Do you want to stop receiving progress e-mails from {company}?",
+            "button": "Stop progress e-mails",
+            "done": "Done: {company} will send you no more progress e-mails.",
+            "invalid": OPT_OUT_PHRASES["en"]["invalid"],
+            "busy": OPT_OUT_PHRASES["en"]["busy"],
+        },
+        "es": {
+            "link": "No recibir más resúmenes por correo",
+            "title": "Resúmenes por correo",
+            "ask": "¿Quiere dejar de recibir los resúmenes de su actividad de {company}?",
+            "button": "No recibir más resúmenes",
+            "done": "Hecho: {company} no le enviará más resúmenes de su actividad.",
+            "invalid": OPT_OUT_PHRASES["es"]["invalid"],
+            "busy": OPT_OUT_PHRASES["es"]["busy"],
+        },
+        "zh": {
+            "link": "不再接收动态邮件",
+            "title": "动态邮件",
+            "ask": "您是否不再希望接收 {company} 发送的个人动态邮件？",
+            "button": "不再接收动态邮件",
+            "done": "已完成：{company} 将不再向您发送个人动态邮件。",
+            "invalid": OPT_OUT_PHRASES["zh"]["invalid"],
+            "busy": OPT_OUT_PHRASES["zh"]["busy"],
+        },
+    }
+}
+
+
+def opt_out_phrases(language: str, purpose: str = SURVEY_PURPOSE) -> dict[str, str]:
+    """The opt-out page's words in ``language`` for e-mail of ``purpose`` (English when
+    cxloop has no translation; survey e-mail's words for a purpose with none of its own)."""
+    table = PURPOSE_PHRASES.get(purpose, OPT_OUT_PHRASES)
+    return table.get(language, table["en"])
 
 
 def record_opt_out(
     warehouse: Warehouse, claims: OptOutClaims, *, now: datetime | None = None
 ) -> bool:
     """Record a refusal of e-mail for ``claims.purpose``; False (and nothing written) when the
-    customer's latest answer is already a refusal, so a second click adds nothing."""
+    customer's latest answer for that purpose is already a refusal, so a second click adds
+    nothing."""
     latest = warehouse.to_pandas(
         email_consent_expr(
-            warehouse.table("consents"), ids_table("customer_id", [claims.customer_id])
+            warehouse.table("consents"),
+            ids_table("customer_id", [claims.customer_id]),
+            claims.purpose,
         )
     )
     if not latest.empty and not bool(latest.granted.iloc[0]):

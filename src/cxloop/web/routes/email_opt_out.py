@@ -1,4 +1,5 @@
-"""``GET/POST /u/{token}``: the link in every survey e-mail that stops survey e-mail.
+"""``GET/POST /u/{token}``: the link in every survey e-mail that stops survey e-mail (and in
+every progress e-mail, which stops progress e-mail: the token names its purpose).
 
 Public (the signed token is the capability). GET only shows a page with a button, so mail
 scanners that open links change nothing; POST (the button, or a mail provider's RFC 8058
@@ -12,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment
 
+from cxloop.act.invitations.eligibility import SURVEY_PURPOSE
 from cxloop.act.invitations.opt_out import (
     OptOutClaims,
     OptOutInvalid,
@@ -69,10 +71,11 @@ def _check_rate(request: Request) -> bool:
 
 
 def _page(
-    request: Request, language: str, message_key: str, *, ask: bool = False, status: int = 200
-) -> HTMLResponse:
+    request: Request, language: str, message_key: str, *, ask: bool = False, status: int = 200,
+    purpose: str = SURVEY_PURPOSE,
+) -> HTMLResponse:  # fmt: skip
     company = request.app.state.settings.company_name
-    words = opt_out_phrases(language)
+    words = opt_out_phrases(language, purpose)
     html = _PAGE.render(
         html_lang=HTML_LANG.get(language, "en"),
         words=words,
@@ -106,7 +109,7 @@ def opt_out_page(request: Request, token: str) -> HTMLResponse:
     claims = _claims(request, token)
     if claims is None:
         return _page(request, _guess(request), "invalid", status=400)
-    return _page(request, claims.language, "ask", ask=True)
+    return _page(request, claims.language, "ask", ask=True, purpose=claims.purpose)
 
 
 @router.post("/u/{token}", dependencies=[Public])
@@ -118,4 +121,4 @@ def opt_out(request: Request, token: str) -> HTMLResponse:
     if claims is None:
         return _page(request, _guess(request), "invalid", status=400)
     record_opt_out(request.app.state.warehouse, claims)
-    return _page(request, claims.language, "done")
+    return _page(request, claims.language, "done", purpose=claims.purpose)
