@@ -13,13 +13,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
 
+from cxloop.domain.retention import check_policies
 from cxloop.errors import ConfigError
 
 PROJECT_FILE = "cxloop.toml"
@@ -310,6 +311,23 @@ class Settings(BaseSettings):
     text_batch_size: int = Field(
         default=2_000, gt=0, description="Texts handed to each text analysis part at once."
     )
+
+    retention: dict[str, str] = Field(
+        default_factory=dict,
+        description="Retention policy per table: rows older than this are deleted by "
+        "`cxloop retention apply` and daily by `cxloop serve`, e.g. "
+        '{events = "24 months", webhook_deliveries = "90 days"}. Empty: keep everything.',
+    )
+    retention_interval_s: float = Field(
+        default=86_400.0,
+        ge=0,
+        description="Seconds between the server's retention runs (daily); 0 turns them off.",
+    )
+
+    @field_validator("retention")
+    @classmethod
+    def _retention(cls, value: dict[str, str]) -> dict[str, str]:
+        return check_policies(value)
 
     @classmethod
     def settings_customise_sources(

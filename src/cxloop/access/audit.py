@@ -17,8 +17,9 @@ def record(
     target_table: str | None = None,
     target_id: str | None = None,
     details: dict | None = None,
-) -> None:
-    """Append one audit record (``action`` like ``login``, ``read``, ``change``)."""
+) -> str:
+    """Append one audit record (``action`` like ``login``, ``read``, ``change``); return its
+    id."""
     row = {
         "audit_id": uuid.uuid4().hex,
         "ts": datetime.now(UTC),
@@ -29,3 +30,4 @@ def record(
         "details": json.dumps(details, ensure_ascii=False, default=str) if details else None,
     }
     warehouse.append_rows("audit_log", [row])
+    return str(row["audit_id"])

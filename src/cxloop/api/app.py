@@ -26,6 +26,7 @@ from cxloop.api.routes import (
     journeys,
     kpis,
     notifications,
+    privacy,
     segments,
     survey_sends,
     surveys,
@@ -91,6 +92,9 @@ def create_app(settings: Settings, *, warehouse: Warehouse | None = None) -> Fas
     app.state.on_start.append(start_digests)
     app.state.on_stop.append(stop_digests)
     app.include_router(advocates.router)
+    app.include_router(privacy.router)
+    app.state.on_start.append(start_retention)
+    app.state.on_stop.append(stop_retention)
     app.state.on_start.append(collector.start_collector)
     app.state.on_stop.append(collector.stop_collector)
     app.state.on_start.append(goals.sync_project_goals)
@@ -149,6 +153,23 @@ def stop_loop(app: Any) -> None:
     notify = getattr(app.state, "notify", None)
     if notify is not None:
         notify.stop()
+
+
+def start_retention(app: Any) -> None:
+    """Apply the retention policies every ``retention_interval_s`` while the server runs."""
+    from cxloop.privacy.retention import RetentionService
+
+    settings = app.state.settings
+    app.state.retention = RetentionService(
+        app.state.warehouse, settings.retention, settings.retention_interval_s
+    )
+    app.state.retention.start()
+
+
+def stop_retention(app: Any) -> None:
+    retention = getattr(app.state, "retention", None)
+    if retention is not None:
+        retention.stop()
 
 
 def start_digests(app: Any) -> None:

@@ -18,7 +18,8 @@ from cxloop.project import open_project_warehouse
 from cxloop.share.exports import ExportFormat, ExportReport, ExportTable
 
 export_app = typer.Typer(
-    help="Export identities and golden records (CSV, Parquet, JSON Lines).",
+    help="Export identities and golden records (CSV, Parquet, JSON Lines), or one customer's "
+    "data (JSON).",
     no_args_is_help=True,
 )
 
@@ -89,3 +90,50 @@ def export_customers(
 ) -> None:
     """Golden records: one row per customer."""
     run_export(ctx, "customers", format, out, json_output)
+
+
+@export_app.command("customer")
+@report_errors
+def export_customer_command(
+    ctx: typer.Context,
+    reference: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID|EMAIL", help="A customer id, an e-mail address or source:source_id."
+        ),
+    ],
+    out: OutOption = None,
+) -> None:
+    """All of one customer's data as JSON, grouped by table (a privacy request; see
+    docs/privacy.md for the format)."""
+    import getpass
+    import json
+
+    from cxloop.access import audit
+    from cxloop.cli.main import settings_from
+    from cxloop.privacy.person_export import export_customer
+
+    settings = settings_from(ctx)
+    with open_project_warehouse(settings) as wh:
+        document = export_customer(wh, settings.project, reference)
+        audit.record(
+            wh,
+            f"cli:{getpass.getuser()}",
+            "read",
+            target_table="customers",
+            target_id=document["customer_id"],
+            details={"via": "cli", "export": True, "tables": sorted(document["tables"])},
+        )
+    text = json.dumps(document, indent=2, ensure_ascii=False, default=str)
+    if out is None:
+        print(text)
+        return
+    try:
+        out.write_text(text + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"--out {out}: cannot write: {exc.strerror or exc}") from None
+    rows = sum(len(v) for v in document["tables"].values())
+    console.print(
+        f"wrote {rows:,} rows of {len(document['tables'])} tables about "
+        f"{document['customer_id']} to {escape(str(out))}"
+    )

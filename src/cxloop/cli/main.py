@@ -28,6 +28,7 @@ from cxloop.cli.errors import report_errors
 from cxloop.cli.export import export_app
 from cxloop.cli.loop import loop_app
 from cxloop.cli.notify import notify_app
+from cxloop.cli.privacy import consent_app, erase_command, retention_app
 from cxloop.cli.segment import segment_app
 from cxloop.cli.survey import survey_app
 from cxloop.cli.survey_invitations import register_invitation_commands
@@ -107,6 +108,9 @@ app.add_typer(loop_app, name="loop")
 app.add_typer(cases_app, name="cases")
 app.add_typer(notify_app, name="notify")
 app.add_typer(advocates_app, name="advocates")
+app.command("erase")(report_errors(erase_command))
+app.add_typer(consent_app, name="consent")
+app.add_typer(retention_app, name="retention")
 app.add_typer(digest_app, name="digest")
 
 

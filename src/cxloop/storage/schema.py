@@ -706,6 +706,24 @@ MIGRATIONS = (
     ),
 )
 
+MIGRATIONS = (
+    *MIGRATIONS,
+    Migration(
+        19,
+        "privacy erasure: salted hashes of erased people's e-mail and phone, never contacted",
+        (
+            _t(
+                "erasure_suppressions",
+                "suppression_id",
+                # the key is the salted hash itself: erasing a person twice adds nothing
+                ("suppression_id", STR),
+                ("kind", STR),
+                ("ts", TS),
+            ),
+        ),
+    ),
+)
+
 MIGRATIONS_TABLE = "schema_migrations"
 
 

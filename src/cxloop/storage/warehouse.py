@@ -251,6 +251,18 @@ class Warehouse:
         with self.transaction():
             return self.backend.delete_where_in(table, column, values)
 
+    def delete_older_than(self, table: str, column: str, cutoff: datetime) -> int:
+        """Delete the rows whose timestamp ``column`` is before ``cutoff`` (retention)."""
+        self._check_columns(table, [column])
+        with self.transaction():
+            return self.backend.delete_older_than(table, column, cutoff)
+
+    def count_older_than(self, table: str, column: str, cutoff: datetime) -> int:
+        """How many rows of ``table`` have a timestamp ``column`` before ``cutoff``."""
+        self._check_columns(table, [column])
+        with self.lock:
+            return self.backend.count_older_than(table, column, cutoff)
+
     def update(self, table: str, column: str, values: list[str], changes: dict[str, object]) -> int:
         """Set ``changes`` on the rows whose ``column`` is one of ``values``."""
         self._check_columns(table, [column, *changes])

@@ -140,9 +140,14 @@ def plan_invitations(
     now: datetime,
     throttle_days: int,
     consent: ConsentMode,
+    suppression_secret: str | None = None,
 ) -> list[PlannedInvitation]:
     """Decide what to do for each candidate (see the module docstring). Candidates are all
     customers or all employees; an employee has no ``consents`` (customers' consent) to check.
+
+    With ``suppression_secret`` (the project's secret), a customer whose e-mail address
+    belongs to an erased person (:mod:`cxloop.privacy.suppression`) is never invited: an
+    import brought the address back, not the person's consent.
     """
     if not candidates:
         return []
@@ -163,6 +168,12 @@ def plan_invitations(
             warehouse.to_pandas(email_consent_expr(warehouse.table("consents"), wanted_customers)),
             "customer_id",
         )
+    suppressed: set[str] = set()
+    if suppression_secret is not None and not employees:
+        from cxloop.privacy.suppression import suppressed_contacts
+
+        addresses = [a for c in contacts.values() if (a := _text(c.get("email")))]
+        suppressed = suppressed_contacts(warehouse, suppression_secret, "email", addresses)
     surveyed: dict[str, dict[str, Any]] = {}
     if throttle_days > 0:
         since = now - timedelta(days=throttle_days)
@@ -190,7 +201,9 @@ def plan_invitations(
         )
         given = consents.get(candidate.customer_id)
         last = _value(surveyed.get(candidate.customer_id), "last_surveyed")
-        if given is not None and not bool(given["granted"]):
+        if plan.email is not None and plan.email in suppressed:
+            plan.decision, plan.reason = "no_consent", "erased person (privacy request)"
+        elif given is not None and not bool(given["granted"]):
             plan.decision, plan.reason = "no_consent", "refused"
             plan.details = {"consent_ts": _iso(given["ts"]), "purpose": given["purpose"]}
         elif given is None and consent == "opt-in" and not employees:

@@ -150,6 +150,7 @@ def send_invitations(
         now=now,
         throttle_days=options.throttle_days,
         consent=options.consent,
+        suppression_secret=options.secret or None,
     )
     outcomes = {p.candidate.invitation_id: _outcome(p) for p in plans}
     stopped = smtp_error = None

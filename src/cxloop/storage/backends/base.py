@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from datetime import datetime
 
 import ibis
 import ibis.expr.datatypes as dt
@@ -79,6 +80,14 @@ class Backend(ABC):
     @abstractmethod
     def delete_where_in(self, table: str, column: str, values: list[str]) -> int:
         """Delete rows whose ``column`` is one of ``values``; return how many."""
+
+    @abstractmethod
+    def delete_older_than(self, table: str, column: str, cutoff: datetime) -> int:
+        """Delete rows whose timestamp ``column`` is before ``cutoff``; return how many."""
+
+    @abstractmethod
+    def count_older_than(self, table: str, column: str, cutoff: datetime) -> int:
+        """How many rows have a timestamp ``column`` before ``cutoff``."""
 
     @abstractmethod
     def update_where_in(

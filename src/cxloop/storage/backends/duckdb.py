@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -211,6 +212,18 @@ class DuckDBBackend(Backend):
         row = self.raw.execute(
             f"DELETE FROM {quote(table)} WHERE {quote(column)} IN (SELECT unnest(?))",
             [values],
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def delete_older_than(self, table: str, column: str, cutoff: datetime) -> int:
+        row = self.raw.execute(
+            f"DELETE FROM {quote(table)} WHERE {quote(column)} < ?", [cutoff]
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def count_older_than(self, table: str, column: str, cutoff: datetime) -> int:
+        row = self.raw.execute(
+            f"SELECT count(*) FROM {quote(table)} WHERE {quote(column)} < ?", [cutoff]
         ).fetchone()
         return int(row[0]) if row else 0
 
