@@ -7,6 +7,7 @@ import argparse
 from benchmarks import (
     clv_speed,
     collector_load,
+    dashboard_load,
     file_formats_speed,
     import_speed,
     invitation_send,
@@ -30,6 +31,8 @@ def main() -> None:
     file_formats_speed.main(quick=args.quick)
     print()
     collector_load.main(quick=args.quick)
+    print()
+    dashboard_load.main(quick=args.quick)
     print()
     resolve_speed.main(quick=args.quick, write_docs=args.write_docs)
     print()

@@ -69,7 +69,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start(project: Path, mode: str) -> tuple[subprocess.Popen, str]:
+def start(project: Path, mode: str, wait_s: float = 60.0) -> tuple[subprocess.Popen, str]:
     port = free_port()
     code = f"from benchmarks.collector_load import serve; serve({str(project)!r}, {port}, {mode!r})"
     process = subprocess.Popen(
@@ -79,7 +79,7 @@ def start(project: Path, mode: str) -> tuple[subprocess.Popen, str]:
         text=True,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + wait_s
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:

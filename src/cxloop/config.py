@@ -144,6 +144,12 @@ class Settings(BaseSettings):
     survey_max_body_bytes: int = Field(
         default=64_000, gt=0, description="Largest survey form POST body."
     )
+    request_max_body_bytes: int = Field(
+        default=1_000_000,
+        gt=0,
+        description="Largest request body for the API and dashboard forms (the collector and "
+        "survey forms have their own limits).",
+    )
     survey_throttle_days: int = Field(
         default=30,
         ge=0,

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from itsdangerous import URLSafeSerializer
 
 from cxloop import __version__
+from cxloop.api.body_limit import BodyLimit
 from cxloop.api.errors import install_error_handlers
 from cxloop.api.routes import (
     advocates,
@@ -69,6 +70,7 @@ def create_app(settings: Settings, *, warehouse: Warehouse | None = None) -> Fas
     app.state.on_start = []
     app.state.on_stop = []
     install_error_handlers(app)
+    app.add_middleware(BodyLimit, limit=settings.request_max_body_bytes)
     app.include_router(health.router)
     app.include_router(collector.router)
     app.include_router(identities.router)

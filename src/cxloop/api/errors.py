@@ -81,7 +81,7 @@ def install_error_handlers(app: FastAPI) -> None:
             return request.app.state.render_error(request, exc.status_code, str(exc.detail))
         return error_json(
             exc.status_code,
-            _code(exc.status_code),
+            "payload_too_large" if exc.status_code == 413 else _code(exc.status_code),
             str(exc.detail),
             headers=getattr(exc, "headers", None),
         )
