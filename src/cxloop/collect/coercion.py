@@ -271,7 +271,7 @@ def coerce(
         else:
             parsed = ts
             expected = "a date and time like 2025-11-23T14:05:00+01:00"
-        plausible = "year({v}) BETWEEN 1900 AND 2100"
+        plausible = _plausible_years(kind is FieldType.DATE)
         error = (
             "CASE WHEN {t} IS NOT NULL AND {v} IS NULL "
             f"THEN {_message(expected)} "
@@ -288,6 +288,20 @@ def coerce(
             return Coerced(text, "CASE WHEN json_valid({t}) THEN {t} END", "{v}", error)
         return Coerced(text, "CAST(to_json({t}) AS VARCHAR)")
     raise AssertionError(f"unhandled field type {kind}")
+
+
+def _plausible_years(is_date: bool) -> str:
+    """SQL that is TRUE when ``{v}`` falls in the years 1900–2100 (in UTC for a timestamp).
+
+    A range test on the value itself, not ``year({v})``: on a ``TIMESTAMPTZ`` DuckDB takes
+    the year through its ICU calendar, about 2 CPU-seconds per 10M values (the range test
+    takes 0.03), and the check runs for every row of an import.
+    """
+    if is_date:
+        return "{v} >= DATE '1900-01-01' AND {v} < DATE '2101-01-01'"
+    return (
+        "{v} >= TIMESTAMPTZ '1900-01-01 00:00:00+00' AND {v} < TIMESTAMPTZ '2101-01-01 00:00:00+00'"
+    )
 
 
 def constraint_error(value_sql: str, spec: FieldSpec) -> str | None:
