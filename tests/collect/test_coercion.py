@@ -176,6 +176,16 @@ def test_implausible_and_invalid_dates() -> None:
     assert errors[1].startswith("expected a date") and errors[2].startswith("expected a date")
 
 
+def test_text_is_trimmed_of_whitespace_only_at_its_ends() -> None:
+    """Values that start with a control character pass the cheap ASCII test (they sort
+    before '!') but keep it: only the whitespace set is trimmed."""
+    raw = ["\x01a", "a\x01", "\x0bb ", " \tc\r\n", "\u3000d\u00a0", "\u202fe\u2009", "!f",
+           " ", "中文 ", "g"]  # fmt: skip
+    values, errors = coerce_values(raw, FieldType.STRING)
+    assert values == ["\x01a", "a\x01", "\x0bb", "c", "d", "e", "!f", None, "中文", "g"]
+    assert errors == [None] * len(raw)
+
+
 def test_plausible_years_are_1900_to_2100_at_their_edges() -> None:
     """The range test on the value (not ``year()``) keeps the edges: 1900 and 2100 are in,
     a moment before or after is out, for dates, text timestamps and native timestamps."""

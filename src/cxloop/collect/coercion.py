@@ -82,12 +82,14 @@ def trimmed(column_sql: str) -> str:
     """SQL for the text without surrounding whitespace, NULL when empty.
 
     Trimming every value is slow; most values need none, so only those that start or end with
-    whitespace are trimmed (a prefix/suffix test is cheap).
+    whitespace are trimmed (a prefix/suffix test is cheap). The ASCII whitespace a value may
+    start with is tested at once: such a value sorts before ``'!'`` (a control character
+    there passes the test too, and ``trim`` leaves it as it is).
     """
-    ends = " OR ".join(
-        f"{column_sql} LIKE {sql_string(w + '%')} OR {column_sql} LIKE {sql_string('%' + w)}"
-        for w in _WHITESPACE
-    )
+    starts = [f"{column_sql} < '!'"] + [
+        f"{column_sql} LIKE {sql_string(w + '%')}" for w in _WHITESPACE if ord(w) > 0x20
+    ]
+    ends = " OR ".join(starts + [f"{column_sql} LIKE {sql_string('%' + w)}" for w in _WHITESPACE])
     return (
         f"CASE WHEN {column_sql} = '' THEN NULL WHEN {ends} "
         f"THEN NULLIF(trim({column_sql}, {sql_string(_WHITESPACE)}), '') ELSE {column_sql} END"
