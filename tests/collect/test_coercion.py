@@ -176,6 +176,40 @@ def test_implausible_and_invalid_dates() -> None:
     assert errors[1].startswith("expected a date") and errors[2].startswith("expected a date")
 
 
+def test_text_is_trimmed_of_whitespace_only_at_its_ends() -> None:
+    """Values that start with a control character pass the cheap ASCII test (they sort
+    before '!') but keep it: only the whitespace set is trimmed."""
+    raw = ["\x01a", "a\x01", "\x0bb ", " \tc\r\n", "\u3000d\u00a0", "\u202fe\u2009", "!f",
+           " ", "中文 ", "g"]  # fmt: skip
+    values, errors = coerce_values(raw, FieldType.STRING)
+    assert values == ["\x01a", "a\x01", "\x0bb", "c", "d", "e", "!f", None, "中文", "g"]
+    assert errors == [None] * len(raw)
+
+
+def test_plausible_years_are_1900_to_2100_at_their_edges() -> None:
+    """The range test on the value (not ``year()``) keeps the edges: 1900 and 2100 are in,
+    a moment before or after is out, for dates, text timestamps and native timestamps."""
+    days = ["1899-12-31", "1900-01-01", "2100-12-31", "2101-01-01"]
+    values, errors = coerce_values(days, FieldType.DATE)
+    assert values == [None, date(1900, 1, 1), date(2100, 12, 31), None]
+    assert [e is not None and e.startswith("implausible") for e in errors] == [
+        True, False, False, True
+    ]  # fmt: skip
+    stamps = ["1899-12-31T23:59:59Z", "1900-01-01T00:00:00Z", "2100-12-31T23:59:59Z",
+              "2101-01-01T00:00:00Z", "2100-12-31T23:30:00-01:00"]  # fmt: skip
+    values, errors = coerce_values(stamps, FieldType.TIMESTAMP)
+    assert values[1:3] == [datetime(1900, 1, 1, tzinfo=UTC), datetime(2100, 12, 31, 23, 59, 59,
+                                                                       tzinfo=UTC)]  # fmt: skip
+    # 23:30 at UTC-1 on the last day of 2100 is 00:30 UTC in 2101: out, as year() in UTC had it
+    assert [v is None for v in values] == [True, False, False, True, True]
+    assert [e is not None and e.startswith("implausible") for e in errors] == [
+        True, False, False, True, True
+    ]  # fmt: skip
+    native = [datetime(1899, 12, 31, 23, 59, tzinfo=UTC), datetime(2100, 12, 31, 23, tzinfo=UTC)]
+    values, errors = coerce_values(native, FieldType.TIMESTAMP)
+    assert values == [None, native[1]] and errors[0].startswith("implausible")
+
+
 def test_native_types_pass_through() -> None:
     values, errors = coerce_values([1, 2, 3], FieldType.INTEGER)
     assert values == [1, 2, 3] and errors == [None] * 3

@@ -275,3 +275,39 @@ def test_a_probabilistic_link_keeps_its_probability_when_its_customer_grows(
     after = identity_rows(warehouse)
     assert after["web:1"] == linked
     assert after["app:1"][:2] == (linked[0], "deterministic:email")
+
+
+def test_record_methods_count_shared_keys_within_each_customer_only() -> None:
+    """``_methods`` groups by position (factorised codes) instead of pandas' groupby and
+    dict maps: a key shared across two customers ties nobody, a missing customer or key
+    never counts, and an edge to an unknown record is not inside any customer."""
+    import sys
+
+    import pandas as pd
+
+    module = sys.modules["cxloop.unify.resolve"]
+    records = pd.DataFrame({"record_id": ["a", "b", "c", "d", "e", "f"]})
+    customer = pd.Series(["X", "X", "Y", "Y", "Z", None], dtype=object)
+    features = pd.DataFrame(
+        {
+            "phone": ["+1", "+1", "+1", None, None, "+1"],  # X shares it; Y's c alone
+            "email_key": [None, None, "m@x", "m@x", None, None],  # Y shares it
+        }
+    )
+    edges = pd.DataFrame(
+        {
+            "unique_id_l": ["a", "c", "e", "f"],
+            "unique_id_r": ["b", "d", "unknown", "a"],
+            "match_probability": [0.95, 0.97, 0.99, 0.99],
+            "method": ["probabilistic"] * 4,
+        }
+    )
+    must = pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_probability", "method"])
+    method, probability = module._methods(records, features, customer, edges, must)
+    assert method.tolist() == [
+        "deterministic:phone", "deterministic:phone", "deterministic:email",
+        "deterministic:email", "singleton", "singleton",
+    ]  # fmt: skip
+    assert probability.tolist()[:4] == [1.0, 1.0, 1.0, 1.0]
+    assert probability[4:].isna().all()
+    assert module._group_sizes(pd.factorize(customer)[0]).tolist() == [2, 2, 2, 2, 1, 0]

@@ -82,12 +82,14 @@ def trimmed(column_sql: str) -> str:
     """SQL for the text without surrounding whitespace, NULL when empty.
 
     Trimming every value is slow; most values need none, so only those that start or end with
-    whitespace are trimmed (a prefix/suffix test is cheap).
+    whitespace are trimmed (a prefix/suffix test is cheap). The ASCII whitespace a value may
+    start with is tested at once: such a value sorts before ``'!'`` (a control character
+    there passes the test too, and ``trim`` leaves it as it is).
     """
-    ends = " OR ".join(
-        f"{column_sql} LIKE {sql_string(w + '%')} OR {column_sql} LIKE {sql_string('%' + w)}"
-        for w in _WHITESPACE
-    )
+    starts = [f"{column_sql} < '!'"] + [
+        f"{column_sql} LIKE {sql_string(w + '%')}" for w in _WHITESPACE if ord(w) > 0x20
+    ]
+    ends = " OR ".join(starts + [f"{column_sql} LIKE {sql_string('%' + w)}" for w in _WHITESPACE])
     return (
         f"CASE WHEN {column_sql} = '' THEN NULL WHEN {ends} "
         f"THEN NULLIF(trim({column_sql}, {sql_string(_WHITESPACE)}), '') ELSE {column_sql} END"
@@ -271,7 +273,7 @@ def coerce(
         else:
             parsed = ts
             expected = "a date and time like 2025-11-23T14:05:00+01:00"
-        plausible = "year({v}) BETWEEN 1900 AND 2100"
+        plausible = _plausible_years(kind is FieldType.DATE)
         error = (
             "CASE WHEN {t} IS NOT NULL AND {v} IS NULL "
             f"THEN {_message(expected)} "
@@ -288,6 +290,20 @@ def coerce(
             return Coerced(text, "CASE WHEN json_valid({t}) THEN {t} END", "{v}", error)
         return Coerced(text, "CAST(to_json({t}) AS VARCHAR)")
     raise AssertionError(f"unhandled field type {kind}")
+
+
+def _plausible_years(is_date: bool) -> str:
+    """SQL that is TRUE when ``{v}`` falls in the years 1900–2100 (in UTC for a timestamp).
+
+    A range test on the value itself, not ``year({v})``: on a ``TIMESTAMPTZ`` DuckDB takes
+    the year through its ICU calendar, about 2 CPU-seconds per 10M values (the range test
+    takes 0.03), and the check runs for every row of an import.
+    """
+    if is_date:
+        return "{v} >= DATE '1900-01-01' AND {v} < DATE '2101-01-01'"
+    return (
+        "{v} >= TIMESTAMPTZ '1900-01-01 00:00:00+00' AND {v} < TIMESTAMPTZ '2101-01-01 00:00:00+00'"
+    )
 
 
 def constraint_error(value_sql: str, spec: FieldSpec) -> str | None:

@@ -224,8 +224,8 @@ def assign_ids(
             "old": existing.to_numpy(),
         }
     )
-    taken = set(taken or ()) | set(frame["old"].dropna())
-    old_ids = set(frame["old"].dropna())
+    old_ids = set(frame["old"].dropna().tolist())
+    taken = set(taken or ()) | old_ids
     chosen: dict[int, str] = {}
     assigned = frame.dropna(subset=["old"])
     if not assigned.empty:
@@ -269,7 +269,7 @@ def assign_ids(
             chosen[int(root)] = mint_id(anchor, taken)
             created.append(chosen[int(root)])
     customer = frame["root"].map(chosen)
-    kept = set(customer)
+    kept = set(customer.tolist())
     removed = sorted(old_ids - kept)
     absorbed = frame.dropna(subset=["old"])
     absorbed = absorbed[absorbed["old"].isin(removed)]
