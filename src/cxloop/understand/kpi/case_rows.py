@@ -30,13 +30,13 @@ _SECONDS_PER_HOUR = 3600.0
 
 
 def _now_seconds() -> ir.Value:
-    return ibis.now().epoch_seconds()
+    return ibis.now().epoch_seconds().cast("int64")
 
 
 def _first_event(events: ir.Table, kind: str, column: str) -> ir.Table:
     """``case_id`` and the time (epoch seconds) of each case's first event of ``kind``."""
     rows = events.filter(events.kind == kind)
-    return rows.group_by("case_id").aggregate(**{column: rows.ts.epoch_seconds().min()})
+    return rows.group_by("case_id").aggregate(**{column: rows.ts.epoch_seconds().cast("int64").min()})
 
 
 def contact_outcomes(table: TableGetter) -> ir.Table:
@@ -46,7 +46,7 @@ def contact_outcomes(table: TableGetter) -> ir.Table:
     cases = table("cases")
     contact = _first_event(table("case_events"), "customer_contacted", "contacted_at")
     joined = cases.left_join(contact, cases.case_id == contact.case_id)
-    due = joined.due_at.epoch_seconds()
+    due = joined.due_at.epoch_seconds().cast("int64")
     contacted = joined.contacted_at.notnull()
     within = contacted & (due.isnull() | (joined.contacted_at <= due))
     decided = within | due.isnull() | (due <= _now_seconds())
@@ -83,7 +83,7 @@ def time_to_close_rows(table: TableGetter) -> ir.Table:
     joined = cases.left_join(resolved, cases.case_id == resolved.case_id)
     f = table("feedback").select("feedback_id", "touchpoint", "channel", "language", "source")
     joined = joined.left_join(f, joined.feedback_id == f.feedback_id)
-    opened = joined.opened_at.epoch_seconds()
+    opened = joined.opened_at.epoch_seconds().cast("int64")
     end = joined.resolved_at.fill_null(_now_seconds())
     hours = ((end - opened).cast("float64") / _SECONDS_PER_HOUR).clip(lower=0)
     return joined.select(
