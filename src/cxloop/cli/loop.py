@@ -135,12 +135,8 @@ def _num(value: float | None, places: int = 1) -> str:
 def metrics_command(
     ctx: typer.Context,
     team: Annotated[str | None, typer.Option(help="One team's metrics (a team id).")] = None,
-    since: Annotated[
-        str | None, typer.Option(help="First day (YYYY-MM-DD), included.")
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option(help="Last day (YYYY-MM-DD), excluded.")
-    ] = None,
+    since: Annotated[str | None, typer.Option(help="First day (YYYY-MM-DD), included.")] = None,
+    until: Annotated[str | None, typer.Option(help="Last day (YYYY-MM-DD), excluded.")] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Closed-loop metrics: detractors contacted within SLA, time to close (Kaplan-Meier, open

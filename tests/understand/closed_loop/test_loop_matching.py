@@ -64,5 +64,9 @@ def test_no_pairs_when_nobody_is_comparable() -> None:
 def test_bands() -> None:
     assert list(score_band(pd.Series([0, 3, 4, 6]))) == ["0-3", "0-3", "4-6", "4-6"]
     assert list(value_band(pd.Series([0.0, None, 10.0, 20.0, 30.0]))) == [
-        "none", "none", "low", "low", "high"
+        "none",
+        "none",
+        "low",
+        "low",
+        "high",
     ]

@@ -47,7 +47,9 @@ def detractor_followups(table: TableGetter) -> ir.Table:
     det = det.left_join(contact, det.feedback_id == contact.feedback_id)
     o = table("orders")
     o = o.filter(o.customer_id.notnull() & o.amount.notnull())
-    o = o.select("customer_id", paid=o.amount.cast("float64"), order_at=o.ts.epoch_seconds().cast("int64"))
+    o = o.select(
+        "customer_id", paid=o.amount.cast("float64"), order_at=o.ts.epoch_seconds().cast("int64")
+    )
     horizon = o.order_at.max().as_scalar()  # the orders reach this far
     joined = det.left_join(o, det.customer_id == o.customer_id)
     after = (joined.order_at > joined.at) & (joined.order_at <= joined.at + RETENTION_DAYS * DAY)
@@ -72,7 +74,9 @@ def resolution_followups(table: TableGetter) -> ir.Table:
     customer's first score after the case's first resolution, null if none yet)."""
     events = table("case_events")
     resolved = events.filter(events.kind == "resolved")
-    resolved = resolved.group_by("case_id").aggregate(resolved_at=resolved.ts.epoch_seconds().cast("int64").min())
+    resolved = resolved.group_by("case_id").aggregate(
+        resolved_at=resolved.ts.epoch_seconds().cast("int64").min()
+    )
     cases = table("cases")
     f = _scored_feedback(table)
     trigger = f.select("feedback_id", before=f.nps)

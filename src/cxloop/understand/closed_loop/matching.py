@@ -45,7 +45,7 @@ def score_band(nps: pd.Series) -> pd.Series:
 
 
 def value_band(spend: pd.Series) -> pd.Series:
-    """"none" for no spend, else "low" / "high" around the median of those who spent."""
+    """ "none" for no spend, else "low" / "high" around the median of those who spent."""
     spend = spend.fillna(0).astype(float)
     positive = spend[spend > 0]
     median = float(positive.median()) if len(positive) else 0.0

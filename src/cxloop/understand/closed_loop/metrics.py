@@ -48,7 +48,9 @@ def _kpi_cell(wh: Warehouse, name: str, team: str | None, since: date | None,
     return cells[0] if cells else None
 
 
-def _curve(wh: Warehouse, team: str | None, since: date | None, until: date | None) -> list[CurvePoint]:
+def _curve(
+    wh: Warehouse, team: str | None, since: date | None, until: date | None
+) -> list[CurvePoint]:
     definition = kpi_definition("time_to_close")
     expr = cell_statistics(definition, wh.table, dimension="team" if team else None,
                            start=since, end=until)  # fmt: skip
@@ -111,11 +113,17 @@ def loop_effects(frame: pd.DataFrame, small_n: int, *, seed: int = 0) -> list[Lo
         r = matched_difference(data, column, seed=seed)
         out.append(
             LoopEffect(
-                outcome=outcome, pairs=r.pairs, contacted=r.treated_mean,
-                not_contacted=r.control_mean, difference=r.difference, ci_low=r.ci_low,
-                ci_high=r.ci_high, eligible_contacted=r.eligible_treated,
-                eligible_not_contacted=r.eligible_control, small_n=r.pairs < small_n,
-            )  # fmt: skip
+                outcome=outcome,
+                pairs=r.pairs,
+                contacted=r.treated_mean,
+                not_contacted=r.control_mean,
+                difference=r.difference,
+                ci_low=r.ci_low,
+                ci_high=r.ci_high,
+                eligible_contacted=r.eligible_treated,
+                eligible_not_contacted=r.eligible_control,
+                small_n=r.pairs < small_n,
+            )
         )
     return out
 

@@ -49,9 +49,9 @@ def cell_statistics(
 
     Columns: ``n`` and, by shape, ``promoters``/``detractors`` (nps), ``successes``
     (proportion), ``total``/``total_sq`` (mean) or, for a survival KPI, one row per distinct
-    duration ``x`` and ``event`` (see :func:`survival_statistics`), and ``respondents`` (distinct employees) for a
-    confidential KPI. ``duckdb`` picks a faster but
-    DuckDB-only way to read timestamps (:func:`utc_timestamp`).
+    duration ``x`` and ``event`` (see :func:`survival_statistics`), and ``respondents``
+    (distinct employees) for a confidential KPI. ``duckdb`` picks a faster but DuckDB-only way
+    to read timestamps (:func:`utc_timestamp`).
     """
     rows = definition.scored_rows(table)
     if dimension == "country":  # joined only when asked for: a join over every row costs

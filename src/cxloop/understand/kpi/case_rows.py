@@ -36,7 +36,9 @@ def _now_seconds() -> ir.Value:
 def _first_event(events: ir.Table, kind: str, column: str) -> ir.Table:
     """``case_id`` and the time (epoch seconds) of each case's first event of ``kind``."""
     rows = events.filter(events.kind == kind)
-    return rows.group_by("case_id").aggregate(**{column: rows.ts.epoch_seconds().cast("int64").min()})
+    return rows.group_by("case_id").aggregate(
+        **{column: rows.ts.epoch_seconds().cast("int64").min()}
+    )
 
 
 def contact_outcomes(table: TableGetter) -> ir.Table:

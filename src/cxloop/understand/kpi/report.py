@@ -279,7 +279,7 @@ def _results(
             "dimension": by, "group": group, "period_start": start,
         }  # fmt: skip
         if definition.shape == "survival":
-            cell["events"] = current[1].event_count
+            cell["events"] = current[1].event_count  # type: ignore[attr-defined]
         if previous is not None:
             prev_value = _value_and_interval(definition.shape, previous)[0]
             cell["previous_value"] = _num(prev_value)

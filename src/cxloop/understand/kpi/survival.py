@@ -99,9 +99,12 @@ def km_curve(durations: Durations) -> list[SurvivalPoint]:
     for k, t in enumerate(fit.surv_times):
         points.append(
             SurvivalPoint(
-                float(t), float(fit.surv_prob[k]), _finite(low[k]), _finite(high[k]),
+                float(t),
+                float(fit.surv_prob[k]),
+                _finite(low[k]),
+                _finite(high[k]),
                 int(fit.n_risk[k]),
-            )  # fmt: skip
+            )
         )
     return points
 
