@@ -179,7 +179,7 @@ def closed_loop_view(ui: UiLanguage, metrics: LoopMetrics) -> ClosedLoopView:
             [p.model_dump() for p in metrics.curve],
             hours_title=_("Hours since the case was opened"),
             open_title=_("Share of cases still open"), interval_title=_("95%% interval") % {},
-            at_risk_title=_("At risk"), description=description,
+            at_risk_title=_("Cases at risk"), description=description,
             median=t.value if t else None, median_title=_("Median time to close"),
             locale=chart_locale(ui.code),
         )  # fmt: skip
