@@ -36,7 +36,7 @@ def survival_chart(
     3
     """
     data = alt.Data(values=points)
-    x = alt.X("hours:Q", title=hours_title, axis=alt.Axis(format=",d"))
+    x = alt.X("hours:Q", title=hours_title, axis=alt.Axis(format=",d", labelOverlap="greedy"))
     y_axis = alt.Axis(format=".0%")
     tooltip = [
         alt.Tooltip("hours:Q", title=hours_title, format=",.1f"),
