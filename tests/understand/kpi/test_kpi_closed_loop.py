@@ -109,3 +109,40 @@ def test_time_to_close_by_team_and_change_test(warehouse: Warehouse) -> None:
     assert april.change == pytest.approx(6.0)
     assert april.test is not None and "log-rank" in april.test
     assert 0 <= (april.p_value or 0) <= 1
+
+
+def test_goals_target_the_closed_loop_kpis(loop_wh: Warehouse) -> None:
+    from datetime import date
+
+    from cxloop.domain.goal import Goal, GoalScope
+    from cxloop.understand.goals import evaluate_goal
+
+    rate = Goal.model_validate(dict(id="g", kpi="closed_loop_rate", target=0.8,
+                                    direction="higher", deadline=date(2026, 3, 31), owner="me",
+                                    scope=GoalScope(dimension="team", value="web")))  # fmt: skip
+    result = evaluate_goal(loop_wh, rate, as_of=date(2026, 4, 1), small_n=1)
+    assert [(p.n, p.value) for p in result.trend] == [(2, 0.5)]
+    assert result.status.value == "miss"
+    close = Goal.model_validate(dict(id="t", kpi="time_to_close", target=100.0,
+                                     direction="lower", deadline=date(2026, 3, 31),
+                                     owner="me"))  # fmt: skip
+    result = evaluate_goal(loop_wh, close, as_of=date(2026, 4, 1), small_n=1)
+    # March's cases: resolved after 12 and 70 h, two still open: S(12) = 3/4, S(70) = 1/2,
+    # never below one half → the median is not reached, and the goal cannot be judged
+    assert [(p.n, p.value) for p in result.trend] == [(4, None)]
+    assert result.status.value == "not_enough_data"
+
+
+def test_a_segment_goal_reads_only_its_members_cases(loop_wh: Warehouse) -> None:
+    from datetime import date
+
+    from cxloop.domain.goal import Goal, GoalScope
+    from cxloop.understand.goals import evaluate_goal
+
+    loop_wh.append_rows("segment_members", [{"member_id": "m1", "segment_id": "vip",
+                                             "customer_id": "c_f1"}])  # fmt: skip
+    goal = Goal.model_validate(dict(id="t", kpi="time_to_close", target=100.0,
+                                    direction="lower", deadline=date(2026, 3, 31), owner="me",
+                                    scope=GoalScope(dimension="segment", value="vip")))  # fmt: skip
+    march = evaluate_goal(loop_wh, goal, as_of=date(2026, 4, 1), small_n=1).trend[0]
+    assert (march.n, march.value) == (1, 12.0)
