@@ -53,6 +53,7 @@ _EXPORTS = {
     "kpi_report": "cxloop.understand.kpi",
     "kpi_frame": "cxloop.understand.kpi",
     "list_kpis": "cxloop.understand.kpi",
+    "loop_metrics": "cxloop.understand.closed_loop",
     "ClvScoreReport": "cxloop.understand.clv.scoring",
     "score_clv": "cxloop.understand.clv.scoring",
     "fit_churn": "cxloop.understand.churn.fitting",
@@ -132,6 +133,7 @@ __all__ = [
     "lifecycle_stages",
     "list_kpis",
     "load_mapping",
+    "loop_metrics",
     "load_segments",
     "open_project_warehouse",
     "open_warehouse",
@@ -180,6 +182,7 @@ if TYPE_CHECKING:
     from cxloop.understand.clv.scoring import ClvScoreReport, score_clv
     from cxloop.understand.clv.summary import rfm_summary
     from cxloop.understand.journeys import JourneyOptions, journey_options, journey_report
+    from cxloop.understand.closed_loop import loop_metrics
     from cxloop.understand.kpi import kpi_frame, kpi_report, list_kpis
     from cxloop.understand.perception_gap import gap_report
     from cxloop.understand.segments import (
