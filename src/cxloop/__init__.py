@@ -53,6 +53,7 @@ _EXPORTS = {
     "kpi_report": "cxloop.understand.kpi",
     "kpi_frame": "cxloop.understand.kpi",
     "list_kpis": "cxloop.understand.kpi",
+    "loop_metrics": "cxloop.understand.closed_loop",
     "ClvScoreReport": "cxloop.understand.clv.scoring",
     "score_clv": "cxloop.understand.clv.scoring",
     "fit_churn": "cxloop.understand.churn.fitting",
@@ -136,6 +137,7 @@ __all__ = [
     "list_kpis",
     "load_mapping",
     "load_segments",
+    "loop_metrics",
     "open_project_warehouse",
     "open_warehouse",
     "profile_with_segments",
@@ -181,6 +183,7 @@ if TYPE_CHECKING:
     from cxloop.understand.advocates import rank_advocates
     from cxloop.understand.churn.fitting import fit_churn
     from cxloop.understand.churn.scoring import score_churn
+    from cxloop.understand.closed_loop import loop_metrics
     from cxloop.understand.clv.fitting import fit_clv_models, fit_clv_transactions_file
     from cxloop.understand.clv.scoring import ClvScoreReport, score_clv
     from cxloop.understand.clv.summary import rfm_summary

@@ -26,6 +26,7 @@ from cxloop.api.routes import (
     identities,
     journeys,
     kpis,
+    loop_metrics,
     notifications,
     privacy,
     segments,
@@ -77,6 +78,7 @@ def create_app(settings: Settings, *, warehouse: Warehouse | None = None) -> Fas
     app.include_router(customers.router)
     app.include_router(feedback.router)
     app.include_router(kpis.router)
+    app.include_router(loop_metrics.router)
     app.include_router(gap.router)
     app.include_router(drivers.router)
     app.state.on_start.append(drivers.warm_driver_cache)

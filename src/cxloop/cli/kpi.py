@@ -126,7 +126,8 @@ def print_report(report: KpiReport) -> None:
     """The cells as a Rich table; small-n cells marked with ⚠."""
     from cxloop.understand.kpi import kpi_definition
 
-    points = kpi_definition(report.kpi).shape == "nps"
+    definition = kpi_definition(report.kpi)
+    points = definition.shape == "nps" or definition.unit == "hours"  # one decimal
     table = Table(title=f"{report.kpi}", title_justify="left")
     if report.dimension:
         table.add_column(report.dimension)

@@ -1,8 +1,9 @@
-"""``cxloop loop run|rules``: run the closed loop's rules, escalations and closing on demand."""
+"""``cxloop loop run|rules|metrics``: run the closed loop's rules, escalations and closing on
+demand, and measure the loop."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 import typer
@@ -130,3 +131,84 @@ def rules_command(ctx: typer.Context, json_output: JsonOption = False) -> None:
     console.print(table)
     if not rules:
         console.print(f"no rules in {escape(str(settings.project / 'rules'))}")
+
+
+def _date_option(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option} {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _share(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.1f}%"
+
+
+def _num(value: float | None, places: int = 1) -> str:
+    return "—" if value is None else f"{value:.{places}f}"
+
+
+@loop_app.command("metrics")
+@report_errors
+def metrics_command(
+    ctx: typer.Context,
+    team: Annotated[str | None, typer.Option(help="One team's metrics (a team id).")] = None,
+    since: Annotated[str | None, typer.Option(help="First day (YYYY-MM-DD), included.")] = None,
+    until: Annotated[str | None, typer.Option(help="Last day (YYYY-MM-DD), excluded.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Closed-loop metrics: detractors contacted within SLA, time to close (Kaplan-Meier, open
+    cases censored), NPS change after resolution, and contacted vs matched not-contacted
+    detractors (retention within 90 days, later NPS)."""
+    from cxloop.cli.main import settings_from
+    from cxloop.understand.closed_loop import loop_metrics
+
+    settings = settings_from(ctx)
+    start, end = _date_option(since, "--since"), _date_option(until, "--until")
+    if start is not None and end is not None and end <= start:
+        raise UsageError(f"--until ({end}) must be after --since ({start})")
+    with open_project_warehouse(settings) as wh:
+        m = loop_metrics(wh, team=team, since=start, until=end, small_n=settings.kpi_small_n)
+    if json_output:
+        print_json(m)
+        return
+    flag = " ⚠ small n"
+    c, t, after = m.contact_within_sla, m.time_to_close, m.nps_after_resolution
+    scope = f"team {escape(team)}" if team else "company"
+    console.print(f"[bold]Closed loop[/bold] ({scope})")
+    if c is None:
+        console.print("contacted within SLA: no detractor answers")
+    else:
+        console.print(
+            f"contacted within SLA: {_share(c.value)} (95% CI {_share(c.ci_low)} to "
+            f"{_share(c.ci_high)}) of {c.n:,} detractor answers" + (flag if c.small_n else "")
+        )
+    if t is None:
+        console.print("time to close: no cases")
+    else:
+        console.print(
+            f"time to close (median): {_num(t.value)} h (95% CI {_num(t.ci_low)} to "
+            f"{_num(t.ci_high)} h), {t.n:,} cases of which {t.n - (t.events or 0):,} still "
+            "open (censored)" + (flag if t.small_n else "")
+        )
+    console.print(
+        f"score after resolution: {_num(after.before)} → {_num(after.after)} (change "
+        f"{_num(after.change, 2)}, 95% CI {_num(after.ci_low, 2)} to {_num(after.ci_high, 2)}), "
+        f"{after.n:,} customers answered again" + (flag if after.small_n else "")
+    )
+    table = Table("outcome", "contacted", "not contacted", "difference", "95% CI", "pairs",
+                  box=None, title="Contacted vs matched not-contacted detractors",
+                  title_justify="left")  # fmt: skip
+    for e in m.effects:
+        fmt = _share if e.outcome == "retention_90d" else _num
+        table.add_row(
+            e.outcome, fmt(e.contacted), fmt(e.not_contacted), fmt(e.difference),
+            f"{fmt(e.ci_low)} to {fmt(e.ci_high)}", f"{e.pairs:,}" + (flag if e.small_n else ""),
+        )  # fmt: skip
+    console.print(table)
+    console.print(
+        f"Matched exactly on {', '.join(m.matched_on)}. Observational, not an experiment: "
+        "differences in anything not matched on can remain."
+    )

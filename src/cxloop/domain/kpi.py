@@ -12,11 +12,18 @@ class KpiResult(BaseModel):
     """One KPI value for one cell (the whole scope, a dimension value, a period, or both)."""
 
     kpi: str
-    value: float | None = Field(description="NPS in points (-100..100); shares in 0..1.")
+    value: float | None = Field(
+        description="NPS in points (-100..100); shares in 0..1; time to close in hours."
+    )
     n: int = Field(description="Observations the value is computed from.")
     ci_low: float | None = None
     ci_high: float | None = None
     small_n: bool = Field(description="n is below the kpi_small_n setting: read with care.")
+    events: int | None = Field(
+        default=None,
+        description="Survival KPIs (time to close): cases resolved; the other n - events are "
+        "still open and count as censored. The value is the Kaplan-Meier median in hours.",
+    )
     dimension: str | None = None
     group: str | None = Field(default=None, description="The dimension's value of this cell.")
     period_start: date | None = None

@@ -17,8 +17,8 @@ from cxloop.understand.goals import default_direction, evaluate_goals, stored_go
 from cxloop.understand.goals.status import period_end
 from cxloop.understand.kpi import kpi_report
 
-#: customer-centric KPIs of feedback, in the order the Scorecard offers them
-SCORECARD_KPIS = ("nps", "csat", "csat_mean", "ces")
+#: customer-centric KPIs of feedback and of the closed loop, in the order the Scorecard offers
+SCORECARD_KPIS = ("nps", "csat", "csat_mean", "ces", "closed_loop_rate", "time_to_close")
 #: dimensions the drill-down breaks a KPI down by
 DRILL_DIMENSIONS = ("team", "touchpoint", "channel", "language", "country", "segment")
 TREND_PERIODS = 12

@@ -1,5 +1,6 @@
 """A team's own scorecard: the customer-centric KPIs of the touchpoint it owns and of the
-feedback routed to it, its goals, and its staff's eNPS where the group is large enough.
+feedback routed to it, its goals, its closed loop (cases it owns), and its staff's eNPS where the
+group is large enough.
 
 eNPS is shown for a period only when at least ``min_group_n`` distinct employees of the team
 answered in it (the ``survey_min_group_n`` setting): a smaller group could be singled out.
@@ -14,8 +15,10 @@ from pydantic import BaseModel
 
 from cxloop.domain.goal import GoalEvaluation
 from cxloop.domain.kpi import KpiResult
+from cxloop.domain.loop_metrics import LoopMetrics
 from cxloop.errors import NotFoundError
 from cxloop.storage import Warehouse
+from cxloop.understand.closed_loop import loop_metrics
 from cxloop.understand.goals import evaluate_goals, stored_goals
 from cxloop.understand.kpi import kpi_report
 from cxloop.understand.kpi.aggregation import PERIOD_UNITS, utc_timestamp
@@ -67,6 +70,7 @@ class TeamScorecard(BaseModel):
     goals: list[GoalEvaluation]
     enps: list[EnpsPeriod]
     min_group_n: int
+    loop: LoopMetrics
 
 
 def list_teams(wh: Warehouse) -> list[TeamInfo]:
@@ -103,7 +107,7 @@ def team_scorecard(
     return TeamScorecard(
         team=team, period=period, kpis=kpis, goals=goals,
         enps=team_enps(wh, team_id, period=period, small_n=small_n, min_group_n=min_group_n),
-        min_group_n=min_group_n,
+        min_group_n=min_group_n, loop=loop_metrics(wh, team=team_id, small_n=small_n),
     )  # fmt: skip
 
 

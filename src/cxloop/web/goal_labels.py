@@ -34,6 +34,8 @@ KPI_LABELS = {
     "csat_mean": N_("Customer satisfaction (mean)"),
     "ces": N_("Customer effort score"),
     "enps": N_("Employee Net Promoter Score"),
+    "closed_loop_rate": N_("Closed-loop rate"),
+    "time_to_close": N_("Time to close"),
 }
 DIMENSION_LABELS = {
     "team": N_("Team"),
@@ -102,6 +104,9 @@ def kpi_value(ui: UiLanguage, kpi: str, value: float | None) -> str:
     definition = KPIS.get(kpi)
     if definition is not None and definition.unit == "share":
         return ui.format_percent(value)
+    if definition is not None and definition.unit == "hours":
+        number = format_decimal(value, format="#,##0.0", locale=ui.locale)
+        return ui.gettext("%(hours)s h") % {"hours": number}
     places = "#,##0.0" if definition is not None and definition.shape == "nps" else "#,##0.00"
     return format_decimal(value, format=places, locale=ui.locale)
 

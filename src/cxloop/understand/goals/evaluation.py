@@ -46,9 +46,13 @@ class SegmentView:
 
     def table(self, name: str) -> ir.Table:
         table = self._wh.table(name)
+        log = self._wh.table("segment_members")
+        if name == "cases":  # a case is the customer's as of when it was opened
+            dated = table.mutate(ts=table.opened_at)
+            return rows_in_segment(dated, log, self.segment_id).drop("ts")
         if name not in _CUSTOMER_TABLES:
             return table
-        return rows_in_segment(table, self._wh.table("segment_members"), self.segment_id)
+        return rows_in_segment(table, log, self.segment_id)
 
     def to_pandas(self, expr: ir.Expr) -> Any:
         return self._wh.to_pandas(expr)

@@ -36,9 +36,10 @@ KPI_RANGE: dict[str, tuple[float | None, float | None]] = {
     "csat_mean": (1.0, 5.0),
     "ces": (1.0, 7.0),
     "revenue_per_customer": (0.0, None),
+    "time_to_close": (0.0, None),
 }
 #: KPIs for which a lower value is better; every other KPI is "higher is better"
-LOWER_IS_BETTER = frozenset({"ces", "churn_rate"})
+LOWER_IS_BETTER = frozenset({"ces", "churn_rate", "time_to_close"})
 
 
 def kpi_range(kpi: str) -> tuple[float | None, float | None]:
@@ -49,7 +50,7 @@ def kpi_range(kpi: str) -> tuple[float | None, float | None]:
 
 
 def default_direction(kpi: str) -> str:
-    """``lower`` for effort and churn, ``higher`` for every other KPI."""
+    """``lower`` for effort, churn and time to close, ``higher`` for every other KPI."""
     return "lower" if kpi in LOWER_IS_BETTER else "higher"
 
 
@@ -73,6 +74,8 @@ def format_value(kpi: str, value: float | None) -> str:
         return f"{100 * value:.1f}%"
     if definition.shape == "nps":
         return f"{value:.1f}"
+    if definition.unit == "hours":
+        return f"{value:.1f} h"
     return f"{value:.2f}"
 
 

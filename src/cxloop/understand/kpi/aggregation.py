@@ -48,9 +48,10 @@ def cell_statistics(
     for rows from ``current_from`` on, ``"previous"`` before it.
 
     Columns: ``n`` and, by shape, ``promoters``/``detractors`` (nps), ``successes``
-    (proportion) or ``total``/``total_sq`` (mean), and ``respondents`` (distinct employees) for a
-    confidential KPI. ``duckdb`` picks a faster but
-    DuckDB-only way to read timestamps (:func:`utc_timestamp`).
+    (proportion), ``total``/``total_sq`` (mean) or, for a survival KPI, one row per distinct
+    duration ``x`` and ``event`` (see :func:`survival_statistics`), and ``respondents``
+    (distinct employees) for a confidential KPI. ``duckdb`` picks a faster but DuckDB-only way
+    to read timestamps (:func:`utc_timestamp`).
     """
     rows = definition.scored_rows(table)
     if dimension == "country":  # joined only when asked for: a join over every row costs
@@ -79,6 +80,8 @@ def cell_statistics(
             rows = by_customer.aggregate(x=rows.x.sum())
         else:
             rows = by_customer.aggregate(x=(rows.count() >= 2).cast("int64"))
+    if definition.shape == "survival":
+        return survival_statistics(rows, names)
     x = rows.x
     if definition.shape == "nps":
         metrics = {
@@ -138,3 +141,12 @@ def _retention(rows: ir.Table, names: list[str], period: Period | None, *, churn
         **{k: joined[k] for k in follow}, **keys, kept=1 - seen if churn else seen
     )
     return cells.group_by([*follow, *keys]).aggregate(n=cells.count(), successes=cells.kept.sum())
+
+
+def survival_statistics(rows: ir.Table, names: list[str]) -> ir.Table:
+    """Durations reduced to counts: per cell, ``n`` rows for each duration ``x`` (hours,
+    rounded to the minute) and ``event`` (1: resolved, 0: censored). The Kaplan-Meier estimate
+    needs every distinct time, but no more: thousands of cases make a few hundred rows."""
+    minutes = (rows.x * 60).round().cast("int64")
+    rows = rows.mutate(x=minutes.cast("float64") / 60, event=rows.event.cast("int64"))
+    return rows.group_by([*names, "x", "event"]).aggregate(n=rows.count())

@@ -16,8 +16,9 @@ import ibis
 import ibis.expr.types as ir
 
 from cxloop.errors import UsageError
+from cxloop.understand.kpi.case_rows import closed_loop_rows, time_to_close_rows
 
-Shape = Literal["nps", "proportion", "mean"]
+Shape = Literal["nps", "proportion", "mean", "survival"]
 TableGetter = Callable[[str], ir.Table]
 
 #: dimension name → column of the scored rows (``country`` comes from the customer's record,
@@ -111,6 +112,7 @@ def _order_rows(table: TableGetter) -> ir.Table:
 
 
 _FEEDBACK_DIMS = DIMENSIONS
+_CASE_DIMS = ("team", "touchpoint", "channel", "language", "country", "source", "segment")
 KPIS: dict[str, KpiDefinition] = {
     d.name: d
     for d in (
@@ -163,6 +165,19 @@ KPIS: dict[str, KpiDefinition] = {
             "churn_rate", "Customer churn rate", "proportion", "orders",
             "share of customers with an order in the previous period with none in this one",
             ("channel", "country", "segment"), _order_rows, customer_rollup="churned", unit="share",
+        ),
+        KpiDefinition(
+            "closed_loop_rate", "Closed-loop rate", "proportion", "cases",
+            "share of detractor responses (NPS 0–6) whose customer was contacted within the SLA "
+            "of a case opened from the response (no case: not contacted; still inside the SLA: "
+            "not counted yet)",
+            _CASE_DIMS, closed_loop_rows, unit="share",
+        ),
+        KpiDefinition(
+            "time_to_close", "Time to close", "survival", "cases",
+            "Kaplan–Meier median of the hours from a case's opening to its first resolution; "
+            "cases still open count as censored at their time open so far",
+            _CASE_DIMS, time_to_close_rows, unit="hours",
         ),
     )
 }  # fmt: skip

@@ -17,6 +17,7 @@ from cxloop.understand.kpi.definitions import KPIS, KpiDefinition, check_dimensi
 from cxloop.understand.kpi.rollup import rollup_is_fresh
 from cxloop.understand.kpi.rollup_cells import ROLLUP_NAME, covers, rollup_cell_statistics
 from cxloop.understand.kpi.segment_rows import SEGMENT_NOTE
+from cxloop.understand.kpi.survival import Durations, km_median, logrank_p_value
 
 if TYPE_CHECKING:
     from cxloop.storage import Warehouse
@@ -28,6 +29,7 @@ _TESTS = {
     "nps": "two-sample z-test on the NPS difference (trinomial variance)",
     "proportion": "pooled two-proportion z-test",
     "mean": "Welch's t-test",
+    "survival": "log-rank test (the change is the difference of Kaplan-Meier medians)",
 }
 
 
@@ -156,13 +158,17 @@ _STAT_COLUMNS = {
     "nps": ("n", "promoters", "detractors"),
     "proportion": ("n", "successes"),
     "mean": ("n", "total", "total_sq"),
+    "survival": ("n", "durations"),
 }
 
 
-def _value_and_interval(shape: str, s: tuple[float, ...]) -> tuple[float, float, float]:
+def _value_and_interval(shape: str, s: tuple[Any, ...]) -> tuple[float, float, float]:
     n = s[0]
     if n <= 0:
         return (math.nan, math.nan, math.nan)
+    if shape == "survival":
+        median, low, high = km_median(s[1])
+        return tuple(math.nan if v is None else v for v in (median, low, high))  # type: ignore[return-value]
     if shape == "nps":
         low, high = st.nps_interval(*s)
         return (100 * (s[1] - s[2]) / n, low, high)
@@ -173,12 +179,32 @@ def _value_and_interval(shape: str, s: tuple[float, ...]) -> tuple[float, float,
     return (s[1] / n, low, high)
 
 
-def _p_value(shape: str, current: tuple[float, ...], previous: tuple[float, ...]) -> float:
+def _p_value(shape: str, current: tuple[Any, ...], previous: tuple[Any, ...]) -> float:
+    if shape == "survival":
+        return logrank_p_value(current[1], previous[1])
     if shape == "nps":
         return st.nps_change_test(current, previous)  # type: ignore[arg-type]
     if shape == "proportion":
         return st.proportion_change_test(current, previous)  # type: ignore[arg-type]
     return st.mean_change_test(current, previous)  # type: ignore[arg-type]
+
+
+def _survival_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """Survival counts (a row per cell, duration and outcome) → a row per cell with ``n`` and
+    ``durations`` (:class:`Durations`)."""
+    keys = [c for c in ("grp", "period_start", "window") if c in frame]
+    rows: list[dict[str, Any]] = []
+    grouped = frame.groupby(keys, dropna=False, sort=False) if keys else [((), frame)]
+    for key, part in grouped:
+        part = part.sort_values(["x", "event"])
+        durations = Durations(
+            tuple(map(float, part["x"])), tuple(map(int, part["event"])),
+            tuple(map(int, part["n"])),
+        )  # fmt: skip
+        values = key if isinstance(key, tuple) else (key,)
+        rows.append({**dict(zip(keys, values, strict=True)), "n": durations.n,
+                     "durations": durations})  # fmt: skip
+    return pd.DataFrame(rows, columns=[*keys, "n", "durations"])
 
 
 def _num(value: float) -> float | None:
@@ -195,6 +221,8 @@ def _results(
     small_n: int,
     min_group_n: int = DEFAULT_MIN_GROUP_N,
 ) -> list[KpiResult]:
+    if definition.shape == "survival":
+        frame = _survival_cells(frame)
     frame = frame[frame["n"] > 0] if len(frame) else frame
     rows = len(frame)
     # columns read once as plain lists: a thousand cells cost milliseconds, not tens of them
@@ -204,7 +232,10 @@ def _results(
     if "period_start" in frame:
         starts = [None if s is None or pd.isna(s) else pd.Timestamp(s).date()
                   for s in frame["period_start"]]  # fmt: skip
-    stats = [list(map(float, frame[c])) for c in _STAT_COLUMNS[definition.shape]]
+    stats = [
+        list(frame[c]) if c == "durations" else list(map(float, frame[c]))
+        for c in _STAT_COLUMNS[definition.shape]
+    ]
     per_cell = zip(*stats, strict=True)
     stats_of: dict[tuple[Any, Any, str], tuple[float, ...]] = {
         (grp, day, window): cell
@@ -247,6 +278,8 @@ def _results(
             "ci_low": _num(low), "ci_high": _num(high), "small_n": current[0] < small_n,
             "dimension": by, "group": group, "period_start": start,
         }  # fmt: skip
+        if definition.shape == "survival":
+            cell["events"] = current[1].event_count  # type: ignore[attr-defined]
         if previous is not None:
             prev_value = _value_and_interval(definition.shape, previous)[0]
             cell["previous_value"] = _num(prev_value)

@@ -23,14 +23,16 @@ from cxloop.share.scorecard import (
     kpi_trend,
     status_counts,
 )
+from cxloop.understand.closed_loop import loop_metrics
 from cxloop.understand.kpi import KPIS
 from cxloop.web import goal_labels
+from cxloop.web.closed_loop_view import closed_loop_view
 from cxloop.web.i18n import UiLanguage
 from cxloop.web.rendering import CHART_SCRIPTS, render, ui_language
 
 router = APIRouter(include_in_schema=False)
 
-ScorecardKpi = Literal["nps", "csat", "csat_mean", "ces"]
+ScorecardKpi = Literal["nps", "csat", "csat_mean", "ces", "closed_loop_rate", "time_to_close"]
 Dimension = Literal["team", "touchpoint", "channel", "language", "country", "segment"]
 TrendPeriod = Literal["month", "quarter"]
 _DATE_FORMATS = {
@@ -100,6 +102,7 @@ def scorecard(
     if latest is not None:
         drill = drill_down(warehouse, kpi, by, latest=latest, period=period, small_n=small_n)
         cells = [cell_view(ui, kpi, c) for c in drill.cells]
+    loop = closed_loop_view(ui, loop_metrics(warehouse, small_n=small_n))
     return render(
         request,
         "scorecard.html",
@@ -127,7 +130,8 @@ def scorecard(
             "drill": drill,
             "cells": cells,
             "small_n": small_n,
-            "scripts": CHART_SCRIPTS if chart else [],
+            "loop": loop,
+            "scripts": CHART_SCRIPTS if chart or loop.chart else [],
         },
     )
 
@@ -164,7 +168,7 @@ def trend_view(
         value_title=goal_labels.kpi_label(ui, kpi),
         interval_title=_("95%% interval") % {},
         description=description,
-        value_format=".0%" if share else (".1f" if KPIS[kpi].shape == "nps" else ".2f"),
+        value_format=".0%" if share else (".2f" if KPIS[kpi].shape == "mean" else ".1f"),
         target=target,
         target_title=_("Target"),
         locale=chart_locale(ui.code),

@@ -13,6 +13,7 @@ from cxloop.domain.goal import GoalStatus
 from cxloop.share.scorecard import goal_overview
 from cxloop.share.team_scorecard import TeamKpi, list_teams, team_scorecard
 from cxloop.web import goal_labels
+from cxloop.web.closed_loop_view import closed_loop_view
 from cxloop.web.i18n import UiLanguage
 from cxloop.web.rendering import CHART_SCRIPTS, render, ui_language
 from cxloop.web.routes.scorecard import signed_change, trend_view
@@ -81,6 +82,7 @@ def team_page(
         )
         for p in card.enps
     ]  # fmt: skip
+    loop = closed_loop_view(ui, card.loop)
     return render(
         request,
         "team.html",
@@ -92,7 +94,8 @@ def team_page(
             "min_group_n": card.min_group_n,
             "chart": chart,
             "small_n": settings.kpi_small_n,
-            "scripts": CHART_SCRIPTS if chart else [],
+            "loop": loop,
+            "scripts": CHART_SCRIPTS if chart or loop.chart else [],
         },
     )
 

@@ -1,0 +1,7 @@
+"""Closed-loop metrics: contact within SLA, time to close, NPS after resolution, and the loop's
+effect on retention and later NPS (a matched comparison)."""
+
+from cxloop.understand.closed_loop.matching import matched_difference
+from cxloop.understand.closed_loop.metrics import loop_metrics
+
+__all__ = ["loop_metrics", "matched_difference"]
