@@ -642,6 +642,15 @@ MIGRATIONS = (
     ),
 )
 
+MIGRATIONS = (
+    *MIGRATIONS,
+    Migration(
+        17,
+        "case reassignment: the team a reassigned event hands the case (and its SLA) to",
+        (AddColumn("case_events", "team_id", STR),),
+    ),
+)
+
 MIGRATIONS_TABLE = "schema_migrations"
 
 
