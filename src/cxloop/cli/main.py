@@ -19,6 +19,7 @@ from cxloop.cli import journeys as journeys_cmd
 from cxloop.cli import kpi as kpi_cmd
 from cxloop.cli import profile as profile_cmd
 from cxloop.cli import resolve as resolve_cmd
+from cxloop.cli.actions import actions_app
 from cxloop.cli.advocates import advocates_app
 from cxloop.cli.cases import cases_app
 from cxloop.cli.churn import churn_app
@@ -104,6 +105,7 @@ app.add_typer(valuechain_app, name="valuechain")
 app.add_typer(loop_app, name="loop")
 app.add_typer(cases_app, name="cases")
 app.add_typer(advocates_app, name="advocates")
+app.add_typer(actions_app, name="actions")
 
 
 def run(argv: list[str] | None = None) -> None:

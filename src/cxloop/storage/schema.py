@@ -651,6 +651,30 @@ MIGRATIONS = (
     ),
 )
 
+MIGRATIONS = (
+    *MIGRATIONS,
+    Migration(
+        18,
+        '"you said, we did": analysts\' actions on customer themes, one row per version',
+        (
+            _t(
+                "public_actions",
+                "action_version_id",
+                ("action_version_id", STR),
+                ("action_id", STR),
+                ("ts", TS),
+                ("theme", STR),
+                ("titles", JSON),
+                ("descriptions", JSON),
+                ("action_date", DATE),
+                ("status", STR),
+                ("published", BOOL),
+                ("author", STR),
+            ),
+        ),
+    ),
+)
+
 MIGRATIONS_TABLE = "schema_migrations"
 
 
