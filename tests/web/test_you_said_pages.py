@@ -40,7 +40,7 @@ def test_on_it_shows_aggregates_and_only_published_actions(public, web_warehouse
     assert page.status_code == 200 and 'lang="en"' in page.text
     text = page.text
     assert "Delivery" in text and "Billing" in text and "Price" not in text  # 2 < 5: withheld
-    assert "1 less frequent themes are not shown" in text
+    assert "Themes not shown (fewer than 5 comments each): 1." in text
     assert "Fixed" in text and "Compensated" not in text  # 2 billing cases: withheld
     assert "&lt;img src=x onerror=" in text and "<img src=x" not in text
     assert "Secret draft" not in text and "A second courier" in text
