@@ -264,6 +264,18 @@ class Settings(BaseSettings):
         description="Survey id whose invitation is e-mailed to the customer when a case is "
         "resolved (throttling and consent apply); unset: no follow-up.",
     )
+    you_said_we_did: bool = Field(
+        default=False,
+        description='Publish the public "you said, we did" page at /you-said-we-did (themes '
+        "customers raised, resolved cases, published actions); off: that address is a 404.",
+    )
+    you_said_we_did_days: int = Field(
+        default=90,
+        ge=7,
+        le=730,
+        description='Days of feedback and resolved cases the "you said, we did" page counts '
+        "by default (a visitor may pick 30, 90 or 365).",
+    )
 
     notify_interval_s: float = Field(
         default=30.0,

@@ -291,3 +291,16 @@ channels:
     assert sorted((r.channel_id, r.recipient) for r in records) == [
         ("web-opened", "ops@acme.example"), ("web-opened", "wendy@acme.example")
     ]  # fmt: skip
+
+
+def test_after_reassignment_the_new_teams_lead_gets_the_escalation(company, tmp_path) -> None:
+    notifier = notifier_for(tmp_path, EMAIL_YAML)
+    case_id = open_detractor_case(company, tmp_path, notifier)
+    act_on_case(company, case_id, "reassigned", "user:wendy@x", team="billing",
+                note="A double charge", now=NOW + timedelta(minutes=1))  # fmt: skip
+    later = NOW + timedelta(hours=49)
+    assert run_loop(company, [], now=later, notifier=notifier).escalated == [case_id]
+    notes = company.to_pyarrow(company.table("notifications")).to_pylist()
+    escalations = [n for n in notes if n["event_kind"] == "escalated"]
+    assert {n["team_id"] for n in escalations} == {"billing"}
+    assert {n["recipient"] for n in escalations} == {"bill@acme.example"}

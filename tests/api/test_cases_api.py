@@ -131,3 +131,25 @@ def test_reads_and_actions_are_audited(served, tmp_path) -> None:
     mine = [(r["action"], r["target_table"]) for r in log if r["target_table"] in
             ("cases", "case_events")]  # fmt: skip
     assert mine == [("read", "cases"), ("read", "cases"), ("change", "case_events")]
+
+
+def test_reassign_over_http_unknown_team_is_a_400(served) -> None:
+    client, keys = served
+    h = auth(keys, "agent")
+    [case] = client.get("/v1/cases", params={"customer_id": "C1"}, headers=h).json()["items"]
+    url = f"/v1/cases/{case['case_id']}/events"
+    unknown = client.post(url, json={"kind": "reassigned", "team": "nope", "note": "x"}, headers=h)
+    assert unknown.status_code == 400
+    assert unknown.json()["error"]["message"] == "team: no team 'nope' (teams: billing, web)"
+    no_reason = client.post(url, json={"kind": "reassigned", "team": "billing"}, headers=h)
+    assert no_reason.status_code == 400 and "note" in no_reason.json()["error"]["message"]
+    body = {"kind": "reassigned", "team": "billing", "note": "Charged twice: billing"}
+    done = client.post(url, json=body, headers=h)
+    assert done.status_code == 201, done.text
+    assert done.json()["team_id"] == "billing" and done.json()["event"]["team_id"] == "billing"
+    again = client.post(url, json=body, headers=h)
+    assert again.status_code == 409
+    listed = client.get("/v1/cases", params={"team": "billing"}, headers=h).json()
+    assert case["case_id"] in {c["case_id"] for c in listed["items"]}
+    viewer = client.post(url, json=body, headers=auth(keys, "viewer"))
+    assert viewer.status_code == 403

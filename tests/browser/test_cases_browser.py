@@ -82,6 +82,9 @@ def test_the_case_workflow_in_the_browser(browser, served, shots: Path) -> None:
     assert page.url.startswith(server + "/cases")  # type: ignore[attr-defined]
     rows = page.locator(".cases-table tbody tr")  # type: ignore[attr-defined]
     assert rows.count() >= 1
+    # at 1366 px the inbox fits beside the menu: its table does not scroll sideways
+    scroll = page.locator(".cases-table").locator("xpath=..")  # type: ignore[attr-defined]
+    assert scroll.evaluate("e => e.scrollWidth <= e.clientWidth")
     page.screenshot(path=shots / "cases-inbox.png", full_page=True)  # type: ignore[attr-defined]
     overdue = page.locator(".case-tabs a").filter(has_text="Closed")  # type: ignore[attr-defined]
     assert overdue.count() == 1

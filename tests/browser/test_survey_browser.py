@@ -107,6 +107,8 @@ def test_answer_in_three_languages_then_see_it_on_the_dashboard(
     session.go("/surveys")
     table = session.page.inner_text(".survey-table")  # type: ignore[attr-defined]
     assert "How was your delivery?" in table and "100%" in table
+    scroll = session.page.locator(".survey-table").locator("xpath=..")  # type: ignore[attr-defined]
+    assert scroll.evaluate("e => e.scrollWidth <= e.clientWidth")  # fits 1366 px
     session.page.screenshot(path=str(shots / "surveys-desktop.png"), full_page=True)  # type: ignore[attr-defined]
     session.go("/surveys/post-delivery")
     main = session.page.inner_text("main")  # type: ignore[attr-defined]

@@ -100,3 +100,23 @@ def test_errors_are_one_line(company: Settings) -> None:
     assert missing.exit_code == 2 and "no case 'case_nope'" in missing.output
     wrong = invoke(company, "cases", "list", "--status", "pending")
     assert wrong.exit_code == 2 and "status: 'pending'; use one of active" in wrong.output
+
+
+def test_reassign_from_the_command_line(company: Settings) -> None:
+    assert invoke(company, "loop", "run").exit_code == 0
+    listed = json.loads(invoke(company, "cases", "list", "--team", "web", "--json").stdout)
+    case_id = listed["items"][0]["case_id"]
+    unknown = invoke(company, "cases", "reassign", case_id, "--team", "nope", "--reason", "x")
+    assert unknown.exit_code == 2
+    assert unknown.output.strip().splitlines() == [
+        "error: team: no team 'nope' (teams: billing, web)"
+    ]
+    done = invoke(company, "cases", "reassign", case_id, "--team", "billing",
+                  "--reason", "A billing matter")  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert f"case {case_id}: reassigned; now open, team billing" in done.stdout
+    shown = json.loads(invoke(company, "cases", "show", case_id, "--json").stdout)
+    assert shown["team_id"] == "billing" and shown["events"][-1]["note"] == "A billing matter"
+    assert "→ team billing" in invoke(company, "cases", "show", case_id).stdout
+    after = json.loads(invoke(company, "cases", "list", "--team", "web", "--json").stdout)
+    assert after["total"] == 0

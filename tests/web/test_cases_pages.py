@@ -89,3 +89,22 @@ def test_work_a_case_through_its_forms(cases, signed_in, csrf_of) -> None:
     refused = agent.post(f"{url}/events", data={"kind": "acknowledged", "csrf_token": token})
     assert refused.status_code == 409
     assert "a case that is resolved cannot be acknowledged" in refused.text
+
+
+def test_reassign_a_case_from_its_page(cases, signed_in, csrf_of) -> None:
+    agent = signed_in("agent")
+    url = f"/cases/{cases[0]}"
+    page = agent.get(url)
+    assert 'name="kind" value="reassigned"' in page.text
+    assert '<option value="billing">Billing</option>' in page.text
+    token = csrf_of(page.text)
+    unknown = agent.post(f"{url}/events", data={"kind": "reassigned", "team": "nope",
+                                                 "note": "x", "csrf_token": token})  # fmt: skip
+    assert unknown.status_code == 400 and "no team &#39;nope&#39;" in unknown.text
+    done = agent.post(f"{url}/events", data={"kind": "reassigned", "team": "billing",
+                                              "note": "Billing's to fix", "csrf_token": token},
+                      follow_redirects=False)  # fmt: skip
+    assert done.status_code == 303
+    shown = agent.get(url)
+    assert "Reassigned" in shown.text and "→ Billing" in shown.text
+    assert '<option value="billing">' not in shown.text  # now its own team

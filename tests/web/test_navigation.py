@@ -18,7 +18,8 @@ from cxloop.web.navigation import NAVIGATION, entry, visible_entries
 
 EXPECTED = [
     "Overview", "Scorecard", "Customers", "Feedback", "Perception gap", "Surveys", "Cases",
-    "Journeys", "Drivers", "Value chain", "Segments", "Advocates", "Settings",
+    "Journeys", "Drivers", "Value chain", "Segments", "Advocates", "You said, we did",
+    "Settings",
 ]  # fmt: skip
 
 
@@ -41,10 +42,12 @@ def test_the_registry_lists_every_page_in_order() -> None:
         "journeys",
         "segments",
         "advocates",
+        "actions",
         "settings",
         "value_chain",
     }
-    assert entry("drivers").role is Role.ANALYST
+    assert entry("drivers").role is Role.VIEWER  # aggregates, as GET /v1/drivers
+    assert entry("actions").role is Role.ANALYST
 
 
 def api_routes(routes: list) -> list[APIRoute]:
@@ -76,8 +79,8 @@ def test_entries_are_shown_only_to_roles_that_may_open_them() -> None:
     assert visible_entries(None) == []
     viewer = [e.key for e in visible_entries(principal(Role.VIEWER))]
     assert viewer == [
-        "overview", "scorecard", "feedback", "gap", "journeys", "value_chain", "segments",
-        "settings",
+        "overview", "scorecard", "feedback", "gap", "journeys", "drivers", "value_chain",
+        "segments", "settings",
     ]  # fmt: skip
     assert len(visible_entries(principal(Role.ADMIN))) == len(NAVIGATION)
 
@@ -147,4 +150,5 @@ def test_navigation_is_translated(
 def test_a_viewer_does_not_see_analyst_pages(signed_in: Callable[..., TestClient]) -> None:
     html = signed_in("viewer").get("/").text
     assert ">Scorecard<" in html and ">Feedback<" in html
-    assert ">Drivers<" not in html and ">Customers<" not in html
+    assert ">Drivers<" in html  # aggregates, as /v1/drivers: viewers read them
+    assert ">Customers<" not in html and ">You said, we did<" not in html

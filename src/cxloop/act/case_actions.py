@@ -80,6 +80,7 @@ class CaseActionResult(BaseModel):
     event: CaseEvent
     status: str
     assignee: str | None
+    team_id: str | None = None
     followup: str | None = None
 
 
@@ -114,6 +115,7 @@ def act_on_case(
     assignee: str | None = None,
     note: str | None = None,
     resolution: str | None = None,
+    team: str | None = None,
     followup: FollowUp | None = None,
     now: datetime | None = None,
     notifier: Notifier | None = None,
@@ -123,19 +125,22 @@ def act_on_case(
     follow-up survey when ``followup`` is given."""
     event, state = record_case_event(
         warehouse, case_id, kind, actor, assignee=assignee, note=note, resolution=resolution,
-        now=now, notifier=notifier,
+        team=team, now=now, notifier=notifier,
     )  # fmt: skip
+    cases = warehouse.table("cases")
+    rows = warehouse.to_pyarrow(
+        cases.filter(cases.case_id == case_id).select("customer_id", "team_id")
+    ).to_pylist()
     outcome = None
     if kind == "resolved" and followup is not None:
-        cases = warehouse.table("cases")
-        rows = warehouse.to_pyarrow(
-            cases.filter(cases.case_id == case_id).select("customer_id")
-        ).to_pylist()
         outcome = send_followup(warehouse, followup, case_id, rows[0]["customer_id"], event.ts)
-    return _result(event, state, outcome)
+    return _result(event, state, state.team_id or rows[0]["team_id"], outcome)
 
 
-def _result(event: CaseEvent, state: CaseState, outcome: str | None) -> CaseActionResult:
+def _result(
+    event: CaseEvent, state: CaseState, team_id: str | None, outcome: str | None
+) -> CaseActionResult:
     return CaseActionResult(
-        event=event, status=state.status, assignee=state.assignee, followup=outcome
-    )
+        event=event, status=state.status, assignee=state.assignee, team_id=team_id,
+        followup=outcome,
+    )  # fmt: skip

@@ -49,7 +49,8 @@ class CaseFilter:
 
 def case_state_expr(cases: ir.Table, events: ir.Table, now: datetime) -> ir.Table:
     """Every case with ``status``, ``assignee``, ``escalated``, ``resolution``,
-    ``updated_at`` and ``overdue`` (active and past its due time at ``now``)."""
+    ``updated_at`` and ``overdue`` (active and past its due time at ``now``); ``team_id`` is
+    the owning team after the latest reassignment."""
     ev = events
     latest = ev.mutate(
         _n=ibis.row_number().over(
@@ -59,7 +60,8 @@ def case_state_expr(cases: ir.Table, events: ir.Table, now: datetime) -> ir.Tabl
     latest = latest.filter(latest._n == 0).select(
         _case=latest.case_id, status=latest.status, updated_at=latest.ts
     )
-    assigned = ev.filter(ev.assignee.notnull())
+    # a reassignment hands the case to its team unassigned (or to the assignee it names)
+    assigned = ev.filter(ev.assignee.notnull() | (ev.kind == "reassigned"))
     assigned = assigned.mutate(
         _n=ibis.row_number().over(
             group_by=assigned.case_id,
@@ -69,8 +71,19 @@ def case_state_expr(cases: ir.Table, events: ir.Table, now: datetime) -> ir.Tabl
     assigned = assigned.filter(assigned._n == 0).select(
         _acase=assigned.case_id, assignee=assigned.assignee
     )
+    reassigned = ev.filter(ev.kind == "reassigned")
+    reassigned = reassigned.mutate(
+        _n=ibis.row_number().over(
+            group_by=reassigned.case_id,
+            order_by=[ibis.desc(reassigned.ts), ibis.desc(reassigned.case_event_id)],
+        )
+    )
+    reassigned = reassigned.filter(reassigned._n == 0).select(
+        _rcase=reassigned.case_id, _team=reassigned.team_id
+    )
+    # an escalation counts until the case is reopened or handed to another team
     opened = (
-        ev.filter(ev.kind.isin(["opened", "reopened"]))
+        ev.filter(ev.kind.isin(["opened", "reopened", "reassigned"]))
         .group_by(_ocase=ev.case_id)
         .aggregate(_since=ev.ts.max())
     )
@@ -83,10 +96,12 @@ def case_state_expr(cases: ir.Table, events: ir.Table, now: datetime) -> ir.Tabl
     out = cases.join(latest, cases.case_id == latest._case)
     out = out.left_join(assigned, out.case_id == assigned._acase)
     out = out.left_join(flags, out.case_id == flags._fcase)
+    out = out.left_join(reassigned, out.case_id == reassigned._rcase)
+    out = out.mutate(team_id=out._team.fill_null(out.team_id))
     moment = ibis.literal(now, type="timestamp('UTC')")
     overdue = out.status.isin(list(ACTIVE_STATUSES)) & (out.due_at < moment)
     out = out.mutate(escalated=out.escalated.fill_null(False), overdue=overdue.fill_null(False))
-    return out.drop("_case", "_acase", "_fcase")
+    return out.drop("_case", "_acase", "_fcase", "_rcase", "_team")
 
 
 def _filtered(state: ir.Table, where: CaseFilter, *, with_status: bool = True) -> ir.Table:

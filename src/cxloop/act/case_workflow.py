@@ -16,7 +16,14 @@ resolved            open, assigned, acknowledged        resolved
 reopened            resolved, closed                    open
 closed              resolved                            closed
 escalated           open, assigned, acknowledged        unchanged
+reassigned          open, assigned, acknowledged        open
 ==================  ==================================  ====================
+
+A ``reassigned`` event hands the case to another team (its ``team_id``), with the reason in
+its note: the new team owns the case and its SLA from then on (its lead is the one a breach
+escalates to; an escalation before the reassignment no longer counts), the due time stays
+(the customer has been waiting all along), and the case waits unassigned in the new team's
+inbox unless the event names an assignee.
 """
 
 from __future__ import annotations
@@ -44,6 +51,7 @@ _ALLOWED: dict[str, tuple[str, ...]] = {
     "reopened": ("resolved", "closed"),
     "closed": ("resolved",),
     "escalated": ACTIVE_STATUSES,
+    "reassigned": ACTIVE_STATUSES,
 }
 
 
@@ -56,6 +64,8 @@ class CaseState:
     escalated: bool
     resolution: str | None
     updated_at: datetime
+    #: the team a reassignment handed the case to (None: the team it was opened for)
+    team_id: str | None = None
 
 
 def derive_state(events: list[CaseEvent]) -> CaseState:
@@ -63,10 +73,12 @@ def derive_state(events: list[CaseEvent]) -> CaseState:
     if not events:
         raise ValueError("a case has at least its opened event")
     ordered = sorted(events, key=lambda e: (e.ts, e.case_event_id))
-    assignee = resolution = None
+    assignee = resolution = team = None
     escalated = False
     for event in ordered:
-        if event.assignee is not None:
+        if event.kind == "reassigned":
+            assignee, escalated, team = event.assignee, False, event.team_id
+        elif event.assignee is not None:
             assignee = event.assignee
         if event.kind in ("opened", "reopened"):
             escalated, resolution = False, None
@@ -75,7 +87,7 @@ def derive_state(events: list[CaseEvent]) -> CaseState:
         elif event.kind == "resolved":
             resolution = event.resolution
     last = ordered[-1]
-    return CaseState(last.status, assignee, escalated, resolution, last.ts)
+    return CaseState(last.status, assignee, escalated, resolution, last.ts, team)
 
 
 def next_status(kind: str, status: str) -> str:
@@ -99,7 +111,7 @@ def next_status(kind: str, status: str) -> str:
         return "assigned" if status == "open" else status
     if kind in ("acknowledged", "resolved", "closed"):
         return kind
-    if kind == "reopened":
+    if kind in ("reopened", "reassigned"):
         return "open"
     return status
 
@@ -135,6 +147,7 @@ def record_case_event(
     assignee: str | None = None,
     note: str | None = None,
     resolution: str | None = None,
+    team: str | None = None,
     now: datetime | None = None,
     event_id: str | None = None,
     notifier: Notifier | None = None,
@@ -153,6 +166,9 @@ def record_case_event(
         Free text: the comment, what was said to the customer, how it was resolved.
     resolution
         For ``resolved``: one of :data:`~cxloop.domain.case.RESOLUTION_CODES` (required).
+    team
+        For ``reassigned``: the id of the team the case goes to (required; a team of the
+        ``teams`` table other than the case's own), with the reason in ``note`` (required).
     notifier
         Writes the notifications the event causes, in the same transaction.
 
@@ -183,11 +199,17 @@ def record_case_event(
             )
     elif resolution is not None:
         raise UsageError("resolution: only a resolved event carries a resolution code")
+    team = _checked_team(warehouse, kind, team, note)
     now = now or datetime.now(UTC)
     with warehouse.transaction():
         events = case_events(warehouse, case_id)
         before = derive_state(events)
         status = next_status(kind, before.status)
+        if team is not None and team == (before.team_id or _opening_team(warehouse, case_id)):
+            raise ConflictError(
+                f"team: the case already belongs to {team!r}",
+                details={"team": team, "kind": kind},
+            )
         now = after(before.updated_at, now)
         event = CaseEvent(
             case_event_id=event_id or new_event_id(),
@@ -199,9 +221,39 @@ def record_case_event(
             assignee=assignee,
             note=note,
             resolution=resolution,
+            team_id=team,
         )
         append_events(warehouse, [event], notifier=notifier)
     return event, derive_state([*events, event])
+
+
+def _checked_team(
+    warehouse: Warehouse, kind: str, team: str | None, note: str | None
+) -> str | None:
+    """The team a ``reassigned`` event hands the case to, checked against ``teams``."""
+    team = (team or "").strip() or None
+    if kind != "reassigned":
+        if team is not None:
+            raise UsageError("team: only a reassigned event names a team")
+        return None
+    if team is None:
+        raise UsageError("team: say which team the case is reassigned to")
+    if note is None:
+        raise UsageError("note: say why the case is reassigned")
+    teams = warehouse.table("teams")
+    known = warehouse.to_pyarrow(teams.select("team_id")).column("team_id").to_pylist()
+    if team not in known:
+        listed = ", ".join(sorted(t for t in known if t)) or "none"
+        raise UsageError(f"team: no team {team!r} (teams: {listed})")
+    return team
+
+
+def _opening_team(warehouse: Warehouse, case_id: str) -> str | None:
+    cases = warehouse.table("cases")
+    rows = warehouse.to_pyarrow(
+        cases.filter(cases.case_id == case_id).select("team_id")
+    ).to_pylist()
+    return rows[0]["team_id"] if rows else None
 
 
 def append_events(

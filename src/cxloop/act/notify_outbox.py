@@ -205,7 +205,17 @@ def _cases(warehouse: Warehouse, case_ids: list[str]) -> dict[str, dict[str, Any
             "case_id", "customer_id", "team_id", "title", "priority", "due_at", "topic", "rule_id"
         )
     ).to_pylist()
-    return {row["case_id"]: row for row in rows}
+    # a reassigned case belongs to the team its latest ``reassigned`` event names: that team
+    # (its members and lead) is notified from then on, as it owns the case's SLA
+    ev = warehouse.table("case_events")
+    handed = warehouse.to_pyarrow(
+        ev.filter(ev.case_id.isin(case_ids), ev.kind == "reassigned", ev.team_id.notnull())
+        .order_by(["ts", "case_event_id"])
+        .select("case_id", "team_id")
+    ).to_pylist()
+    current = {row["case_id"]: row["team_id"] for row in handed}
+    return {row["case_id"]: {**row, "team_id": current.get(row["case_id"], row["team_id"])}
+            for row in rows}  # fmt: skip
 
 
 def _assignees(warehouse: Warehouse, case_ids: list[str]) -> dict[str, list[tuple[datetime, str]]]:

@@ -1,5 +1,5 @@
-"""``cxloop cases list|show`` and the actions on a case (assign, acknowledge, comment,
-contact, resolve, reopen, close)."""
+"""``cxloop cases list|show`` and the actions on a case (assign, reassign, acknowledge,
+comment, contact, resolve, reopen, close), every one through :func:`_act`."""
 
 from __future__ import annotations
 
@@ -120,6 +120,8 @@ def show_command(ctx: typer.Context, case_id: CaseId, json_output: JsonOption = 
         note = e.note or ""
         if e.resolution:
             note = f"[{e.resolution}] {note}".strip()
+        if e.team_id:
+            note = f"→ team {e.team_id}: {note}".strip()
         table.add_row(f"{e.ts:%Y-%m-%d %H:%M}", e.kind, escape(e.actor), e.status,
                       escape(e.assignee or ""), escape(note))  # fmt: skip
     console.print(table)
@@ -152,7 +154,10 @@ def _act(
     note: str | None = None,
     assignee: str | None = None,
     resolution: str | None = None,
+    team: str | None = None,
 ) -> None:
+    """Record one action of ``kind`` on a case and print what it did: the one helper behind
+    every action command."""
     from cxloop.act.case_actions import act_on_case, followup_for
     from cxloop.cli.main import settings_from
 
@@ -166,7 +171,7 @@ def _act(
     with open_project_warehouse(settings) as wh:
         result = act_on_case(
             wh, case_id, kind, _actor(actor), assignee=assignee, note=note,
-            resolution=resolution, followup=followup, notifier=notifier,
+            resolution=resolution, team=team, followup=followup, notifier=notifier,
         )  # fmt: skip
     if problem and result.followup is None:
         result.followup = problem
@@ -174,11 +179,40 @@ def _act(
         print_json(result)
         return
     line = f"case {case_id}: {kind.replace('_', ' ')}; now {result.status}"
+    if kind == "reassigned" and result.team_id:
+        line += f", team {escape(result.team_id)}"
     if result.assignee:
         line += f", assigned to {escape(result.assignee)}"
     if result.followup:
         line += f"; follow-up survey: {escape(result.followup)}"
     console.print(line)
+
+
+#: the actions that take nothing but an optional note: command name → (event kind, help)
+NOTE_ONLY_ACTIONS: dict[str, tuple[str, str]] = {
+    "acknowledge": ("acknowledged", "Say the case is being worked on."),
+    "contact": (
+        "customer_contacted",
+        "Log a contact with the customer (call, e-mail, chat) in the case's contact log.",
+    ),
+    "reopen": ("reopened", "Reopen a resolved or closed case."),
+    "close": ("closed", "Close a resolved case."),
+}
+
+
+def _note_only_command(name: str, kind: str, help_text: str) -> None:
+    @cases_app.command(name, help=help_text)
+    @report_errors
+    def command(
+        ctx: typer.Context,
+        case_id: CaseId,
+        note: NoteOption = None,
+        actor: ActorOption = None,
+        json_output: JsonOption = False,
+    ) -> None:
+        _act(ctx, case_id, kind, actor, json_output, note=note)
+
+    command.__name__ = f"{name}_command"
 
 
 @cases_app.command("assign")
@@ -195,14 +229,21 @@ def assign_command(
     _act(ctx, case_id, "assigned", actor, json_output, assignee=to, note=note)
 
 
-@cases_app.command("acknowledge")
+@cases_app.command("reassign")
 @report_errors
-def acknowledge_command(
-    ctx: typer.Context, case_id: CaseId, note: NoteOption = None, actor: ActorOption = None,
+def reassign_command(
+    ctx: typer.Context,
+    case_id: CaseId,
+    team: Annotated[str, typer.Option("--team", help="The team id the case goes to.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it goes to that team.")],
+    to: Annotated[
+        str | None, typer.Option("--to", help="Who in that team takes it (default: nobody yet).")
+    ] = None,
+    actor: ActorOption = None,
     json_output: JsonOption = False,
-) -> None:  # fmt: skip
-    """Say the case is being worked on."""
-    _act(ctx, case_id, "acknowledged", actor, json_output, note=note)
+) -> None:
+    """Hand a case to another team: that team owns it and its SLA from then on."""
+    _act(ctx, case_id, "reassigned", actor, json_output, team=team, note=reason, assignee=to)
 
 
 @cases_app.command("comment")
@@ -216,16 +257,6 @@ def comment_command(
 ) -> None:
     """Add an internal note to a case."""
     _act(ctx, case_id, "commented", actor, json_output, note=text)
-
-
-@cases_app.command("contact")
-@report_errors
-def contact_command(
-    ctx: typer.Context, case_id: CaseId, note: NoteOption = None, actor: ActorOption = None,
-    json_output: JsonOption = False,
-) -> None:  # fmt: skip
-    """Log a contact with the customer (call, e-mail, chat) in the case's contact log."""
-    _act(ctx, case_id, "customer_contacted", actor, json_output, note=note)
 
 
 @cases_app.command("resolve")
@@ -245,21 +276,5 @@ def resolve_command(
     _act(ctx, case_id, "resolved", actor, json_output, resolution=code, note=note)
 
 
-@cases_app.command("reopen")
-@report_errors
-def reopen_command(
-    ctx: typer.Context, case_id: CaseId, note: NoteOption = None, actor: ActorOption = None,
-    json_output: JsonOption = False,
-) -> None:  # fmt: skip
-    """Reopen a resolved or closed case."""
-    _act(ctx, case_id, "reopened", actor, json_output, note=note)
-
-
-@cases_app.command("close")
-@report_errors
-def close_command(
-    ctx: typer.Context, case_id: CaseId, note: NoteOption = None, actor: ActorOption = None,
-    json_output: JsonOption = False,
-) -> None:  # fmt: skip
-    """Close a resolved case."""
-    _act(ctx, case_id, "closed", actor, json_output, note=note)
+for _name, (_kind, _help) in NOTE_ONLY_ACTIONS.items():
+    _note_only_command(_name, _kind, _help)

@@ -19,6 +19,7 @@ from cxloop.cli import journeys as journeys_cmd
 from cxloop.cli import kpi as kpi_cmd
 from cxloop.cli import profile as profile_cmd
 from cxloop.cli import resolve as resolve_cmd
+from cxloop.cli.actions import actions_app
 from cxloop.cli.advocates import advocates_app
 from cxloop.cli.cases import cases_app
 from cxloop.cli.churn import churn_app
@@ -112,6 +113,7 @@ app.command("erase")(report_errors(erase_command))
 app.add_typer(consent_app, name="consent")
 app.add_typer(retention_app, name="retention")
 app.add_typer(digest_app, name="digest")
+app.add_typer(actions_app, name="actions")
 
 
 def run(argv: list[str] | None = None) -> None:

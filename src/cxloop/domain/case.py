@@ -30,15 +30,16 @@ EventKind = Literal[
     "reopened",
     "closed",
     "escalated",
+    "reassigned",
 ]
 EVENT_KINDS: tuple[str, ...] = (
     "opened", "assigned", "acknowledged", "commented", "customer_contacted", "resolved",
-    "reopened", "closed", "escalated",
+    "reopened", "closed", "escalated", "reassigned",
 )  # fmt: skip
 #: the kinds a person may record (the loop records ``opened`` and ``escalated``)
 ACTION_KINDS: tuple[str, ...] = (
     "assigned", "acknowledged", "commented", "customer_contacted", "resolved", "reopened",
-    "closed",
+    "closed", "reassigned",
 )  # fmt: skip
 
 #: how a case was resolved: the documented list (docs/cases.md)
@@ -106,6 +107,8 @@ class CaseEvent(BaseModel):
     assignee: str | None = None
     note: str | None = None
     resolution: str | None = None
+    #: for ``reassigned``: the team that owns the case (and its SLA) from then on
+    team_id: str | None = None
 
 
 class CaseSummary(BaseModel):

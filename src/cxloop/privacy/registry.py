@@ -157,6 +157,9 @@ REGISTRY: dict[str, Entry] = {
     # the digests log: a customer progress e-mail names its customer (team digests name an
     # employee, who is not a customer)
     "digests": PersonalRows((_CUSTOMER,)),
+    "public_actions": NoPersonalData(
+        "analysts' actions on themes for the public page: no customer data, staff authors"
+    ),
     "erasure_suppressions": NoPersonalData(
         "salted hashes of erased people's e-mail and phone, so they are never contacted again"
     ),

@@ -684,7 +684,7 @@ MIGRATIONS = (
 MIGRATIONS = (
     *MIGRATIONS,
     Migration(
-        16,
+        15,
         "digests: one row per digest sent (kind, recipient, period), so none is sent twice",
         (
             _t(
@@ -709,7 +709,7 @@ MIGRATIONS = (
 MIGRATIONS = (
     *MIGRATIONS,
     Migration(
-        19,
+        16,
         "privacy erasure: salted hashes of erased people's e-mail and phone, never contacted",
         (
             _t(
@@ -719,6 +719,39 @@ MIGRATIONS = (
                 ("suppression_id", STR),
                 ("kind", STR),
                 ("ts", TS),
+            ),
+        ),
+    ),
+)
+
+MIGRATIONS = (
+    *MIGRATIONS,
+    Migration(
+        17,
+        "case reassignment: the team a reassigned event hands the case (and its SLA) to",
+        (AddColumn("case_events", "team_id", STR),),
+    ),
+)
+
+MIGRATIONS = (
+    *MIGRATIONS,
+    Migration(
+        18,
+        '"you said, we did": analysts\' actions on customer themes, one row per version',
+        (
+            _t(
+                "public_actions",
+                "action_version_id",
+                ("action_version_id", STR),
+                ("action_id", STR),
+                ("ts", TS),
+                ("theme", STR),
+                ("titles", JSON),
+                ("descriptions", JSON),
+                ("action_date", DATE),
+                ("status", STR),
+                ("published", BOOL),
+                ("author", STR),
             ),
         ),
     ),

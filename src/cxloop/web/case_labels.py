@@ -23,6 +23,7 @@ EVENT_LABELS = {
     "reopened": N_("Reopened"),
     "closed": N_("Closed"),
     "escalated": N_("Escalated"),
+    "reassigned": N_("Reassigned"),
 }
 PRIORITY_LABELS = {
     "urgent": N_("Urgent"),

@@ -43,10 +43,11 @@ NAVIGATION: tuple[NavEntry, ...] = (
     NavEntry("surveys", N_("Surveys"), "/surveys", Role.ANALYST, available=True),
     NavEntry("cases", N_("Cases"), "/cases", Role.AGENT, available=True),
     NavEntry("journeys", N_("Journeys"), "/journeys", Role.VIEWER, available=True),
-    NavEntry("drivers", N_("Drivers"), "/drivers", Role.ANALYST, available=True),
+    NavEntry("drivers", N_("Drivers"), "/drivers", Role.VIEWER, available=True),
     NavEntry("value_chain", N_("Value chain"), "/value-chain", Role.VIEWER, available=True),
     NavEntry("segments", N_("Segments"), "/segments", Role.VIEWER, available=True),
     NavEntry("advocates", N_("Advocates"), "/advocates", Role.AGENT, available=True),
+    NavEntry("actions", N_("You said, we did"), "/actions", Role.ANALYST, available=True),
     NavEntry("settings", N_("Settings"), "/settings", Role.VIEWER, available=True),
 )
 

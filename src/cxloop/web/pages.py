@@ -28,6 +28,7 @@ from cxloop.web.routes import (
     surveys,
     teams,
     value_chain,
+    you_said,
 )
 
 STATIC = Path(__file__).parent / "static"
@@ -62,6 +63,7 @@ def install(app: FastAPI) -> None:
     app.include_router(survey_forms.router)
     app.include_router(surveys.router)
     app.include_router(email_opt_out.router)
+    app.include_router(you_said.router)
     app.state.on_start.append(lambda app: vendor.warm_up())
 
     @app.middleware("http")

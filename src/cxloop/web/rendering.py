@@ -8,7 +8,7 @@ render context, so requests in different languages can render at the same time.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 from cxloop import __version__
 from cxloop.api.deps import current_principal
 from cxloop.web import (
+    action_labels,
     case_labels,
     csrf,
     customer_labels,
@@ -50,139 +51,52 @@ def _ngettext(context: jinja2.runtime.Context, singular: str, plural: str, n: in
     return context["i18n"].ngettext(singular, plural, n)  # type: ignore[no-any-return]
 
 
-@jinja2.pass_context
-def _number(context: jinja2.runtime.Context, value: float | int | None) -> str:
-    return context["i18n"].format_number(value)  # type: ignore[no-any-return]
+#: filters that name or format a value in the page's language: filter name → a function of
+#: the page's :class:`UiLanguage` and the value (and any further arguments of the filter)
+UI_FILTERS: dict[str, Callable[..., str]] = {
+    "number": UiLanguage.format_number,
+    "date": UiLanguage.format_date,
+    "datetime": UiLanguage.format_datetime,
+    "percent": UiLanguage.format_percent,
+    "money": UiLanguage.format_money,
+    "language_label": labels.language,
+    "feedback_kind_label": labels.feedback_kind,
+    "role_label": labels.role,
+    "key_kind_label": labels.key_kind,
+    "field_label": customer_labels.field,
+    "method_label": customer_labels.method,
+    "kind_label": customer_labels.kind,
+    "kind_count_label": customer_labels.kind_count,
+    "override_kind_label": match_labels.override_kind,
+    "sentiment_label": feedback_labels.sentiment,
+    "intent_label": feedback_labels.intent,
+    "case_status_label": case_labels.status,
+    "case_event_label": case_labels.event,
+    "priority_label": case_labels.priority,
+    "resolution_label": case_labels.resolution,
+    "stage_label": segment_labels.stage,
+    "rfm_label": segment_labels.rfm,
+    "invitation_status_label": invitation_labels.status,
+    "action_status_label": action_labels.status,
+    "channel_type_label": notification_labels.channel_type,
+    "notify_status_label": notification_labels.status,
+    "notify_event_label": notification_labels.event,
+}
 
 
-@jinja2.pass_context
-def _date(context: jinja2.runtime.Context, value: date | None) -> str:
-    return context["i18n"].format_date(value)  # type: ignore[no-any-return]
+def in_page_language(function: Callable[..., str]) -> Callable[..., str]:
+    """A Jinja2 filter that calls ``function`` with the page's language first."""
 
+    @jinja2.pass_context
+    def apply(context: jinja2.runtime.Context, value: Any, *args: Any) -> str:
+        return function(context["i18n"], value, *args)
 
-@jinja2.pass_context
-def _datetime(context: jinja2.runtime.Context, value: datetime | None) -> str:
-    return context["i18n"].format_datetime(value)  # type: ignore[no-any-return]
-
-
-@jinja2.pass_context
-def _language_label(context: jinja2.runtime.Context, code: str | None) -> str:
-    return labels.language(context["i18n"], code)
-
-
-@jinja2.pass_context
-def _feedback_kind_label(context: jinja2.runtime.Context, kind: str | None) -> str:
-    return labels.feedback_kind(context["i18n"], kind)
-
-
-@jinja2.pass_context
-def _role_label(context: jinja2.runtime.Context, role: str | None) -> str:
-    return labels.role(context["i18n"], role)
-
-
-@jinja2.pass_context
-def _key_kind_label(context: jinja2.runtime.Context, kind: str) -> str:
-    return labels.key_kind(context["i18n"], kind)
-
-
-@jinja2.pass_context
-def _field_label(context: jinja2.runtime.Context, name: str) -> str:
-    return customer_labels.field(context["i18n"], name)
-
-
-@jinja2.pass_context
-def _method_label(context: jinja2.runtime.Context, code: str | None) -> str:
-    return customer_labels.method(context["i18n"], code)
-
-
-@jinja2.pass_context
-def _kind_label(context: jinja2.runtime.Context, code: str | None) -> str:
-    return customer_labels.kind(context["i18n"], code)
-
-
-@jinja2.pass_context
-def _kind_count_label(context: jinja2.runtime.Context, code: str) -> str:
-    return customer_labels.kind_count(context["i18n"], code)
-
-
-@jinja2.pass_context
-def _override_kind_label(context: jinja2.runtime.Context, kind: str) -> str:
-    return match_labels.override_kind(context["i18n"], kind)
-
-
-@jinja2.pass_context
-def _percent(context: jinja2.runtime.Context, value: float | None) -> str:
-    return context["i18n"].format_percent(value)  # type: ignore[no-any-return]
-
-
-@jinja2.pass_context
-def _money(context: jinja2.runtime.Context, amount: float | None, currency: str | None) -> str:
-    return context["i18n"].format_money(amount, currency)  # type: ignore[no-any-return]
-
-
-@jinja2.pass_context
-def _sentiment_label(context: jinja2.runtime.Context, code: str | None) -> str:
-    return feedback_labels.sentiment(context["i18n"], code)
-
-
-@jinja2.pass_context
-def _intent_label(context: jinja2.runtime.Context, code: str | None) -> str:
-    return feedback_labels.intent(context["i18n"], code)
-
-
-@jinja2.pass_context
-def _case_status_label(context: jinja2.runtime.Context, code: str | None) -> str:
-    return case_labels.status(context["i18n"], code)
-
-
-@jinja2.pass_context
-def _case_event_label(context: jinja2.runtime.Context, code: str | None) -> str:
-    return case_labels.event(context["i18n"], code)
-
-
-@jinja2.pass_context
-def _priority_label(context: jinja2.runtime.Context, code: str | None) -> str:
-    return case_labels.priority(context["i18n"], code)
-
-
-@jinja2.pass_context
-def _resolution_label(context: jinja2.runtime.Context, code: str | None) -> str:
-    return case_labels.resolution(context["i18n"], code)
-
-
-@jinja2.pass_context
-def _stage_label(context: jinja2.runtime.Context, code: str) -> str:
-    return segment_labels.stage(context["i18n"], code)
-
-
-@jinja2.pass_context
-def _invitation_status_label(context: jinja2.runtime.Context, code: str) -> str:
-    return invitation_labels.status(context["i18n"], code)
-
-
-@jinja2.pass_context
-def _rfm_label(context: jinja2.runtime.Context, code: str) -> str:
-    return segment_labels.rfm(context["i18n"], code)
+    return apply
 
 
 def _lang_tag(code: str | None) -> str:
     """``code`` if it can go in a ``lang`` attribute (a language tag), else ''."""
     return code if code and _LANG_TAG.match(code) else ""
-
-
-@jinja2.pass_context
-def _channel_type_label(context: jinja2.runtime.Context, code: str | None) -> str:
-    return notification_labels.channel_type(context["i18n"], code)
-
-
-@jinja2.pass_context
-def _notify_status_label(context: jinja2.runtime.Context, code: str | None) -> str:
-    return notification_labels.status(context["i18n"], code)
-
-
-@jinja2.pass_context
-def _notify_event_label(context: jinja2.runtime.Context, code: str | None) -> str:
-    return notification_labels.event(context["i18n"], code)
 
 
 def _environment() -> jinja2.Environment:
@@ -198,35 +112,8 @@ def _environment() -> jinja2.Environment:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         _gettext, _ngettext, newstyle=True
     )
-    env.filters.update(
-        number=_number,
-        date=_date,
-        datetime=_datetime,
-        language_label=_language_label,
-        feedback_kind_label=_feedback_kind_label,
-        role_label=_role_label,
-        key_kind_label=_key_kind_label,
-        lang_tag=_lang_tag,
-        field_label=_field_label,
-        method_label=_method_label,
-        kind_label=_kind_label,
-        kind_count_label=_kind_count_label,
-        override_kind_label=_override_kind_label,
-        percent=_percent,
-        money=_money,
-        sentiment_label=_sentiment_label,
-        intent_label=_intent_label,
-        case_status_label=_case_status_label,
-        case_event_label=_case_event_label,
-        priority_label=_priority_label,
-        resolution_label=_resolution_label,
-        stage_label=_stage_label,
-        rfm_label=_rfm_label,
-        invitation_status_label=_invitation_status_label,
-        channel_type_label=_channel_type_label,
-        notify_status_label=_notify_status_label,
-        notify_event_label=_notify_event_label,
-    )
+    env.filters.update({name: in_page_language(f) for name, f in UI_FILTERS.items()})
+    env.filters["lang_tag"] = _lang_tag
     env.globals.update(version=__version__, languages=[(c, ENDONYMS[c]) for c in LANGUAGES])
     return env
 

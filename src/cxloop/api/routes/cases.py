@@ -80,17 +80,18 @@ def post_case_event(
     """Record an action on a case. The transition is checked against the case's status:
     a closed case cannot be resolved (409). Resolving invites the customer to the follow-up
     survey when ``case_followup_survey`` is set; the notifications the action causes
-    (``notifications.yaml``) are written with it."""
+    (``notifications.yaml``) are written with it. Reassigning (``kind: reassigned``) needs a
+    known ``team`` (400 otherwise) and a ``note`` with the reason."""
     followup, problem = followup_for(settings, surveys, body.kind)
     result = act_on_case(
         warehouse, case_id, body.kind, principal.actor, assignee=body.assignee,
-        note=body.note, resolution=body.resolution, followup=followup,
+        note=body.note, resolution=body.resolution, team=body.team, followup=followup,
         notifier=notify.notifier() if notify is not None else None,
     )  # fmt: skip
     if problem and result.followup is None:
         result.followup = problem
     audit.record(
         warehouse, principal.actor, "change", target_table="case_events",
-        target_id=case_id, details={"via": "api", "kind": body.kind},
+        target_id=case_id, details={"via": "api", "kind": body.kind, "team": body.team},
     )  # fmt: skip
     return result

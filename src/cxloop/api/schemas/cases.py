@@ -19,7 +19,7 @@ class CaseEventCreate(BaseModel):
 
     kind: Literal[
         "assigned", "acknowledged", "commented", "customer_contacted", "resolved", "reopened",
-        "closed",
+        "closed", "reassigned",
     ]  # fmt: skip
     assignee: str | None = Field(
         default=None, max_length=200, description="For assigned: who takes the case."
@@ -30,6 +30,12 @@ class CaseEventCreate(BaseModel):
     resolution: str | None = Field(
         default=None, max_length=40, description="For resolved: a resolution code."
     )
+    team: str | None = Field(
+        default=None,
+        max_length=64,
+        description="For reassigned: the team id the case (and its SLA) goes to; the note "
+        "says why.",
+    )
 
 
 #: the error answers of the case routes, for the OpenAPI document
@@ -37,11 +43,12 @@ CASE_ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorResponse, "description": text}
     for status, text in {
         400: "A parameter or the event is not valid (a missing resolution code, a comment "
-        "without text); the message names the field.",
+        "without text, an unknown team); the message names the field.",
         401: "No API key or session.",
         403: "The caller's role may not read or act on cases (agent and up may).",
         404: "No case with this id.",
-        409: "The event cannot follow the case's status (a closed case cannot be resolved).",
+        409: "The event cannot follow the case's status (a closed case cannot be resolved), "
+        "or the case already belongs to the team it is reassigned to.",
         422: "A parameter is not valid; the message and details name it.",
     }.items()
 }

@@ -137,6 +137,7 @@ def case_event_form(
     assignee: Short = "",
     note: Annotated[str, Form(max_length=4_000)] = "",
     resolution: Annotated[str, Form(max_length=40)] = "",
+    team: Annotated[str, Form(max_length=64)] = "",
     csrf_token: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Record an action from the case page's forms, then show the case again."""
@@ -146,12 +147,12 @@ def case_event_form(
     followup, problem = followup_for(settings, surveys, kind)
     result = act_on_case(
         warehouse, case_id, kind, principal.actor, assignee=assignee or None, note=note or None,
-        resolution=resolution or None, followup=followup,
+        resolution=resolution or None, team=team or None, followup=followup,
         notifier=notify.notifier() if notify is not None else None,
     )  # fmt: skip
     audit.record(
         warehouse, principal.actor, "change", target_table="case_events", target_id=case_id,
-        details={"via": "web", "kind": kind},
+        details={"via": "web", "kind": kind, "team": team or None},
     )  # fmt: skip
     outcome = result.followup or problem or ""
     target = f"/cases/{quote(case_id, safe='')}?done={kind}"

@@ -3,7 +3,8 @@ performance quadrant chart with the table beside it.
 
 The report comes from :func:`cxloop.understand.drivers.driver_report` through the cache the
 ``/v1/drivers`` route keeps, so a page view after the first costs no recomputation while the
-data stay the same.
+data stay the same. Like ``/v1/drivers``, the page is open to viewers and up: it shows
+aggregates only (importances and shares satisfied), no one's personal data.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from cxloop.api.deps import Analyst, WarehouseDep
+from cxloop.api.deps import Viewer, WarehouseDep
 from cxloop.api.routes.drivers import DEFAULT_BOOTSTRAP, DRIVER_CACHE
 from cxloop.domain.drivers import DriverImportance, DriverReport
 from cxloop.errors import DataError
@@ -155,7 +156,7 @@ def chart_spec(ui: UiLanguage, report: DriverReport) -> dict[str, Any] | None:
 @router.get("/drivers")
 def drivers_page(
     request: Request,
-    principal: Analyst,
+    principal: Viewer,
     warehouse: WarehouseDep,
     outcome: str = Query(default="nps", max_length=16),
 ) -> Response:
