@@ -93,4 +93,3 @@ def _name_groups(items: list[pytest.Item]) -> None:
         if "@" not in item.nodeid.rpartition("]")[2]:
             name = str(next(item.iter_markers("xdist_group")).args[0])
             item._id = NodeId.parse(f"{item.nodeid}@{name}")  # type: ignore[attr-defined]
-
