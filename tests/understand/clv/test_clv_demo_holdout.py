@@ -12,9 +12,9 @@ from scipy.stats import spearmanr
 
 from cxloop.project import open_project_warehouse
 from cxloop.understand.clv.scoring import score_clv
-from demo_warehouses import CHURN, DemoWarehouses
+from demo_warehouses import CLV, DemoWarehouses
 
-pytestmark = [pytest.mark.slow, CHURN.mark]
+pytestmark = [pytest.mark.slow, CLV.mark]
 CALIBRATION_END = date(2025, 12, 31)
 HOLDOUT_START = pd.Timestamp("2026-01-01", tz="UTC")  # the demo's orders end on 2026-06-30
 
@@ -25,7 +25,7 @@ def holdout(
     request: pytest.FixtureRequest,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> dict[str, pd.DataFrame]:
-    shared = demo_warehouses.get(CHURN, request)
+    shared = demo_warehouses.get(CLV, request)
     settings = shared.copy(tmp_path_factory.mktemp("clv-demo") / "demo")  # scoring writes
     with open_project_warehouse(settings) as wh:
         score_clv(wh, calibration_end=CALIBRATION_END, horizon_months=6, time_unit="W")
