@@ -15,15 +15,15 @@ from browser.live_server import serve
 from browser.test_dashboard import CHROMIUM, DESKTOP, PHONE, Session, open_session
 from cxloop.access.users import add_user
 from cxloop.api import create_app
+from cxloop.config import Settings
+from cxloop.demo.loading import run_demo
 from cxloop.storage import open_warehouse
 from cxloop.unify import resolve
-from demo_warehouses import BROWSER, DemoWarehouses
 
 EMAIL, PASSWORD = "karen@example.com", "sparck-jones-1972"
 
 pytestmark = [
     pytest.mark.browser,
-    BROWSER.mark,
     pytest.mark.skipif(
         not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
     ),
@@ -31,15 +31,11 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def server(
-    demo_warehouses: DemoWarehouses,
-    request: pytest.FixtureRequest,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[tuple[str, str, list[str]]]:
-    """The app over a copy of the small demo company, resolved again; a customer with several
-    records, one of them linked by Splink if any is, and its records."""
-    shared = demo_warehouses.get(BROWSER, request)
-    settings = shared.copy(tmp_path_factory.mktemp("review") / "demo")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, list[str]]]:
+    """The app over a resolved 300-person demo company; a customer with several records, one
+    of them linked by Splink if any is, and its records."""
+    settings = Settings.load(project=tmp_path_factory.mktemp("review") / "demo")
+    run_demo(settings, customers=300, seed=3)
     warehouse = open_warehouse(settings.warehouse_url)
     resolve(warehouse)
     add_user(warehouse, EMAIL, PASSWORD, "analyst", name="Karen Spärck Jones")
