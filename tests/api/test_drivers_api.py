@@ -3,32 +3,24 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from cxloop.access.keys import add_key
 from cxloop.api import create_app
 from cxloop.config import Settings
-from cxloop.domain.access import Role
 from cxloop.project import init_project, open_project_warehouse
 from driver_tables import seed_driver_company
 
+Client = tuple[TestClient, dict[str, str]]
+
 
 @pytest.fixture
-def client(tmp_path: Path) -> Iterator[tuple[TestClient, dict[str, str]]]:
-    init_project(tmp_path / "acme")
-    settings = Settings.load(project=tmp_path / "acme")
-    keys: dict[str, str] = {}
-    with open_project_warehouse(settings) as wh:
-        seed_driver_company(wh)
-        for role in Role:
-            keys[role.value] = add_key(wh, "api", role=role)[1]
-        keys["write"] = add_key(wh, "write", source="web")[1]
-    with TestClient(create_app(settings)) as test_client:
-        yield test_client, keys
+def client(seeded_client: Callable[..., Client]) -> Client:
+    """An app over a project holding the small driver company, and an API key per role."""
+    return seeded_client(seed_driver_company)
 
 
 def get(client: TestClient, key: str, **params: str):

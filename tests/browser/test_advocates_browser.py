@@ -15,9 +15,8 @@ from browser.live_server import serve
 from browser.test_dashboard import CHROMIUM, DESKTOP, PHONE, open_session
 from cxloop.access.users import add_user
 from cxloop.api import create_app
-from cxloop.config import Settings
-from cxloop.demo.loading import run_demo
 from cxloop.storage import open_warehouse
+from demo_warehouses import BROWSER, DemoWarehouses
 from smtp_server import Inbox, smtp_server
 
 PASSWORD = "difference-engine-1822"
@@ -25,6 +24,7 @@ ANALYST = "ada@example.com"
 
 pytestmark = [
     pytest.mark.browser,
+    BROWSER.mark,
     pytest.mark.skipif(
         not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
     ),
@@ -32,15 +32,19 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Inbox]]:
-    """The real app under uvicorn over a small demo company, sending mail to loopback."""
+def server(
+    demo_warehouses: DemoWarehouses,
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[str, Inbox]]:
+    """The real app under uvicorn over a copy of the small demo company, sending mail to
+    loopback."""
     with smtp_server() as (inbox, port):
-        settings = Settings.load(
-            project=tmp_path_factory.mktemp("advocates-browser") / "demo",
+        settings = demo_warehouses.get(BROWSER, request).copy(
+            tmp_path_factory.mktemp("advocates-browser") / "demo",
             smtp_host="127.0.0.1", smtp_port=port, smtp_security="none",
             mail_from="Acme <cx@acme.example>", public_base_url="https://cx.acme.example",
         )  # fmt: skip
-        run_demo(settings, customers=400, seed=3, analyse_text=False)
         warehouse = open_warehouse(settings.warehouse_url)
         add_user(warehouse, ANALYST, PASSWORD, "analyst", name="Ada")
         try:

@@ -17,15 +17,15 @@ from cxloop.access.users import add_user
 from cxloop.act.loop import run_loop
 from cxloop.act.rules import load_rules
 from cxloop.api import create_app
-from cxloop.config import Settings
-from cxloop.demo.loading import run_demo
 from cxloop.storage import open_warehouse
+from demo_warehouses import BROWSER, DemoWarehouses
 
 PASSWORD = "analytical-engine-1843"
 AGENT = "ada@example.com"
 
 pytestmark = [
     pytest.mark.browser,
+    BROWSER.mark,
     pytest.mark.skipif(
         not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
     ),
@@ -33,13 +33,16 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    """The app under uvicorn over a small demo company with its cases, plus one detractor's
-    case opened an hour ago (the one the test works)."""
-    settings = Settings.load(
-        project=tmp_path_factory.mktemp("cases-browser") / "demo", loop_interval_s=0
-    )
-    run_demo(settings, customers=600, seed=3, analyse_text=False)
+def served(
+    demo_warehouses: DemoWarehouses,
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[str, str]]:
+    """The app under uvicorn over a copy of the small demo company with its cases, plus one
+    detractor's case opened an hour ago (the one the test works)."""
+    shared = demo_warehouses.get(BROWSER, request)
+    directory = tmp_path_factory.mktemp("cases-browser") / "demo"
+    settings = shared.copy(directory, loop_interval_s=0)
     warehouse = open_warehouse(settings.warehouse_url)
     add_user(warehouse, AGENT, PASSWORD, "agent", name="Ada")
     customer = warehouse.to_pyarrow(

@@ -5,18 +5,14 @@ on a phone. Screenshots go to pytest's tmp dir (or to $CXLOOP_SCREENSHOTS when s
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
 
-from browser.live_server import serve
+from browser.live_server import User
 from browser.test_dashboard import CHROMIUM, DESKTOP, PHONE, open_session
-from cxloop.access.users import add_user
-from cxloop.api import create_app
-from cxloop.config import Settings
-from cxloop.project import init_project
-from cxloop.storage import open_warehouse
 from driver_tables import seed_driver_company
 
 PASSWORD = "analytical-engine-1837"
@@ -31,18 +27,10 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("drivers-browser")
-    init_project(root / "acme")
-    settings = Settings.load(project=root / "acme", company_name="Acme Travel")
-    warehouse = open_warehouse(settings.warehouse_url)
-    seed_driver_company(warehouse)
-    add_user(warehouse, EMAIL, PASSWORD, "analyst", name="Ada")
-    try:
-        with serve(create_app(settings, warehouse=warehouse)) as base:
-            yield base
-    finally:
-        warehouse.close()
+def server(seeded_server: Callable[..., AbstractContextManager[str]]) -> Iterator[str]:
+    user = User(EMAIL, PASSWORD, "analyst", "Ada")
+    with seeded_server("drivers-browser", seed_driver_company, user) as base:
+        yield base
 
 
 def test_drivers_page_draws_the_quadrant(browser, server: str, tmp_path: Path) -> None:

@@ -5,18 +5,14 @@ Screenshots go to pytest's tmp dir (or to $CXLOOP_SCREENSHOTS when set)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
 
-from browser.live_server import serve
+from browser.live_server import User
 from browser.test_dashboard import CHROMIUM, DESKTOP, PHONE, open_session
-from cxloop.access.users import add_user
-from cxloop.api import create_app
-from cxloop.config import Settings
-from cxloop.project import init_project
-from cxloop.storage import open_warehouse
 from gap_tables import seed_gap_company
 
 PASSWORD = "analytical-engine-1837"
@@ -31,18 +27,10 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("gap-browser")
-    init_project(root / "acme")
-    settings = Settings.load(project=root / "acme", company_name="Acme Travel")
-    warehouse = open_warehouse(settings.warehouse_url)
-    seed_gap_company(warehouse)
-    add_user(warehouse, EMAIL, PASSWORD, "viewer", name="Vera")
-    try:
-        with serve(create_app(settings, warehouse=warehouse)) as base:
-            yield base
-    finally:
-        warehouse.close()
+def server(seeded_server: Callable[..., AbstractContextManager[str]]) -> Iterator[str]:
+    user = User(EMAIL, PASSWORD, "viewer", "Vera")
+    with seeded_server("gap-browser", seed_gap_company, user) as base:
+        yield base
 
 
 def test_gap_page_draws_and_withholds(browser, server: str, tmp_path: Path) -> None:

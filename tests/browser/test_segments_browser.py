@@ -15,15 +15,15 @@ from browser.live_server import serve
 from browser.test_dashboard import CHROMIUM, DESKTOP, PHONE, open_session
 from cxloop.access.users import add_user
 from cxloop.api import create_app
-from cxloop.config import Settings
-from cxloop.demo.loading import run_demo
 from cxloop.storage import open_warehouse
+from demo_warehouses import BROWSER, DemoWarehouses
 
 PASSWORD = "difference-engine-1822"
 AGENT = "grace@example.com"
 
 pytestmark = [
     pytest.mark.browser,
+    BROWSER.mark,
     pytest.mark.skipif(
         not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
     ),
@@ -31,10 +31,15 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The real app under uvicorn over a small demo company with its six segments."""
-    settings = Settings.load(project=tmp_path_factory.mktemp("segments-browser") / "demo")
-    run_demo(settings, customers=400, seed=3, analyse_text=False)
+def server(
+    demo_warehouses: DemoWarehouses,
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[str]:
+    """The real app under uvicorn over a copy of the small demo company with its six
+    segments."""
+    shared = demo_warehouses.get(BROWSER, request)
+    settings = shared.copy(tmp_path_factory.mktemp("segments-browser") / "demo")
     warehouse = open_warehouse(settings.warehouse_url)
     add_user(warehouse, AGENT, PASSWORD, "agent", name="Grace")
     try:

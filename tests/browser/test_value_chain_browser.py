@@ -5,18 +5,14 @@ $CXLOOP_SCREENSHOTS when set)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
 
-from browser.live_server import serve
+from browser.live_server import User
 from browser.test_dashboard import CHROMIUM, DESKTOP, PHONE, open_session
-from cxloop.access.users import add_user
-from cxloop.api import create_app
-from cxloop.config import Settings
-from cxloop.project import init_project
-from cxloop.storage import open_warehouse
 from valuechain_tables import seed_chain_company
 
 PASSWORD = "analytical-engine-1837"
@@ -30,21 +26,18 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("valuechain-browser")
-    init_project(root / "acme")
-    chain = root / "acme" / "valuechain.yaml"
+def _quicker_bootstrap(project: Path) -> None:
+    chain = project / "valuechain.yaml"
     chain.write_text(chain.read_text().replace("bootstrap: 500", "bootstrap: 200"))
-    settings = Settings.load(project=root / "acme", company_name="Acme Travel")
-    warehouse = open_warehouse(settings.warehouse_url)
-    seed_chain_company(warehouse)
-    add_user(warehouse, EMAIL, PASSWORD, "viewer", name="Vic")
-    try:
-        with serve(create_app(settings, warehouse=warehouse)) as base:
-            yield base
-    finally:
-        warehouse.close()
+
+
+@pytest.fixture(scope="module")
+def server(seeded_server: Callable[..., AbstractContextManager[str]]) -> Iterator[str]:
+    user = User(EMAIL, PASSWORD, "viewer", "Vic")
+    with seeded_server(
+        "valuechain-browser", seed_chain_company, user, configure=_quicker_bootstrap
+    ) as base:
+        yield base
 
 
 def test_value_chain_page_draws_the_diagram(browser, server: str, tmp_path: Path) -> None:

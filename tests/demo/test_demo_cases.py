@@ -10,19 +10,21 @@ import pytest
 
 from cxloop.act.case_workflow import CaseState, derive_state, next_status
 from cxloop.config import Settings
-from cxloop.demo.loading import run_demo
 from cxloop.domain.case import CaseEvent
 from cxloop.project import open_project_warehouse
+from demo_warehouses import PLANTED, DemoWarehouses
+
+pytestmark = PLANTED.mark
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    settings = Settings.load(project=tmp_path_factory.mktemp("demo") / "casa")
-    return settings, run_demo(settings, customers=1_200, seed=4)
+def demo(demo_warehouses: DemoWarehouses, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    shared = demo_warehouses.get(PLANTED, request)
+    return shared.settings, shared.result
 
 
 def _events(settings: Settings) -> dict[str, list[CaseEvent]]:
-    with open_project_warehouse(settings) as wh:
+    with open_project_warehouse(settings, read_only=True) as wh:
         rows = wh.to_pyarrow(wh.table("case_events")).to_pylist()
     out: dict[str, list[CaseEvent]] = defaultdict(list)
     for row in rows:
@@ -57,8 +59,8 @@ def test_the_demo_has_cases_in_every_state_with_valid_histories(demo) -> None:
     assert escalated > 0
 
 
-def test_a_rerun_adds_no_cases(demo) -> None:
-    settings, result = demo
-    again = run_demo(settings, customers=1_200, seed=4, analyse_text=False)
+def test_a_rerun_adds_no_cases(demo, demo_warehouses: DemoWarehouses) -> None:
+    result = demo[1]
+    _, again = demo_warehouses.rerun(PLANTED)  # run_demo over a copy, once more
     assert again.cases is not None and again.cases.opened == 0 and again.cases.events == 0
     assert again.tables["cases"] == result.tables["cases"]

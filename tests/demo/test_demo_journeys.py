@@ -4,25 +4,21 @@ NPS answers alone, and its journeys follow the order → invoice → delivery fl
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from cxloop.config import Settings
 from cxloop.demo.causal import MODEL
-from cxloop.demo.loading import run_demo
 from cxloop.domain.journey import JourneyReport
 from cxloop.project import open_project_warehouse
 from cxloop.understand.journeys import JourneyOptions, journey_report
+from demo_warehouses import CHAIN, DemoWarehouses
+
+pytestmark = CHAIN.mark
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> JourneyReport:
-    project: Path = tmp_path_factory.mktemp("journeys") / "demo"
-    settings = Settings.load(project=project)
-    run_demo(settings, customers=6000, seed=5, analyse_text=False, refresh_segments=False)
-    settings = Settings.load(project=project)
-    with open_project_warehouse(settings) as wh:
+def report(demo_warehouses: DemoWarehouses, request: pytest.FixtureRequest) -> JourneyReport:
+    settings = demo_warehouses.get(CHAIN, request).settings
+    with open_project_warehouse(settings, read_only=True) as wh:
         return journey_report(wh, JourneyOptions.from_settings(settings))
 
 

@@ -139,7 +139,7 @@ def demo_truth(project: Path) -> dict[str, str]:
 
 def test_the_demo_companys_planted_duplicates(tmp_path: Path) -> None:
     settings = Settings.load(project=tmp_path / "demo")
-    run_demo(settings, customers=2_000, seed=1)
+    run_demo(settings, customers=2_000, seed=1, analyse_text=False)  # text plays no part here
     with open_project_warehouse(settings) as wh:
         started = time.perf_counter()
         report = resolve(wh)

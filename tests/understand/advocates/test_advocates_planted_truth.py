@@ -3,29 +3,27 @@ repeat buyers who refer friends (ground_truth/referrals.csv)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
-from cxloop.config import Settings
-from cxloop.demo.loading import run_demo
 from cxloop.project import open_project_warehouse
 from cxloop.understand.advocates import rank_advocates
 from cxloop.understand.segments import SegmentOptions, reference_moment
+from demo_warehouses import PLANTED, DemoWarehouses
+
+pytestmark = PLANTED.mark
 
 
 @pytest.fixture(scope="module")
-def ranked(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
+def ranked(demo_warehouses: DemoWarehouses, request: pytest.FixtureRequest) -> pd.DataFrame:
     """Every promoter, best first, with ``happy``: the customer's true person made a planted
     happy-repeat referral."""
-    settings = Settings.load(project=tmp_path_factory.mktemp("advocates-demo") / "demo")
-    result = run_demo(settings, customers=2_000, seed=5)
-    truth = Path(result.ground_truth)
+    shared = demo_warehouses.get(PLANTED, request)
+    settings, truth = shared.settings, shared.ground_truth
     clusters = pd.read_csv(truth / "duplicate_clusters.csv")
     referrals = pd.read_csv(truth / "referrals.csv")
     happy = set(referrals.loc[referrals["planted"] == "happy_repeat", "person_id"])
-    with open_project_warehouse(settings) as wh:
+    with open_project_warehouse(settings, read_only=True) as wh:
         ids = wh.to_pandas(wh.table("identities").select("source", "source_id", "customer_id"))
         options = SegmentOptions.from_settings(settings, reference_moment(wh, None))
         ranking = rank_advocates(wh, options)

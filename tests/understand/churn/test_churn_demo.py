@@ -12,21 +12,24 @@ import pandas as pd
 import pytest
 
 from cxloop.config import Settings
-from cxloop.demo.loading import DemoResult, run_demo
+from cxloop.demo.loading import DemoResult
 from cxloop.project import open_project_warehouse
 from cxloop.understand.churn.features import FEATURES, FEEDBACK_GROUPS
 from cxloop.understand.churn.fitting import TRAIN_SNAPSHOTS
 from cxloop.understand.churn.model import ChurnModel
 from cxloop.understand.churn.snapshots import labelled_snapshot, stacked_snapshots
 from cxloop.understand.churn.validation import group_importance
+from demo_warehouses import CHURN, DemoWarehouses
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, CHURN.mark]
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, DemoResult]:
-    settings = Settings.load(project=tmp_path_factory.mktemp("churn-demo") / "demo")
-    result = run_demo(settings, customers=3_000, seed=0)
+def demo(
+    demo_warehouses: DemoWarehouses, request: pytest.FixtureRequest
+) -> tuple[Settings, DemoResult]:
+    shared = demo_warehouses.get(CHURN, request)
+    settings, result = shared.settings, shared.result
     assert result.churn is not None and result.churn_scores is not None, result.churn_skipped
     return settings, result
 
@@ -64,7 +67,7 @@ def test_satisfaction_features_carry_importance_beyond_recency(
     fit = result.churn
     assert fit is not None
     v = fit.validation
-    with open_project_warehouse(settings) as wh:
+    with open_project_warehouse(settings, read_only=True) as wh:
         train = stacked_snapshots(wh, v.train_cutoff, fit.horizon_days, snapshots=TRAIN_SNAPSHOTS)
         valid = labelled_snapshot(wh, v.validation_cutoff, fit.horizon_days)
     rng = np.random.default_rng(0)
@@ -84,7 +87,7 @@ def test_customers_who_truly_left_score_higher(demo: tuple[Settings, DemoResult]
     truth = Path(result.ground_truth)
     clusters = pd.read_csv(truth / "duplicate_clusters.csv", dtype=str)
     churn = pd.read_csv(truth / "churn.csv", dtype=str)
-    with open_project_warehouse(settings) as wh:
+    with open_project_warehouse(settings, read_only=True) as wh:
         scores = wh.to_pandas(wh.table("customer_churn"))
         ids = wh.to_pandas(wh.table("identities").select("source", "source_id", "customer_id"))
     person = ids.merge(clusters, on=["source", "source_id"]).groupby("customer_id")["person_id"]

@@ -5,27 +5,28 @@ with the planted churn of the ground truth."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import pytest
 from scipy.stats import spearmanr
 
-from cxloop.config import Settings
-from cxloop.demo.loading import run_demo
 from cxloop.project import open_project_warehouse
 from cxloop.understand.clv.scoring import score_clv
+from demo_warehouses import CLV, DemoWarehouses
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, CLV.mark]
 CALIBRATION_END = date(2025, 12, 31)
 HOLDOUT_START = pd.Timestamp("2026-01-01", tz="UTC")  # the demo's orders end on 2026-06-30
 
 
 @pytest.fixture(scope="module")
-def holdout(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
-    project = tmp_path_factory.mktemp("clv-demo") / "demo"
-    settings = Settings.load(project=project)
-    run_demo(settings, customers=1500, analyse_text=False)
+def holdout(
+    demo_warehouses: DemoWarehouses,
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[str, pd.DataFrame]:
+    shared = demo_warehouses.get(CLV, request)
+    settings = shared.copy(tmp_path_factory.mktemp("clv-demo") / "demo")  # scoring writes
     with open_project_warehouse(settings) as wh:
         score_clv(wh, calibration_end=CALIBRATION_END, horizon_months=6, time_unit="W")
         scores = wh.to_pandas(wh.table("customer_clv")).set_index("customer_id")
@@ -36,7 +37,7 @@ def holdout(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]
     by_customer = later.groupby("customer_id")
     scores["actual_purchases"] = by_customer["day"].nunique().reindex(scores.index, fill_value=0)
     scores["actual_revenue"] = by_customer["amount"].sum().reindex(scores.index, fill_value=0.0)
-    truth = Path(project) / "demo_data" / "ground_truth"
+    truth = shared.ground_truth
     clusters = pd.read_csv(truth / "duplicate_clusters.csv", dtype=str)
     churn = pd.read_csv(truth / "churn.csv", dtype=str)
     people = (

@@ -9,24 +9,20 @@ import pytest
 from cxloop.config import Settings
 from cxloop.demo.causal import MODEL
 from cxloop.demo.feedback import FAILURE_THEME
-from cxloop.demo.loading import run_demo
-from cxloop.project import init_project, open_project_warehouse
+from cxloop.project import open_project_warehouse
 from cxloop.understand.drivers import driver_report
+from demo_warehouses import PLANTED, DemoWarehouses
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, PLANTED.mark]
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    directory = tmp_path_factory.mktemp("drivers_demo") / "acme"
-    init_project(directory)
-    settings = Settings.load(project=directory)
-    run_demo(settings, customers=2_000, seed=5, refresh_segments=False)
-    return settings
+def demo(demo_warehouses: DemoWarehouses, request: pytest.FixtureRequest) -> Settings:
+    return demo_warehouses.get(PLANTED, request).settings
 
 
 def test_delivery_csat_is_the_top_driver_of_nps(demo: Settings) -> None:
-    with open_project_warehouse(demo) as wh:
+    with open_project_warehouse(demo, read_only=True) as wh:
         report = driver_report(wh, "nps", bootstrap=100, seed=2)
     top, *others = report.drivers
     assert top.name == "touchpoint:delivery" and top.correlation > 0
@@ -39,7 +35,7 @@ def test_the_themes_of_delivery_and_billing_failures_weigh_most(demo: Settings) 
     weights = MODEL.failure_weights
     assert sorted(weights, key=weights.get, reverse=True)[:2] == ["delivery", "billing"]
     failure_themes = sorted({f"theme:{t}" for t in FAILURE_THEME.values()})
-    with open_project_warehouse(demo) as wh:
+    with open_project_warehouse(demo, read_only=True) as wh:
         report = driver_report(wh, "nps", drivers=failure_themes, bootstrap=100, seed=2)
     by_shapley = [d.name for d in report.drivers]
     by_weight = [d.name for d in sorted(report.drivers, key=lambda d: -d.relative_weight)]

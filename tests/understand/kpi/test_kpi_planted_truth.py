@@ -4,25 +4,23 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from cxloop.config import Settings
-from cxloop.demo.loading import run_demo
-from cxloop.project import init_project, open_project_warehouse
+from cxloop.project import open_project_warehouse
 from cxloop.understand.kpi import kpi_report
+from demo_warehouses import PLANTED, DemoWarehouses
+
+pytestmark = PLANTED.mark
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, dict]:
-    directory = tmp_path_factory.mktemp("kpi_demo") / "acme"
-    init_project(directory)
-    settings = Settings.load(project=directory)
-    run_demo(settings, customers=2_000, seed=5)
-    truth = json.loads((Path(directory) / "demo_data/ground_truth/value_chain.json").read_text())
-    return settings, truth
+def demo(demo_warehouses: DemoWarehouses, request: pytest.FixtureRequest) -> tuple[Settings, dict]:
+    shared = demo_warehouses.get(PLANTED, request)
+    truth = json.loads((shared.ground_truth / "value_chain.json").read_text())
+    return shared.settings, truth
 
 
 def _quarter(label: str) -> date:
@@ -32,7 +30,7 @@ def _quarter(label: str) -> date:
 
 def test_team_quarter_csat_matches_the_generator(demo: tuple[Settings, dict]) -> None:
     settings, truth = demo
-    with open_project_warehouse(settings) as wh:
+    with open_project_warehouse(settings, read_only=True) as wh:
         cells = kpi_report(wh, "csat_mean", by="team", period="quarter").results
     ours = {(c.group, c.period_start): c for c in cells}
     compared = 0
@@ -52,7 +50,7 @@ def test_teams_with_higher_engagement_have_higher_csat(demo: tuple[Settings, dic
         (c["team_id"], _quarter(c["quarter"])): c["engagement"]
         for c in truth["observed"]["team_quarters"]
     }
-    with open_project_warehouse(settings) as wh:
+    with open_project_warehouse(settings, read_only=True) as wh:
         cells = kpi_report(wh, "csat", by="team", period="quarter").results
     pairs = [(engagement[(c.group, c.period_start)], c.value) for c in cells if c.n >= 5]
     x, y = np.array(pairs).T
@@ -64,7 +62,7 @@ def test_the_costliest_touchpoint_has_the_lowest_nps(demo: tuple[Settings, dict]
     costliest = max(
         truth["touchpoints"], key=lambda t: truth["touchpoints"][t]["nps_points_lost_per_failure"]
     )
-    with open_project_warehouse(settings) as wh:
+    with open_project_warehouse(settings, read_only=True) as wh:
         cells = kpi_report(wh, "nps", by="touchpoint").results
     by_touchpoint = {c.group: c for c in cells}
     assert costliest in by_touchpoint

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from cxloop.config import Settings
-from cxloop.demo.loading import DemoResult, run_demo
+from cxloop.demo.loading import DemoResult
 from cxloop.project import open_project_warehouse
 from cxloop.understand.segments import (
     ladder_rungs,
@@ -17,12 +17,17 @@ from cxloop.understand.segments import (
     rfm_scores,
 )
 from cxloop.understand.segments.options import SegmentOptions
+from demo_warehouses import PLANTED, DemoWarehouses
+
+pytestmark = PLANTED.mark
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, DemoResult]:
-    settings = Settings.load(project=tmp_path_factory.mktemp("segments-demo") / "demo")
-    return settings, run_demo(settings, customers=2_000, seed=5)
+def demo(
+    demo_warehouses: DemoWarehouses, request: pytest.FixtureRequest
+) -> tuple[Settings, DemoResult]:
+    shared = demo_warehouses.get(PLANTED, request)
+    return shared.settings, shared.result
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +38,7 @@ def frames(demo: tuple[Settings, DemoResult]) -> dict[str, pd.DataFrame]:
     clusters = pd.read_csv(truth / "duplicate_clusters.csv")
     people = pd.read_csv(truth / "people.csv")[["person_id", "satisfaction_final", "orders"]]
     churn = pd.read_csv(truth / "churn.csv")[["person_id", "churned"]]
-    with open_project_warehouse(settings) as wh:
+    with open_project_warehouse(settings, read_only=True) as wh:
         ids = wh.to_pandas(wh.table("identities").select("source", "source_id", "customer_id"))
         options = SegmentOptions.from_settings(settings, reference_moment(wh, None))
         out = {
@@ -81,15 +86,17 @@ def test_rfm_champions_bought_most_and_hibernating_least(frames: dict[str, pd.Da
     assert orders["hibernating"] < 2 and orders["champions"] > 5
 
 
-def test_the_demo_ships_segments_and_refreshes_them(demo: tuple[Settings, DemoResult]) -> None:
-    settings, result = demo
+def test_the_demo_ships_segments_and_refreshes_them(
+    demo: tuple[Settings, DemoResult], demo_warehouses: DemoWarehouses
+) -> None:
+    result = demo[1]
     assert result.segments is not None
     assert set(result.segments) == {
         "advocates", "billing_complaints", "champions_slipping", "referrers",
         "unhappy_repeat_buyers", "win_back",
     }  # fmt: skip
     assert all(result.segments[s] > 0 for s in ("advocates", "referrers", "billing_complaints"))
-    again = run_demo(settings, customers=2_000, seed=5, analyse_text=False)
+    settings, again = demo_warehouses.rerun(PLANTED)  # run_demo over a copy, once more
     assert again.segments == result.segments
     with open_project_warehouse(settings) as wh:
         log = wh.to_pandas(wh.table("segment_members"))

@@ -6,28 +6,23 @@ per-interaction effects and failures; orders move with satisfaction through Pois
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from cxloop.config import Settings
-from cxloop.demo.loading import run_demo
 from cxloop.domain.valuechain import ValueChainRun
-from cxloop.project import init_project, open_project_warehouse
+from cxloop.project import open_project_warehouse
 from cxloop.understand.valuechain import CHAIN_FILE, load_chain_file, value_chain_run
+from demo_warehouses import CHAIN as DEMO
+from demo_warehouses import DemoWarehouses
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, DEMO.mark]
 CHAIN = [("Engagement", "Quality"), ("Quality", "Satisfaction"), ("Satisfaction", "Loyalty")]
 
 
 @pytest.fixture(scope="module")
-def result(tmp_path_factory: pytest.TempPathFactory) -> ValueChainRun:
-    directory = tmp_path_factory.mktemp("valuechain_demo") / "acme"
-    init_project(directory)
-    settings = Settings.load(project=directory)
-    run_demo(settings, customers=8_000, seed=5, analyse_text=False, refresh_segments=False)
-    chain = load_chain_file(Path(directory) / CHAIN_FILE)
-    with open_project_warehouse(settings) as wh:
+def result(demo_warehouses: DemoWarehouses, request: pytest.FixtureRequest) -> ValueChainRun:
+    settings = demo_warehouses.get(DEMO, request).settings
+    chain = load_chain_file(settings.project / CHAIN_FILE)
+    with open_project_warehouse(settings, read_only=True) as wh:
         return value_chain_run(wh, chain, bootstrap_resamples=300, seed=1)
 
 
