@@ -18,7 +18,7 @@ from cxloop.domain.kpi import KpiResult
 from cxloop.domain.loop_metrics import LoopMetrics
 from cxloop.errors import NotFoundError
 from cxloop.storage import Warehouse
-from cxloop.understand.closed_loop import loop_metrics
+from cxloop.understand.closed_loop import cached_loop_metrics
 from cxloop.understand.goals import evaluate_goals, stored_goals
 from cxloop.understand.kpi import kpi_report
 from cxloop.understand.kpi.aggregation import PERIOD_UNITS, utc_timestamp
@@ -107,7 +107,7 @@ def team_scorecard(
     return TeamScorecard(
         team=team, period=period, kpis=kpis, goals=goals,
         enps=team_enps(wh, team_id, period=period, small_n=small_n, min_group_n=min_group_n),
-        min_group_n=min_group_n, loop=loop_metrics(wh, team=team_id, small_n=small_n),
+        min_group_n=min_group_n, loop=cached_loop_metrics(wh, team=team_id, small_n=small_n),
     )  # fmt: skip
 
 

@@ -31,6 +31,7 @@ def forget_cached_reports() -> None:
     """Drop the reports servers keep in memory (journeys, drivers, segment stages): an erased
     person must not live on in one."""
     from cxloop.api.routes import drivers, journeys
+    from cxloop.understand.closed_loop import clear_loop_metrics_cache
     from cxloop.web.routes import journeys as journey_pages
     from cxloop.web.routes import segments as segment_pages
 
@@ -41,6 +42,7 @@ def forget_cached_reports() -> None:
         segment_pages._STAGE_CACHE,
     ):
         cache.clear()
+    clear_loop_metrics_cache()
 
 
 @router.delete("/{reference}", response_model=ErasureReport, responses=_ADMIN_ERRORS)

@@ -23,7 +23,7 @@ from cxloop.share.scorecard import (
     kpi_trend,
     status_counts,
 )
-from cxloop.understand.closed_loop import loop_metrics
+from cxloop.understand.closed_loop import cached_loop_metrics
 from cxloop.understand.kpi import KPIS
 from cxloop.web import goal_labels
 from cxloop.web.closed_loop_view import closed_loop_view
@@ -102,7 +102,7 @@ def scorecard(
     if latest is not None:
         drill = drill_down(warehouse, kpi, by, latest=latest, period=period, small_n=small_n)
         cells = [cell_view(ui, kpi, c) for c in drill.cells]
-    loop = closed_loop_view(ui, loop_metrics(warehouse, small_n=small_n))
+    loop = closed_loop_view(ui, cached_loop_metrics(warehouse, small_n=small_n))
     return render(
         request,
         "scorecard.html",
