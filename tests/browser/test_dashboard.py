@@ -269,6 +269,7 @@ def test_the_keyboard_reaches_the_skip_link_and_the_navigation(browser, server: 
         "Value chain",
         "Segments",
         "Advocates",
+        "You said, we did",
     ):
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.textContent.trim()") == label

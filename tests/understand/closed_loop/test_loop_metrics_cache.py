@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
 
 from closed_loop_tables import add_case, add_feedback_rows, at
+from cxloop.errors import UsageError
 from cxloop.storage import Warehouse
-from cxloop.understand.closed_loop import cached_loop_metrics, clear_loop_metrics_cache
+from cxloop.understand.closed_loop import (
+    cached_loop_metrics,
+    clear_loop_metrics_cache,
+    loop_metrics,
+)
 
 NOON = datetime(2026, 6, 1, 12, 5, tzinfo=UTC)
 
@@ -41,3 +48,8 @@ def test_a_result_is_reused_until_the_data_or_the_hour_changes(warehouse: Wareho
     assert cached_loop_metrics(warehouse, team="billing", small_n=30, now=NOON) is not fresh
     clear_loop_metrics_cache()
     assert cached_loop_metrics(warehouse, small_n=30, now=NOON) is not fresh
+
+
+def test_a_window_outside_the_calendar_is_a_clear_error(warehouse: Warehouse) -> None:
+    with pytest.raises(UsageError, match="since: 1013-01-01 is outside"):
+        loop_metrics(warehouse, since=date(1013, 1, 1))

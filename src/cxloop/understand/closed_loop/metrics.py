@@ -13,6 +13,7 @@ from scipy import stats
 
 from cxloop.domain.kpi import KpiResult
 from cxloop.domain.loop_metrics import CurvePoint, LoopEffect, LoopMetrics, NpsAfterResolution
+from cxloop.errors import UsageError
 from cxloop.understand.closed_loop.followups import detractor_followups, resolution_followups
 from cxloop.understand.closed_loop.matching import (
     STRATA,
@@ -28,6 +29,10 @@ if TYPE_CHECKING:
     from cxloop.storage import Warehouse
 
 DEFAULT_SMALL_N = 30
+
+
+#: the dates a window may start or end on (pandas timestamps end in 2262)
+EARLIEST, LATEST = date(1900, 1, 1), date(2200, 12, 31)
 
 
 def _in_window(times: pd.Series, since: date | None, until: date | None) -> pd.Series:
@@ -145,6 +150,9 @@ def loop_metrics(
     >>> m.effects[0].outcome, m.effects[0].pairs  # doctest: +SKIP
     ('retention_90d', 412)
     """
+    for name, day in (("since", since), ("until", until)):
+        if day is not None and not EARLIEST <= day <= LATEST:
+            raise UsageError(f"{name}: {day} is outside {EARLIEST} to {LATEST}")
     detractors = wh.to_pandas(detractor_followups(wh.table))
     resolved = wh.to_pandas(resolution_followups(wh.table))
     if team is not None:
