@@ -99,7 +99,8 @@ def opt_out_url(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/u/{token}"
 
 
-#: the words of the page for other purposes than survey e-mail (by purpose, then language)
+#: the words of the page for other purposes than survey e-mail (by purpose, then language);
+#: what a purpose does not word (an invalid link, a busy server) is survey e-mail's wording
 PURPOSE_PHRASES: dict[str, dict[str, dict[str, str]]] = {
     PROGRESS_PURPOSE: {
         "en": {
@@ -108,8 +109,6 @@ PURPOSE_PHRASES: dict[str, dict[str, dict[str, str]]] = {
             "ask": "Do you want to stop receiving progress e-mails from {company}?",
             "button": "Stop progress e-mails",
             "done": "Done: {company} will send you no more progress e-mails.",
-            "invalid": OPT_OUT_PHRASES["en"]["invalid"],
-            "busy": OPT_OUT_PHRASES["en"]["busy"],
         },
         "es": {
             "link": "No recibir más resúmenes por correo",
@@ -117,8 +116,6 @@ PURPOSE_PHRASES: dict[str, dict[str, dict[str, str]]] = {
             "ask": "¿Quiere dejar de recibir los resúmenes de su actividad de {company}?",
             "button": "No recibir más resúmenes",
             "done": "Hecho: {company} no le enviará más resúmenes de su actividad.",
-            "invalid": OPT_OUT_PHRASES["es"]["invalid"],
-            "busy": OPT_OUT_PHRASES["es"]["busy"],
         },
         "zh": {
             "link": "不再接收动态邮件",
@@ -126,8 +123,6 @@ PURPOSE_PHRASES: dict[str, dict[str, dict[str, str]]] = {
             "ask": "您是否不再希望接收 {company} 发送的个人动态邮件？",
             "button": "不再接收动态邮件",
             "done": "已完成：{company} 将不再向您发送个人动态邮件。",
-            "invalid": OPT_OUT_PHRASES["zh"]["invalid"],
-            "busy": OPT_OUT_PHRASES["zh"]["busy"],
         },
     }
 }
@@ -136,8 +131,9 @@ PURPOSE_PHRASES: dict[str, dict[str, dict[str, str]]] = {
 def opt_out_phrases(language: str, purpose: str = SURVEY_PURPOSE) -> dict[str, str]:
     """The opt-out page's words in ``language`` for e-mail of ``purpose`` (English when
     cxloop has no translation; survey e-mail's words for a purpose with none of its own)."""
-    table = PURPOSE_PHRASES.get(purpose, OPT_OUT_PHRASES)
-    return table.get(language, table["en"])
+    own = PURPOSE_PHRASES.get(purpose, {})
+    general = OPT_OUT_PHRASES.get(language, OPT_OUT_PHRASES["en"])
+    return {**general, **own.get(language, own.get("en", {}))}
 
 
 def record_opt_out(
