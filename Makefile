@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 # Debian packages the tests need (browser tests, PostgreSQL, Java for Spark come with later work)
-SYSTEM_PACKAGES ?= chromium fonts-wqy-microhei
+SYSTEM_PACKAGES ?= chromium fonts-wqy-microhei postgresql
 DEMO_DIR ?= demo
 DEMO_CUSTOMERS ?= 20000
 

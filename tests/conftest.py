@@ -12,6 +12,7 @@ from cxloop.config import Settings
 from cxloop.project import init_project
 from cxloop.storage import Warehouse, open_warehouse
 from demo_warehouses import BUILDS, DemoWarehouses
+from postgres_server import PostgresServer, PostgresUnavailable, start_server
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -38,6 +39,18 @@ def demo_warehouses(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoWa
     yield shared
     changed = shared.changed()
     assert not changed, f"a test wrote to the shared demo {changed}: it should take a copy"
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A throwaway PostgreSQL server of this worker (tests/postgres_server.py); a test that
+    needs it fails, naming the reason, when it cannot start."""
+    try:
+        server = start_server()
+    except PostgresUnavailable as exc:
+        pytest.fail(f"PostgreSQL test server: {exc}", pytrace=False)
+    yield server
+    server.stop()
 
 
 def _loadgroup(config: pytest.Config) -> bool:

@@ -13,8 +13,12 @@ def backend_for_url(url: str, *, read_only: bool = False) -> Backend:
         from cxloop.storage.backends.duckdb import DuckDBBackend
 
         return DuckDBBackend.connect(url, read_only=read_only)
+    if scheme in ("postgresql", "postgres"):
+        from cxloop.storage.backends.postgres import PostgresBackend
+
+        return PostgresBackend.connect(url, read_only=read_only)
     raise ConfigError(
-        f"warehouse URL {url!r}: unsupported scheme {scheme!r} (expected duckdb:///PATH)"
+        f"warehouse URL {url!r}: unsupported scheme {scheme!r} (expected duckdb:///PATH or postgresql://HOST/DATABASE)"
     )
 
 
