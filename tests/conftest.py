@@ -12,7 +12,7 @@ from cxloop.config import Settings
 from cxloop.project import init_project
 from cxloop.storage import Warehouse, open_warehouse
 from demo_warehouses import BUILDS, DemoWarehouses
-from postgres_server import PostgresServer, PostgresUnavailable, start_server
+from postgres_server import PostgresServer, PostgresUnavailable, session_server, stop_session_server
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -46,11 +46,15 @@ def postgres_server() -> Iterator[PostgresServer]:
     """A throwaway PostgreSQL server of this worker (tests/postgres_server.py); a test that
     needs it fails, naming the reason, when it cannot start."""
     try:
-        server = start_server()
+        server = session_server()
     except PostgresUnavailable as exc:
         pytest.fail(f"PostgreSQL test server: {exc}", pytrace=False)
     yield server
-    server.stop()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Stop the throwaway PostgreSQL server, if a test started one."""
+    stop_session_server()
 
 
 def _loadgroup(config: pytest.Config) -> bool:

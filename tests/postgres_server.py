@@ -1,7 +1,8 @@
 """A throwaway PostgreSQL 15 server on loopback for the tests marked ``postgres``.
 
-One server per test session (so one per xdist worker), started on first use by the session
-fixture ``postgres_server`` (tests/conftest.py) and stopped when the session ends. Its data
+One server per test session (so one per xdist worker), started on first use by
+:func:`session_server` (the session fixture ``postgres_server`` in tests/conftest.py, and the
+conformance suite's engines) and stopped when the session ends. Its data
 and socket live in a temporary folder, it listens on a free port of 127.0.0.1, and durability
 is off (``fsync``, ``synchronous_commit``): it holds nothing worth keeping. Each test that
 needs a warehouse asks for a database of its own with :meth:`PostgresServer.new_database`.
@@ -119,3 +120,20 @@ def start_server() -> PostgresServer:
     log = (root / "server.log").read_text(errors="replace")[-2000:] if root.exists() else ""
     shutil.rmtree(root, ignore_errors=True)
     raise PostgresUnavailable(f"pg_ctl start failed: {step.stderr.strip()} {log}".strip())
+
+
+_SESSION: list[PostgresServer] = []
+
+
+def session_server() -> PostgresServer:
+    """This process's server, started on the first call (:func:`stop_session_server` ends
+    it)."""
+    if not _SESSION:
+        _SESSION.append(start_server())
+    return _SESSION[0]
+
+
+def stop_session_server() -> None:
+    """Stop this process's server, if one was started."""
+    while _SESSION:
+        _SESSION.pop().stop()

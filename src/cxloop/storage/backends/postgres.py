@@ -27,11 +27,11 @@ import ibis.expr.datatypes as dt
 import psycopg
 import pyarrow as pa
 import pyarrow.csv as pa_csv
-from ibis.backends.sql.compilers.postgres import PostgresCompiler
 from ibis.backends.sql.datatypes import PostgresType
 
 from cxloop.errors import ConfigError, WarehouseError
 from cxloop.storage.backends.base import Backend
+from cxloop.storage.backends.postgres_compiler import PortableCompiler
 
 SCHEMES = ("postgresql", "postgres")
 CONNECT_TIMEOUT_S = 10
@@ -82,19 +82,6 @@ def connect_arguments(url: str) -> dict[str, Any]:
     }
 
 
-class _Compiler(PostgresCompiler):
-    """Ibis's Postgres compiler, mended where it writes SQL that Postgres refuses: a boolean
-    cast to ``bigint`` or ``double precision`` goes through ``integer`` (the only numeric
-    type Postgres casts a boolean to), as in ``(x > 1).cast("int64").sum()``."""
-
-    def visit_Cast(self, op: Any, *, arg: Any, to: dt.DataType) -> Any:
-        if op.arg.dtype.is_boolean() and to.is_numeric() and not to.is_int32():
-            arg = self.cast(arg, dt.int32)
-        return super().visit_Cast(op, arg=arg, to=to)
-
-    visit_TryCast = visit_Cast
-
-
 def _key_of(table: str) -> str | None:
     from cxloop.storage.schema import MIGRATIONS_TABLE, canonical_tables
 
@@ -134,7 +121,7 @@ class PostgresBackend(Backend):
             if arguments["password"] and arguments["password"] in reason:
                 reason = reason.replace(arguments["password"], "***")
             raise WarehouseError(f"cannot connect to warehouse {redacted(url)}: {reason}") from exc
-        con.compiler = _Compiler()  # type: ignore[misc]
+        con.compiler = PortableCompiler()  # type: ignore[misc]
         con.raw_sql("SET TimeZone = 'UTC'").close()  # dates and weeks the same everywhere
         return cls(url, con)
 
