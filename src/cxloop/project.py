@@ -66,11 +66,12 @@ def init_project(directory: str | Path, *, warehouse_url: str | None = None) -> 
     settings = Settings.load(project=directory, warehouse=warehouse_url)
     with open_warehouse(settings.warehouse_url) as wh:
         version = wh.schema_version()
+        shown = wh.url  # without a password
     return InitResult(
         project=str(directory.resolve()),
         created=created,
         kept=kept,
-        warehouse=settings.warehouse_url,
+        warehouse=shown,
         schema_version=version,
     )
 
@@ -84,7 +85,7 @@ def project_status(settings: Settings) -> StatusReport:
     """Warehouse URL, schema version and row count per canonical table."""
     with open_project_warehouse(settings) as wh:
         return StatusReport(
-            warehouse=settings.warehouse_url,
+            warehouse=wh.url,  # without a password
             schema_version=wh.schema_version(),
             tables=wh.counts(),
         )

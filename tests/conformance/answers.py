@@ -9,11 +9,15 @@ differences seen are about 1e-14 relative).
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any
 
 import ibis
+from fastapi.testclient import TestClient
 
+from cxloop.access.users import add_user
+from cxloop.api import create_app
 from cxloop.config import Settings
 from cxloop.demo.loading import run_demo
 from cxloop.errors import DataError
@@ -25,6 +29,7 @@ from cxloop.understand.kpi import KPIS, kpi_report
 from cxloop.understand.valuechain import CHAIN_FILE, load_chain_file
 from cxloop.understand.valuechain.chain import fit_chain
 from cxloop.understand.valuechain.team_periods import team_period_table
+from cxloop.web.navigation import NAVIGATION
 
 CUSTOMERS, SEED = 300, 0
 REL_TOL, ABS_TOL = 1e-6, 1e-9
@@ -37,7 +42,7 @@ DRIVER_MIN_N = 10
 def demo_answers(project: Path, url: str) -> dict[str, Any]:
     """Build the demo company (:data:`CUSTOMERS`, :data:`SEED`) in ``project`` on the
     warehouse at ``url`` and return every stage's answers."""
-    settings = Settings.load(project=project, warehouse=url)
+    settings = Settings.load(project=project, warehouse=url, secret_key="conformance-" + "k" * 32)
     result = run_demo(settings, customers=CUSTOMERS, seed=SEED)
     answers: dict[str, Any] = {"demo_segments": result.segments}
     with open_project_warehouse(settings) as wh:
@@ -53,6 +58,7 @@ def demo_answers(project: Path, url: str) -> dict[str, Any]:
         answers["value_chain"] = _value_chain(wh, settings)
         answers["cases"] = _grouped(wh, "cases", "rule_id", "priority")
         answers["case_events"] = _grouped(wh, "case_events", "kind")
+        answers["pages"] = _pages(settings, wh)
     return answers
 
 
@@ -114,6 +120,21 @@ def _value_chain(wh: Warehouse, settings: Settings) -> dict[str, Any]:
     except DataError as exc:  # recorded: the engines must then fail alike
         fit = {"error": str(exc)}
     return {"cells": rows, "fit": fit}
+
+
+def _pages(settings: Settings, wh: Warehouse) -> dict[str, int]:
+    """The HTTP status of every dashboard page in the navigation, for a signed-in admin."""
+    add_user(wh, "conformance@example.com", "conformance-Pa55word", "admin")
+    with TestClient(create_app(settings, warehouse=wh), raise_server_exceptions=False) as client:
+        login = client.get("/login").text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', login)
+        assert token is not None, "the login page has no CSRF token"
+        form = {"email": "conformance@example.com", "password": "conformance-Pa55word",
+                "csrf_token": token.group(1), "next": "/"}  # fmt: skip
+        assert client.post("/login", data=form, follow_redirects=False).status_code == 303
+        return {
+            page.path: client.get(page.path).status_code for page in NAVIGATION if page.available
+        }
 
 
 def differences(got: Any, want: Any, path: str = "") -> list[str]:

@@ -107,3 +107,8 @@ def test_case_counts(request, engine, answers, reference) -> None:
     cases = check_stage(request, engine, "cases", answers, reference)
     check_stage(request, engine, "case_events", answers, reference)
     assert sum(row["rows"] for row in cases) == answers["counts"]["cases"] > 0
+
+
+def test_every_dashboard_page_renders(request, engine, answers, reference) -> None:
+    pages = check_stage(request, engine, "pages", answers, reference)
+    assert len(pages) > 10 and set(pages.values()) == {200}

@@ -162,3 +162,14 @@ def test_a_wrong_password_is_a_clear_error_without_the_password(pg_url: str) -> 
     assert "wrong-one" not in str(caught.value) and ":***@127.0.0.1" in str(caught.value)
     with open_warehouse(pg_url, migrate=False) as wh:
         assert PASSWORD not in wh.url
+
+
+def test_status_and_init_show_the_url_without_its_password(tmp_path, pg_url: str) -> None:
+    from cxloop.config import Settings
+    from cxloop.project import init_project, project_status
+
+    shown = init_project(tmp_path / "acme", warehouse_url=pg_url).warehouse
+    status = project_status(Settings.load(project=tmp_path / "acme", warehouse=pg_url))
+    assert PASSWORD not in shown + status.warehouse
+    assert status.warehouse == shown == pg_url.replace(PASSWORD, "***")
+    assert status.tables["customers"] == 0

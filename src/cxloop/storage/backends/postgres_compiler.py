@@ -19,7 +19,9 @@ class PortableCompiler(PostgresCompiler):
     cast to ``bigint`` or ``double precision`` goes through ``integer`` (the only numeric
     type Postgres casts a boolean to), as in ``(x > 1).cast("int64").sum()``; ``arbitrary``,
     ``first`` and ``last`` pick from an ``array_agg`` (Ibis writes ``first(x)`` and
-    ``last(x)``, aggregates that only Ibis's own test databases define)."""
+    ``last(x)``, aggregates that only Ibis's own test databases define); a JSON string is
+    unwrapped with ``json_extract_path_text`` written as a plain call (sqlglot rewrites Ibis's
+    call into ``->> VARIADIC …``, a syntax error)."""
 
     SIMPLE_OPS: ClassVar[dict[type[ops.Node], str]] = {
         op: f for op, f in PostgresCompiler.SIMPLE_OPS.items() if op is not ops.Arbitrary
@@ -61,3 +63,8 @@ class PortableCompiler(PostgresCompiler):
                                       include_null=include_null)  # fmt: skip
         values = self._non_null_values(arg, where, order_by)
         return sge.Bracket(this=values, expressions=[self.f.cardinality(values)], offset=1)
+
+    def json_extract_path_text(self, op: Any, arg: Any, *rest: Any) -> Any:
+        b = "b" * op.arg.dtype.binary
+        no_more = sge.Var(this="VARIADIC ARRAY[]::TEXT[]")
+        return sge.Anonymous(this=f"json{b}_extract_path_text", expressions=[arg, *rest, no_more])
