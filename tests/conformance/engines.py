@@ -1,8 +1,10 @@
 """The engines the conformance suite runs on, and where each keeps a warehouse.
 
 Adding an engine is one entry in :data:`ENGINES` (with the marker that says what it needs)
-and one branch in :func:`warehouse_url`. DuckDB is the reference: every other engine's
-answers are compared with its answers.
+and, unless it is Spark, one branch in :func:`warehouse_url`: the Spark branch is there,
+waiting for ``tests/spark_engine.py`` (``spark_warehouse(tmp_path) -> ContextManager[str]``)
+and the entry ``pytest.param("spark", marks=pytest.mark.spark)``. DuckDB is the reference:
+every other engine's answers are compared with its answers.
 """
 
 from __future__ import annotations
@@ -38,5 +40,10 @@ def warehouse_url(engine: str, tmp_path: Path) -> Iterator[str]:
         except PostgresUnavailable as exc:
             pytest.fail(f"PostgreSQL test server: {exc}", pytrace=False)
         yield server.new_database("conformance")
+    elif engine == "spark":
+        from spark_engine import spark_warehouse  # type: ignore[import-not-found]
+
+        with spark_warehouse(tmp_path) as url:
+            yield url
     else:
         raise ValueError(f"unknown conformance engine {engine!r}")
