@@ -96,8 +96,8 @@ def measured(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
 
 
 # Measured on 1,500-customer demos (seeds 11 and 23, about 1,100 comments each; models
-# sentiment-2.0, intent-1.0): language 1.00; sentiment macro-F1 0.979-0.984 (each language
-# >= 0.965); mixed comments not called positive 0.87-0.93 (0.94-0.97 with sentiment-1.1);
+# sentiment-2.1, intent-1.0): language 1.00; sentiment macro-F1 0.976-0.977 (each language
+# >= 0.961); mixed comments not called positive 0.84-0.88 (0.87-0.93 with sentiment-2.0);
 # intent accuracy 0.997-0.998; theme macro-F1 0.86, lowest theme 0.75.
 
 

@@ -98,3 +98,54 @@ def test_lexicon_features_are_scored_by_their_own_weights(tmp_path: Path) -> Non
     np.savez_compressed(tmp_path / "lex-0.1.npz", **kept)
     with pytest.raises(ConfigError, match="no weights for it"):
         LinearTextModel.load(tmp_path / "lex-0.1")
+
+
+def _with_second_head(offsets: list[float] | None = None) -> LinearTextModel:
+    base = _toy_model()
+    rng = np.random.default_rng(1)
+    ovr = rng.normal(size=base.coef.shape) * (base.idf > 0)
+    metadata = {} if offsets is None else {"class_offsets": offsets}
+    return LinearTextModel(
+        SPEC, base.classes, base.idf, base.coef, base.intercept, metadata,
+        ovr_coef=ovr, ovr_intercept=np.array([0.2, -0.3]),
+    )  # fmt: skip
+
+
+def test_the_second_head_is_averaged_with_the_first() -> None:
+    texts = ["good day", "bad", "something else"]
+    base, both = _toy_model(), _with_second_head()
+    first = base.predict_proba(texts, ["en"] * 3)
+    assert both.ovr_coef is not None and both.ovr_intercept is not None
+    # the second head alone: sigmoids of its scores, normalised to sum to one
+    only_second = LinearTextModel(
+        SPEC, base.classes, base.idf, both.ovr_coef, both.ovr_intercept
+    ).decision(texts, ["en"] * 3)
+    s = 1 / (1 + np.exp(-only_second))
+    expected = (first + s / s.sum(axis=1, keepdims=True)) / 2
+    assert np.allclose(both.predict_proba(texts, ["en"] * 3), expected)
+
+
+def test_class_offsets_shift_the_probabilities() -> None:
+    texts = ["good day", "bad"]
+    plain = _with_second_head().predict_proba(texts, ["en"] * 2)
+    shifted = _with_second_head([0.0, 1.0]).predict_proba(texts, ["en"] * 2)
+    assert np.allclose(shifted.sum(axis=1), 1.0)
+    odds = (shifted[:, 1] / shifted[:, 0]) / (plain[:, 1] / plain[:, 0])
+    assert np.allclose(odds, np.e)
+
+
+def test_a_model_with_two_heads_is_saved_and_loaded(tmp_path: Path) -> None:
+    model = _with_second_head([0.0, 0.3])
+    model.save(tmp_path / "two-0.1", {"name": "two", "class_offsets": [0.0, 0.3]})
+    meta = json.loads((tmp_path / "two-0.1.json").read_text())
+    assert meta["format"] == "cxloop-linear-text-model/3"
+    loaded = LinearTextModel.load(tmp_path / "two-0.1")
+    texts = ["good day", "bad", "something else"]
+    assert np.allclose(
+        loaded.predict_proba(texts, ["en"] * 3), model.predict_proba(texts, ["en"] * 3), atol=2e-3
+    )
+    with np.load(tmp_path / "two-0.1.npz", allow_pickle=False) as arrays:
+        kept = {name: arrays[name] for name in arrays.files if name != "ovr_intercept"}
+    np.savez_compressed(tmp_path / "two-0.1.npz", **kept)
+    with pytest.raises(ConfigError, match="second head is incomplete"):
+        LinearTextModel.load(tmp_path / "two-0.1")

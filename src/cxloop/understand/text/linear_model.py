@@ -10,6 +10,11 @@ one never runs code from the file.
 A model may also read a sentiment lexicon (``FeatureSpec.lexicon``): a few numbers per text
 from word valences (:mod:`cxloop.understand.text.lexicon_features`), scored by their own weights
 beside the n-grams.
+
+A model may also carry a second head (``ovr_coef``): one binary logistic regression per class,
+trained on the same features scaled by naive-Bayes log-count ratios (NB-LR, Wang & Manning
+2012) with the ratios folded into its weights, so it costs one more sparse product. Its
+sigmoids, normalised to sum to one, are averaged with the softmax of the first head.
 """
 
 from __future__ import annotations
@@ -26,7 +31,8 @@ import scipy.sparse as sp
 from cxloop.errors import ConfigError
 
 FORMAT = "cxloop-linear-text-model/1"
-_FORMATS = (FORMAT, "cxloop-linear-text-model/2")  # /2: with lexicon features
+# /2: with lexicon features; /3: with a second (one-vs-rest) head
+_FORMATS = (FORMAT, "cxloop-linear-text-model/2", "cxloop-linear-text-model/3")
 
 
 @dataclass(frozen=True)
@@ -128,7 +134,10 @@ class LinearTextModel:
     ``lexicon_coef`` holds one weight row per class for the lexicon features, where the spec
     names a lexicon. ``metadata["language_offsets"]`` (optional) maps a language to one number
     per class added to the class scores of that language's texts: a per-language prior, tuned
-    on held-out data.
+    on held-out data. ``ovr_coef``, ``ovr_intercept`` and ``ovr_lexicon_coef`` (optional) are
+    the second head (see the module). ``metadata["class_offsets"]`` (optional) is one number per
+    class added to the log of the final probabilities before they are normalised again: a
+    prior tuned on out-of-fold predictions (for sentiment, how readily a text is neutral).
     """
 
     spec: FeatureSpec
@@ -138,33 +147,52 @@ class LinearTextModel:
     intercept: np.ndarray
     metadata: dict[str, Any] = field(default_factory=dict)
     lexicon_coef: np.ndarray | None = None
+    ovr_coef: np.ndarray | None = None
+    ovr_intercept: np.ndarray | None = None
+    ovr_lexicon_coef: np.ndarray | None = None
 
     def decision(self, texts: Sequence[str], languages: Sequence[str]) -> np.ndarray:
-        """Class scores before the softmax, one row per text."""
+        """Class scores of the first head before the softmax, one row per text."""
+        return self._scores(texts, languages)[0]
+
+    def _scores(
+        self, texts: Sequence[str], languages: Sequence[str]
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Class scores of the first head and, where the model has one, of the second."""
         x = features_for(self.spec, texts, languages)
         x = x @ sp.diags(self.idf)
         norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
         x = sp.diags(1.0 / norms) @ x
-        scores = x @ self.coef.T
-        dense = scores.toarray() if sp.issparse(scores) else np.asarray(scores)
-        dense = dense + self.intercept
+        lexicon = None
         if self.spec.lexicon is not None and self.lexicon_coef is not None:
-            dense += self.spec.lexicon_features(texts) @ self.lexicon_coef.T
+            lexicon = self.spec.lexicon_features(texts)
+        dense = _linear(x, self.coef, self.intercept, lexicon, self.lexicon_coef)
+        second = None
+        if self.ovr_coef is not None and self.ovr_intercept is not None:
+            second = _linear(x, self.ovr_coef, self.ovr_intercept, lexicon, self.ovr_lexicon_coef)
         offsets = self.metadata.get("language_offsets") or {}
         for language, offset in offsets.items():
             rows = np.fromiter((lang == language for lang in languages), bool, len(languages))
             dense[rows] += np.asarray(offset, dtype=np.float64)
-        return dense
+        return dense, second
 
     def predict_proba(self, texts: Sequence[str], languages: Sequence[str]) -> np.ndarray:
         """Class probabilities, one row per text, columns in the order of ``classes``."""
         if not texts:
             return np.zeros((0, len(self.classes)))
-        z = self.decision(texts, languages)
+        z, second = self._scores(texts, languages)
         z -= z.max(axis=1, keepdims=True)
         e = np.exp(z)
-        return e / e.sum(axis=1, keepdims=True)
+        proba = e / e.sum(axis=1, keepdims=True)
+        if second is not None:
+            s = 1.0 / (1.0 + np.exp(-np.clip(second, -50.0, 50.0)))
+            proba = (proba + s / s.sum(axis=1, keepdims=True)) / 2.0
+        offsets = self.metadata.get("class_offsets")
+        if offsets is not None:
+            proba = proba * np.exp(np.asarray(offsets, dtype=np.float64))
+            proba /= proba.sum(axis=1, keepdims=True)
+        return proba
 
     def save(self, stem: Path, metadata: dict[str, Any]) -> None:
         """Write ``stem.npz`` (the arrays) and ``stem.json`` (the metadata).
@@ -172,16 +200,29 @@ class LinearTextModel:
         Only the features the model uses are stored (IDF > 0), as indices and values.
         """
         used = np.flatnonzero(self.idf > 0).astype(np.int32)
-        lexicon = {} if self.lexicon_coef is None else {"lexicon_coef": self.lexicon_coef}
+        extra = {
+            name: np.asarray(array, dtype=np.float32)
+            for name, array in (
+                ("lexicon_coef", self.lexicon_coef),
+                ("ovr_intercept", self.ovr_intercept),
+                ("ovr_lexicon_coef", self.ovr_lexicon_coef),
+            )
+            if array is not None
+        }
+        if self.ovr_coef is not None:
+            extra["ovr_coef"] = _dense(self.ovr_coef)[:, used].astype(np.float16)
         np.savez_compressed(
             _with(stem, ".npz"),
             used=used,
             idf=self.idf[used].astype(np.float32),
-            coef=self.coef[:, used].astype(np.float16),
+            coef=_dense(self.coef)[:, used].astype(np.float16),
             intercept=self.intercept.astype(np.float32),
-            **{name: array.astype(np.float32) for name, array in lexicon.items()},  # type: ignore[arg-type]
+            **extra,  # type: ignore[arg-type]
         )
-        file_format = FORMAT if self.lexicon_coef is None else _FORMATS[1]
+        if self.ovr_coef is not None:
+            file_format = _FORMATS[2]
+        else:
+            file_format = FORMAT if self.lexicon_coef is None else _FORMATS[1]
         full = {"format": file_format, **metadata, "features": self.spec.to_json()}
         full["classes"] = list(self.classes)
         _with(stem, ".json").write_text(
@@ -204,15 +245,20 @@ class LinearTextModel:
             used = arrays["used"]
             idf = np.zeros(spec.n_features, dtype=np.float64)
             idf[used] = arrays["idf"]
-            coef = sp.csr_matrix(
-                (arrays["coef"].astype(np.float64).ravel(), np.tile(used, arrays["coef"].shape[0]),
-                 np.arange(0, arrays["coef"].size + 1, len(used))),
-                shape=(arrays["coef"].shape[0], spec.n_features),
-            )  # fmt: skip
+            coef = _sparse_rows(arrays["coef"], used, spec.n_features)
             intercept = arrays["intercept"].astype(np.float64)
-            lexicon_coef = (
-                arrays["lexicon_coef"].astype(np.float64) if "lexicon_coef" in arrays else None
+            optional = {
+                name: arrays[name].astype(np.float64) if name in arrays else None
+                for name in ("lexicon_coef", "ovr_intercept", "ovr_lexicon_coef")
+            }
+            ovr_coef = (
+                _sparse_rows(arrays["ovr_coef"], used, spec.n_features)
+                if "ovr_coef" in arrays
+                else None
             )
+        lexicon_coef = optional["lexicon_coef"]
+        if (ovr_coef is None) != (optional["ovr_intercept"] is None):
+            raise ConfigError(f"{array_path}: the second head is incomplete")
         if spec.lexicon is not None and lexicon_coef is None:
             raise ConfigError(f"{array_path}: the model names a lexicon but has no weights for it")
         return cls(
@@ -223,7 +269,40 @@ class LinearTextModel:
             intercept=intercept,
             metadata=metadata,
             lexicon_coef=lexicon_coef,
+            ovr_coef=ovr_coef,  # type: ignore[arg-type]
+            ovr_intercept=optional["ovr_intercept"],
+            ovr_lexicon_coef=optional["ovr_lexicon_coef"],
         )
+
+
+def _linear(
+    x: sp.csr_matrix,
+    coef: Any,
+    intercept: np.ndarray,
+    lexicon: np.ndarray | None,
+    lexicon_coef: np.ndarray | None,
+) -> np.ndarray:
+    """``x @ coef.T + intercept``, plus the lexicon features' part where there is one."""
+    scores = x @ coef.T
+    dense = scores.toarray() if sp.issparse(scores) else np.asarray(scores)
+    dense = dense + intercept
+    if lexicon is not None and lexicon_coef is not None:
+        dense += lexicon @ lexicon_coef.T
+    return dense
+
+
+def _dense(coef: Any) -> np.ndarray:
+    return coef.toarray() if sp.issparse(coef) else np.asarray(coef)
+
+
+def _sparse_rows(values: np.ndarray, used: np.ndarray, n_features: int) -> sp.csr_matrix:
+    """Weight rows stored for the ``used`` columns only, as a sparse matrix of full width."""
+    rows = values.shape[0]
+    return sp.csr_matrix(
+        (values.astype(np.float64).ravel(), np.tile(used, rows),
+         np.arange(0, values.size + 1, len(used))),
+        shape=(rows, n_features),
+    )  # fmt: skip
 
 
 def artefact_stem(path: Path) -> Path:

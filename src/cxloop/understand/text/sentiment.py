@@ -20,7 +20,7 @@ import numpy as np
 from cxloop.understand.text.linear_model import LinearTextModel, artefact_stem
 from cxloop.understand.text.parts import Sentiment, SentimentLabel
 
-SENTIMENT_MODEL = "sentiment-2.0"
+SENTIMENT_MODEL = "sentiment-2.1"
 _LABELS: tuple[SentimentLabel, ...] = ("negative", "neutral", "positive")
 
 
