@@ -117,9 +117,7 @@ def pandas_nps_cells(frame: pd.DataFrame) -> pd.DataFrame:
     """n, promoters and detractors per team × month with ``groupby`` (data in memory)."""
     scored = frame.dropna(subset=["nps"])
     month = scored["ts"].dt.tz_localize(None).dt.to_period("M")
-    scored = scored.assign(
-        month=month, promoter=scored["nps"] >= 9, detractor=scored["nps"] <= 6
-    )
+    scored = scored.assign(month=month, promoter=scored["nps"] >= 9, detractor=scored["nps"] <= 6)
     return scored.groupby(["team_id", "month"], observed=True).agg(
         n=("nps", "size"), promoters=("promoter", "sum"), detractors=("detractor", "sum")
     )

@@ -91,9 +91,15 @@ def start_server(kind: str, project: Path | None, wait_s: float = 300.0) -> Serv
     """Start a server and wait until ``/healthz`` answers (a busy machine starts slowly)."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from cxloop.bench.loopback import serve; "
-         "serve(sys.argv[1], sys.argv[2], int(sys.argv[3]))", kind, str(project or ""),
-         str(port)]  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "import sys; from cxloop.bench.loopback import serve; "
+            "serve(sys.argv[1], sys.argv[2], int(sys.argv[3]))",
+            kind,
+            str(project or ""),
+            str(port),
+        ]
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + wait_s
@@ -115,7 +121,9 @@ class Connection:
     def __init__(self, host: str, port: int, headers: dict[str, str]) -> None:
         self.host, self.port = host, port
         self.last_error = ""
-        self.head = f"Host: {host}:{port}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        self.head = f"Host: {host}:{port}\r\n" + "".join(
+            f"{k}: {v}\r\n" for k, v in headers.items()
+        )
 
     async def open(self) -> None:
         self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
@@ -233,4 +241,3 @@ def get_pages(
 
     headers = {"Authorization": f"Bearer {key}"}
     return asyncio.run(_drive(server, headers, clients, requests, cap_s, call))
-

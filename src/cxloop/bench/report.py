@@ -44,7 +44,9 @@ class BenchReport:
     machine: dict[str, object]
     load_before: tuple[float, float, float]
     load_after: tuple[float, float, float]
-    measured_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    measured_at: str = field(
+        default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds")
+    )
 
     @property
     def failed(self) -> list[str]:
@@ -56,12 +58,15 @@ class BenchReport:
     def to_markdown(self) -> str:
         m = self.machine
         versions = ", ".join(f"{k} {v}" for k, v in m["versions"].items())  # type: ignore[attr-defined]
-        load = " → ".join(" ".join(f"{x:.2f}" for x in avg) for avg in (self.load_before, self.load_after))
+        load = " → ".join(
+            " ".join(f"{x:.2f}" for x in avg) for avg in (self.load_before, self.load_after)
+        )
         s = self.scale
         lines = [
-            f"Measured {self.measured_at} with `{self.command}` on {m['machine']}, {m['cpus']} CPUs, "
-            f"{m['ram_gib']} GiB RAM, {m['os']}, Python {m['python']} ({versions}); load average "
-            f"(1, 5, 15 min) {load}. Data: {s['customers']:,} customers, {s['events']:,} events, "
+            f"Measured {self.measured_at} with `{self.command}` on {m['machine']}, "
+            f"{m['cpus']} CPUs, {m['ram_gib']} GiB RAM, {m['os']}, Python {m['python']} "
+            f"({versions}); load average (1, 5, 15 min) {load}. Data: {s['customers']:,} "
+            f"customers, {s['events']:,} events, "
             f"{s['feedback']:,} feedback rows, {s['orders']:,} orders, generated in "
             f"{self.generated_s:.1f} s.",
             "",
@@ -92,10 +97,17 @@ def _row(f: dict[str, object]) -> str:
         notes.append(f"p50 {extra['p50_ms']:.1f} ms, p95 {extra['p95_ms']:.1f} ms, "
                      f"{extra['per_s']:.1f} req/s; /healthz p50 {extra['baseline_p50_ms']:.1f} ms, "
                      f"p95 {extra['baseline_p95_ms']:.1f} ms")  # fmt: skip
-        cxloop, cpu, base = f"p50 {extra['p50_ms']:.1f} ms", "–", f"p50 {extra['baseline_p50_ms']:.1f} ms"
+        cxloop, cpu, base = (
+            f"p50 {extra['p50_ms']:.1f} ms",
+            "–",
+            f"p50 {extra['baseline_p50_ms']:.1f} ms",
+        )
     else:
         work = f"{f['units']:,} {f['unit']}"
-        cxloop, cpu = _seconds(f["cxloop_s"]), _seconds(f["cxloop_cpu_s"]) if f["cxloop_cpu_s"] else "–"
+        cxloop, cpu = (
+            _seconds(f["cxloop_s"]),
+            _seconds(f["cxloop_cpu_s"]) if f["cxloop_cpu_s"] else "–",
+        )
         base = _seconds(f["baseline_s"])
         if f["baseline_units"] not in (None, f["units"]):
             base += f" for {f['baseline_units']:,}"

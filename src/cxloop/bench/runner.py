@@ -100,7 +100,9 @@ def run_stage(stage: str, ctx: stages.StageContext, timeout_s: float) -> dict[st
     code = "import sys; from cxloop.bench.runner import main; main(sys.argv[1:])"
     command = [sys.executable, "-c", code, stage, json.dumps(asdict(ctx))]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s, check=False)
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=timeout_s, check=False
+        )
     except subprocess.TimeoutExpired:
         return {"stage": stage, "error": f"did not finish within {timeout_s:.0f} s"}
     lines = [line for line in done.stdout.splitlines() if line.startswith(MARK)]
@@ -176,4 +178,3 @@ def run_bench(
 
 def main(argv: Sequence[str]) -> None:
     run_stage_child(argv[0], argv[1])
-

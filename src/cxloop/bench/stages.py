@@ -124,8 +124,10 @@ def import_stage(ctx: StageContext) -> StageFigure:
         units, seconds, note = _baseline(
             "pandas", lambda: baselines.pandas_insert(files, Path(scratch) / "baseline.duckdb")
         )
-    return StageFigure("import", "rows", rows, clock.wall, clock.cpu,
-                       "pandas read_parquet + DuckDB insert, no checks", units, seconds, note)  # fmt: skip
+    baseline = "pandas read_parquet + DuckDB insert, no checks"
+    return StageFigure(
+        "import", "rows", rows, clock.wall, clock.cpu, baseline, units, seconds, note
+    )
 
 
 def resolve_stage(ctx: StageContext) -> StageFigure:

@@ -65,6 +65,11 @@ class SyntheticFiles:
         return self.folder / f"{name}.parquet"
 
 
+def _timestamps(days: np.ndarray) -> pa.Array:
+    """Days after :data:`START` as UTC timestamps."""
+    return pa.array(START + (days * 86_400e6).astype("timedelta64[us]"), pa.timestamp("us", "UTC"))
+
+
 def _skewed_customers(rng: np.random.Generator, customers: int, rows: int) -> np.ndarray:
     """Which customer each of ``rows`` rows belongs to: a gamma-distributed activity rate per
     customer, so that some people come back often and most rarely (repeat customers)."""
@@ -133,11 +138,12 @@ def people_tables(rng: np.random.Generator, customers: int) -> tuple[pa.Table, p
         "birth_date": birth[in_shop], "postcode": postcode[in_shop],
         "country": country[in_shop], "language": language[in_shop],
     })  # fmt: skip
+    crm_ids = crm.column("customer_id").to_numpy(zero_copy_only=False).astype(str)
+    shop_ids = shop.column("customer_id").to_numpy(zero_copy_only=False).astype(str)
     truth = pa.table({
-        "record_id": np.concatenate([
-            np.char.add("crm:", crm.column("customer_id").to_numpy(zero_copy_only=False).astype(str)),
-            np.char.add("shop:", shop.column("customer_id").to_numpy(zero_copy_only=False).astype(str)),
-        ]).astype(object),
+        "record_id": np.concatenate(
+            [np.char.add("crm:", crm_ids), np.char.add("shop:", shop_ids)]
+        ).astype(object),
         "person": np.concatenate([person, in_shop]),
     })  # fmt: skip
     return crm, shop, truth
@@ -190,7 +196,7 @@ def feedback_table(
     return pa.table({
         "feedback_id": np.char.add("f", np.arange(rows).astype(str)).astype(object),
         "customer_id": np.char.add("c", owner.astype(str)).astype(object),
-        "ts": pa.array(START + (days * 86_400e6).astype("timedelta64[us]"), pa.timestamp("us", "UTC")),
+        "ts": _timestamps(days),
         "kind": np.full(rows, "survey", dtype=object),
         "touchpoint": rng.choice(np.array(["web", "app", "store", "delivery", "billing"]), rows),
         "team_id": np.char.add("team_", (owner % TEAMS).astype(str)).astype(object),
@@ -216,7 +222,7 @@ def orders_table(rng: np.random.Generator, customers: int) -> pa.Table:
     return pa.table({
         "order_id": np.char.add("o", np.arange(len(owner)).astype(str)).astype(object),
         "customer_id": np.char.add("c", owner.astype(str)).astype(object),
-        "ts": pa.array(START + (day * 86_400e6).astype("timedelta64[us]"), pa.timestamp("us", "UTC")),
+        "ts": _timestamps(day),
         "amount": amount, "currency": np.full(len(owner), "EUR", dtype=object),
     })  # fmt: skip
 
