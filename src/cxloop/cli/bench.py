@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shlex
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -57,7 +56,11 @@ def bench_command(
     options.stages()  # a bad --scale or --only fails before any data is generated
     if workdir is not None and not workdir.is_dir():
         raise UsageError(f"--workdir {workdir}: not a folder")
-    command = "cxloop " + shlex.join(sys.argv[1:]) if sys.argv[1:] else "cxloop bench"
+    given = [("--scale", scale), ("--only", only), ("--clients", clients if clients != 8 else None),
+             ("--requests", requests if requests != 25 else None), ("--out", out)]  # fmt: skip
+    command = "cxloop bench " + shlex.join(
+        [part for name, value in given if value is not None for part in (name, str(value))]
+    )
     say = None if json_output else (lambda line: console.print(f"[dim]{line}[/]"))
     report = run_bench(options, command=command, workdir=workdir, progress=say)
     if out is not None:
