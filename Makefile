@@ -8,6 +8,8 @@ STAMP := $(VENV)/.installed-stamp
 SYSTEM_PACKAGES ?= chromium fonts-wqy-microhei postgresql
 DEMO_DIR ?= demo
 DEMO_CUSTOMERS ?= 20000
+# customers in the synthetic company of `make bench` (cxloop bench --scale)
+BENCH_SCALE ?= 100000
 
 .PHONY: install system-deps demo test test-fast bench lint format lock clean
 
@@ -34,6 +36,8 @@ test-fast: install
 
 bench: install
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -r benchmarks/requirements.txt
+	@mkdir -p .bench
+	$(BIN)/cxloop bench --scale $(BENCH_SCALE) --out .bench/suite-$(BENCH_SCALE)
 	$(BIN)/python -m benchmarks
 
 lint: install

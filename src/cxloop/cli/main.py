@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 
 from cxloop import __version__
-from cxloop.cli import access, importing, init, serve, status
+from cxloop.cli import access, bench, importing, init, serve, status
 from cxloop.cli import demo as demo_cmd
 from cxloop.cli import drivers as drivers_cmd
 from cxloop.cli import gap as gap_cmd
@@ -110,6 +110,7 @@ app.add_typer(cases_app, name="cases")
 app.add_typer(notify_app, name="notify")
 app.add_typer(advocates_app, name="advocates")
 app.command("erase")(report_errors(erase_command))
+app.command("bench")(report_errors(bench.bench_command))
 app.add_typer(consent_app, name="consent")
 app.add_typer(retention_app, name="retention")
 app.add_typer(digest_app, name="digest")

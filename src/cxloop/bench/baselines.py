@@ -1,0 +1,132 @@
+"""The baselines ``cxloop bench`` measures each stage against, in the same run.
+
+Each is the plain way a data team would do the job without cxloop: pandas read + DuckDB
+insert (import), recordlinkage (resolve), VADER (text), a pandas ``groupby`` (KPIs) and
+``lifetimes`` (CLV). The collector's and the pages' baselines are HTTP routes
+(:mod:`cxloop.bench.loopback`). Packages that cxloop itself does not need are imported here
+lazily; when one is missing the stage says how to install it (``make bench`` does).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+INSTALL_HINT = (
+    "install the benchmark baselines with `make bench` or "
+    "`pip install --no-deps -r benchmarks/requirements.txt`"
+)
+
+
+class MissingBaseline(RuntimeError):
+    """A baseline's package is not installed."""
+
+
+def require(module: str) -> Any:
+    """Import ``module`` or raise :class:`MissingBaseline` saying how to install it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise MissingBaseline(f"{module} is not installed: {INSTALL_HINT}") from exc
+
+
+def pandas_insert(files: dict[str, Path], database: Path) -> int:
+    """pandas reads each file; DuckDB inserts the DataFrame as it is (no mapping, no checks)."""
+    rows = 0
+    con = duckdb.connect(str(database))
+    try:
+        for table, path in files.items():
+            frame = pd.read_parquet(path)
+            con.register("frame", frame)
+            con.execute(f"CREATE TABLE {table} AS SELECT * FROM frame")
+            con.unregister("frame")
+            rows += len(frame)
+    finally:
+        con.close()
+    return rows
+
+
+def pairwise_f1(predicted: dict[str, str], truth: dict[str, str]) -> float:
+    """Pairwise F1 of two clusterings (record → label) over the records both hold."""
+    common = predicted.keys() & truth.keys()
+
+    def pairs(counts: Any) -> int:
+        return sum(n * (n - 1) // 2 for n in counts)
+
+    found = pairs(Counter(predicted[r] for r in common).values())
+    true = pairs(Counter(truth[r] for r in common).values())
+    both = pairs(Counter((predicted[r], truth[r]) for r in common).values())
+    precision = both / found if found else 1.0
+    recall = both / true if true else 1.0
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def recordlinkage_clusters(records: pd.DataFrame) -> dict[str, str]:
+    """Blocking on e-mail, phone, surname + birth date and surname + postcode; Jaro–Winkler and
+    exact comparisons; the unsupervised ECM classifier; connected components (as in
+    ``benchmarks/resolve_speed.py``). Returns record id → cluster label."""
+    rl = require("recordlinkage")
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    frame = records.set_index("record_id")
+    data = pd.DataFrame(index=frame.index)
+    data["first"] = frame["first_name"].str.lower().str.strip()
+    data["last"] = frame["last_name"].str.lower().str.strip()
+    data["email"] = frame["email"].str.lower().str.strip()
+    digits = frame["phone"].fillna("").str.replace(r"\D", "", regex=True)
+    data["phone"] = digits.str[-9:].where(digits.str.len() >= 7)
+    data["dob"] = frame["birth_date"].astype(str).where(frame["birth_date"].notna())
+    data["postcode"] = frame["postcode"].str.replace(" ", "").str.upper()
+    index = rl.Index()
+    index.block("email")
+    index.block("phone")
+    index.block(["last", "dob"])
+    index.block(["last", "postcode"])
+    pairs = index.index(data)
+    compare = rl.Compare(n_jobs=1)
+    compare.string("first", "first", method="jarowinkler", threshold=0.88, label="first")
+    compare.string("last", "last", method="jarowinkler", threshold=0.88, label="last")
+    for column in ("dob", "email", "phone", "postcode"):
+        compare.exact(column, column, label=column)
+    matches = rl.ECMClassifier(binarize=0.5).fit_predict(compare.compute(pairs, data))
+    position = pd.Series(np.arange(len(data)), index=data.index)
+    left = position.reindex(matches.get_level_values(0)).to_numpy()
+    right = position.reindex(matches.get_level_values(1)).to_numpy()
+    graph = coo_matrix((np.ones(len(left)), (left, right)), shape=(len(data), len(data)))
+    _, labels = connected_components(graph, directed=False)
+    return dict(zip(data.index, labels.astype(str), strict=True))
+
+
+def vader_scores(texts: list[str]) -> int:
+    """VADER's compound score of each text (English rules, whatever the language)."""
+    vader = require("vaderSentiment.vaderSentiment")
+    analyser = vader.SentimentIntensityAnalyzer()
+    for text in texts:
+        analyser.polarity_scores(text)
+    return len(texts)
+
+
+def pandas_nps_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """n, promoters and detractors per team × month with ``groupby`` (data in memory)."""
+    scored = frame.dropna(subset=["nps"])
+    month = scored["ts"].dt.tz_localize(None).dt.to_period("M")
+    scored = scored.assign(month=month, promoter=scored["nps"] >= 9, detractor=scored["nps"] <= 6)
+    return scored.groupby(["team_id", "month"], observed=True).agg(
+        n=("nps", "size"), promoters=("promoter", "sum"), detractors=("detractor", "sum")
+    )
+
+
+def lifetimes_fit(summary: pd.DataFrame) -> dict[str, float]:
+    """BG/NBD and Gamma-Gamma fitted by ``lifetimes`` 0.11.3 (autograd gradients, BFGS)."""
+    lifetimes = require("lifetimes")
+    bgnbd = lifetimes.BetaGeoFitter().fit(summary["frequency"], summary["recency"], summary["T"])
+    repeat = summary[summary["frequency"] > 0]
+    gg = lifetimes.GammaGammaFitter().fit(repeat["frequency"], repeat["monetary_value"])
+    return {**bgnbd.params_.to_dict(), **gg.params_.to_dict()}
