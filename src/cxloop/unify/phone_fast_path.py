@@ -51,8 +51,10 @@ class NumberPlan:
     possible_lengths: frozenset[int]
 
 
-def _plan(metadata: PhoneMetadata, main: PhoneMetadata, idd: str | None) -> NumberPlan:
+def _plan(metadata: PhoneMetadata, main: PhoneMetadata, idd: str | None) -> NumberPlan | None:
     general, main_general = metadata.general_desc, main.general_desc
+    if general is None or main_general is None:
+        return None
     local = set(general.possible_length_local_only or ())
     pattern = general.national_number_pattern
     prefix = metadata.national_prefix_for_parsing
@@ -79,6 +81,8 @@ def national_plan(region: str) -> NumberPlan | None:
     if metadata is None:
         return None
     code = metadata.country_code
+    if code is None:
+        return None
     main = PhoneMetadata.metadata_for_region_or_calling_code(
         code, phonenumbers.region_code_for_country_code(code)
     )
