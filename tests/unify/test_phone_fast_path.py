@@ -28,7 +28,7 @@ digits = st.text(alphabet="0123456789", min_size=0, max_size=19)
 calling_code = st.sampled_from(sorted(str(c) for c in phonenumbers.COUNTRY_CODE_TO_REGION_CODE))
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(code=calling_code, rest=digits)
 def test_international_numbers_agree_with_phonenumbers(code: str, rest: str) -> None:
     number = code + rest
@@ -37,7 +37,7 @@ def test_international_numbers_agree_with_phonenumbers(code: str, rest: str) -> 
         assert fast == international_e164(number)
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(number=digits, where=region)
 def test_national_numbers_agree_with_phonenumbers(number: str, where: str) -> None:
     fast = national_e164_fast(number, where)
@@ -45,7 +45,7 @@ def test_national_numbers_agree_with_phonenumbers(number: str, where: str) -> No
         assert fast == national_e164(number, (where,))
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=800, deadline=None)
 @given(number=digits, where=st.lists(region, min_size=2, max_size=3, unique=True))
 def test_numbers_read_in_several_regions_agree_with_phonenumbers(
     number: str, where: list[str]
