@@ -4,8 +4,10 @@ import json
 from datetime import UTC, datetime
 
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from cxloop.unify.golden_record import golden_records
+from cxloop.unify.golden_record import _merged_attributes, golden_records
 from cxloop.unify.options import ResolveOptions
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -91,3 +93,41 @@ def test_first_and_last_seen_span_records_and_activity() -> None:
     assert (out.loc["C", "first_seen"], out.loc["C", "last_seen"]) == (day(2), day(20))
     assert (out.loc["D", "first_seen"], out.loc["D", "last_seen"]) == (day(3), day(3))
     assert out.loc["C", "updated_at"] == pd.Timestamp(NOW)
+
+
+def _reference_attributes(ordered: pd.DataFrame) -> dict[str, str | None]:
+    """The merge as first written: every record's JSON read, key by key, best record first."""
+    merged: dict[str, dict] = {}
+    for cid, text in zip(ordered["customer_id"], ordered["attributes"], strict=True):
+        target = merged.setdefault(cid, {})
+        try:
+            data = json.loads(text) if isinstance(text, str) and text else None
+        except ValueError:
+            continue
+        if isinstance(data, dict):
+            for key, value in data.items():
+                if key not in target and value not in (None, ""):
+                    target[key] = value
+    return {
+        cid: json.dumps(d, ensure_ascii=False, separators=(",", ":"), sort_keys=True) if d else None
+        for cid, d in merged.items()
+    }
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["c1", "c2", "c3", "c4"]),
+            st.sampled_from(
+                [None, "", "not json", "[1, 2]", '{"tier": "Gold"}', '{"tier": null, "x": 1}',
+                 '{"tier": "", "opt_in": "Y"}', '{"opt_in": "N", "tier": "Silver"}',
+                 '{"nested": {"a": 1}, "n": 0}', '{"名": "王"}']
+            ),
+        ),
+        max_size=30,
+    )
+)  # fmt: skip
+def test_attributes_read_once_per_distinct_text_merge_as_before(rows: list) -> None:
+    ordered = pd.DataFrame(rows, columns=["customer_id", "attributes"], dtype=object)
+    assert _merged_attributes(ordered).to_dict() == _reference_attributes(ordered)

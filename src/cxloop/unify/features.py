@@ -31,6 +31,11 @@ from cxloop.unify.contacts import (
 from cxloop.unify.names import PARTICLES, fold, latin, name_parts
 from cxloop.unify.nicknames import CANONICAL, FULL_FORMS
 from cxloop.unify.options import ResolveOptions
+from cxloop.unify.phone_fast_path import (
+    international_e164_fast,
+    national_e164_fast,
+    phone_e164_fast,
+)
 from cxloop.unify.places import city_key
 from cxloop.unify.process_map import map_in_processes
 
@@ -51,19 +56,32 @@ FEATURE_COLUMNS = (
 
 
 def map_unique(
-    values: pd.Series, func: Callable[[Any], Any], *, in_processes: bool = False
+    values: pd.Series,
+    func: Callable[[Any], Any],
+    *,
+    in_processes: bool = False,
+    fast: Callable[[Any], Any] | None = None,
 ) -> pd.Series:
     """``values.map(func)``, calling ``func`` once per distinct non-null value; with
     ``in_processes``, on every core (:func:`~cxloop.unify.process_map.map_in_processes`:
-    ``func`` must then be a module-level function or a partial of one)."""
+    ``func`` must then be a module-level function or a partial of one).
+
+    ``fast``, when given, is tried first on each distinct value: a cheap function that gives
+    ``func``'s answer or ``None`` for "undecided"; ``func`` runs only on the undecided values.
+    """
     present = values.dropna()
     if present.empty:
         return pd.Series([None] * len(values), index=values.index, dtype=object)
     distinct = present.unique()
+    table: dict[Any, Any] = {}
+    if fast is not None:
+        answers = [fast(v) for v in distinct]
+        table = {v: a for v, a in zip(distinct, answers, strict=True) if a is not None}
+        distinct = [v for v, a in zip(distinct, answers, strict=True) if a is None]
     if in_processes:
-        table = dict(zip(distinct, map_in_processes(func, list(distinct)), strict=True))
+        table.update(zip(distinct, map_in_processes(func, list(distinct)), strict=True))
     else:
-        table = {v: func(v) for v in distinct}
+        table.update((v, func(v)) for v in distinct)
     out = values.map(table).astype(object)
     return out.where(out.notna() & values.notna(), None)
 
@@ -191,7 +209,10 @@ def phones_e164(
 
     Numbers written with digits and punctuation only are read once per distinct digit string
     (and set of regions, for national ones): "(212) 555-0123" and "212-555-0123" are parsed
-    once. Others go through :func:`~cxloop.unify.contacts.phone_e164` as written.
+    once, and those in a plain form (a country code and a possible number, or a possible
+    national number in the record's one region) without ``phonenumbers.parse``
+    (:mod:`~cxloop.unify.phone_fast_path`). Others go through
+    :func:`~cxloop.unify.contacts.phone_e164` as written.
     """
     lang_regions = map_unique(_text(languages), lambda v: region_of_language(language_tag(v)))
     default = (options.default_country or "").upper() or None
@@ -209,7 +230,10 @@ def phones_e164(
     international = plain & (plus | digits.str.startswith("00"))
     after_prefix = digits.where(plus, digits.str[2:])
     out[international[international].index] = map_unique(
-        after_prefix[international], international_e164, in_processes=True
+        after_prefix[international],
+        international_e164,
+        in_processes=True,
+        fast=international_e164_fast,
     )
     national = plain & ~international
     regions = [
@@ -219,7 +243,9 @@ def phones_e164(
     keys = pd.Series(
         list(zip(digits[national], regions, strict=True)), index=digits[national].index
     )
-    out[keys.index] = map_unique(keys, _national_e164_of_key, in_processes=True)
+    out[keys.index] = map_unique(
+        keys, _national_e164_of_key, in_processes=True, fast=_national_e164_fast_of_key
+    )
     other = ~plain & (digits.str.len() >= 6)
     if other.any():
         raw = pd.Series(
@@ -235,6 +261,13 @@ def phones_e164(
 def _national_e164_of_key(key: tuple[str, tuple[str, ...]]) -> str | None:
     digits, regions = key
     return national_e164(digits, regions) if regions else None
+
+
+def _national_e164_fast_of_key(key: tuple[str, tuple[str, ...]]) -> str | None:
+    digits, regions = key
+    if len(regions) == 1:
+        return national_e164_fast(digits, regions[0])
+    return phone_e164_fast(digits, regions) if regions else None
 
 
 def _phone_e164_of_key(key: tuple[str, str | None, str | None], default: str | None) -> str | None:

@@ -134,31 +134,53 @@ def _missing(value: Any) -> bool:
 
 
 def _merged_attributes(ordered: pd.DataFrame) -> pd.Series:
-    """Per customer: the attributes of its records, best record's value winning per key."""
-    merged: dict[str, dict[str, Any]] = {}
+    """Per customer: the attributes of its records, best record's value winning per key.
+
+    Source systems repeat a handful of attribute objects across millions of records, so each
+    distinct JSON text is read once, and each distinct sequence of texts merged once.
+    """
+    texts_of: dict[str, list[str]] = {}
     for cid, text in zip(
         ordered["customer_id"].tolist(), ordered["attributes"].tolist(), strict=True
     ):
-        target = merged.setdefault(cid, {})
-        if not isinstance(text, str) or not text:
-            continue
-        try:
-            data = json.loads(text)
-        except ValueError:
-            continue
-        if isinstance(data, dict):
-            for key, value in data.items():
-                if key not in target and value not in (None, ""):
-                    target[key] = value
-    return pd.Series(
-        {
-            cid: json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-            if data
-            else None
-            for cid, data in merged.items()
-        },
-        dtype=object,
-    )
+        texts = texts_of.setdefault(cid, [])
+        if isinstance(text, str) and text:
+            texts.append(text)
+    parsed: dict[str, dict[str, Any]] = {}
+    merged: dict[tuple[str, ...], str | None] = {}
+    out: dict[str, str | None] = {}
+    for cid, texts in texts_of.items():
+        key = tuple(texts)
+        if key not in merged:
+            merged[key] = _merge_texts(key, parsed)
+        out[cid] = merged[key]
+    return pd.Series(out, dtype=object)
+
+
+def _merge_texts(texts: tuple[str, ...], parsed: dict[str, dict[str, Any]]) -> str | None:
+    """The JSON of ``texts`` merged key by key, the first non-empty value winning."""
+    target: dict[str, Any] = {}
+    for text in texts:
+        if text not in parsed:
+            parsed[text] = _non_empty_items(text)
+        for key, value in parsed[text].items():
+            if key not in target:
+                target[key] = value
+    if not target:
+        return None
+    return json.dumps(target, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def _non_empty_items(text: str) -> dict[str, Any]:
+    """The keys of a JSON object with a value other than null or ""; nothing for text that is
+    not a JSON object."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {key: value for key, value in data.items() if value not in (None, "")}
 
 
 def _span(records: pd.DataFrame, activity: pd.DataFrame) -> pd.DataFrame:
