@@ -30,6 +30,10 @@ class StatusReport(BaseModel):
     tables: dict[str, int]
 
 
+#: starter files kept under another name in the package (a dotfile is easy to lose in a wheel)
+STARTER_RENAMES = {"gitignore": ".gitignore"}
+
+
 def starter_files() -> dict[str, str]:
     """The starter project, as relative path → text."""
     root = resources.files("cxloop") / "starter"
@@ -41,7 +45,7 @@ def starter_files() -> dict[str, str]:
             if child.is_dir():
                 walk(child, rel + "/")
             elif not child.name.startswith((".", "__")):
-                files[rel] = child.read_text(encoding="utf-8")
+                files[STARTER_RENAMES.get(rel, rel)] = child.read_text(encoding="utf-8")
 
     walk(root, "")
     return files

@@ -11,13 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from browser.live_server import serve
+from browser.live_server import User, serve_project
 from browser.test_dashboard import CHROMIUM, DESKTOP, open_session
-from cxloop.access.users import add_user
-from cxloop.api import create_app
 from cxloop.config import Settings
 from cxloop.demo.loading import run_demo
-from cxloop.storage import open_warehouse
 
 PASSWORD = "analytical-engine-1843"
 VIEWER = "exec@example.com"
@@ -38,13 +35,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         project=tmp_path_factory.mktemp("loop-browser") / "demo", loop_interval_s=0
     )
     run_demo(settings, customers=600, seed=3, analyse_text=False)
-    warehouse = open_warehouse(settings.warehouse_url)
-    add_user(warehouse, VIEWER, PASSWORD, "viewer", name="Exec")
-    try:
-        with serve(create_app(settings, warehouse=warehouse)) as base:
-            yield base
-    finally:
-        warehouse.close()
+    with serve_project(settings, User(VIEWER, PASSWORD, "viewer", "Exec")) as base:
+        yield base
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 
 from browser.live_server import serve
 from browser.test_dashboard import CHROMIUM, DESKTOP, PHONE, Session, open_session
-from customer_data import build_company
+from customer_data import T0, build_company, write_rows
 from cxloop.access.users import add_user
 from cxloop.api import create_app
 from cxloop.config import Settings
@@ -19,6 +19,8 @@ from cxloop.project import init_project
 from cxloop.storage import open_warehouse
 
 EMAIL, PASSWORD = "grace@example.com", "cobol-compiler-1959"
+ANALYST = "karen@example.com"  # analysts also get the identity review's forms on a profile
+XIUYING_APP_ID = "0d9e04e9-7cd5-4eb5-a4ee-5c8d16acafcf"
 
 pytestmark = [
     pytest.mark.browser,
@@ -35,8 +37,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict
     init_project(root / "acme")
     settings = Settings.load(project=root / "acme", company_name="Acme Travel")
     warehouse = open_warehouse(settings.warehouse_url)
+    # Xiuying's second app login: the app keys its users by UUID, a long record id
+    write_rows(warehouse, "source_records", [{
+        "record_id": f"app:{XIUYING_APP_ID}", "source": "app", "source_id": XIUYING_APP_ID,
+        "imported_at": T0, "name": "Wang Xiuying", "email": "wxy@example.cn", "country": "CN",
+        "language": "zh-CN"}])  # fmt: skip
     ids = build_company(warehouse)
     add_user(warehouse, EMAIL, PASSWORD, "agent", name="Grace Hopper")
+    add_user(warehouse, ANALYST, PASSWORD, "analyst", name="Karen Spärck Jones")
     try:
         with serve(create_app(settings, warehouse=warehouse)) as base:
             yield base, ids
@@ -112,5 +120,26 @@ def test_a_phone_searches_in_chinese_without_sideways_scrolling(
     for section in ("golden", "records", "timeline"):
         page.locator(f"#{section}-heading").scroll_into_view_if_needed()
         page.screenshot(path=tmp_path / f"profile-phone-{section}.png")
+    session.check_clean()
+    page.context.close()
+
+
+def test_an_analyst_reviews_identities_on_a_phone_without_sideways_scrolling(
+    browser, server, tmp_path: Path
+) -> None:
+    """The identity review lists record ids beside checkboxes; a long one (an app's UUID) once
+    widened the whole profile to 408 pixels on a 390-pixel phone."""
+    base, ids = server
+    session = open_session(browser, base, PHONE, "en-US", email=ANALYST, password=PASSWORD)
+    page = session.page
+    session.go(f"/customers/{ids['xiuying']}")
+    split = page.locator(".split-form label", has_text=XIUYING_APP_ID)
+    assert split.count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    box = split.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= PHONE["width"]
+    page.locator("#split-heading").scroll_into_view_if_needed()
+    page.screenshot(path=tmp_path / "profile-phone-analyst-split.png")
+    page.screenshot(path=tmp_path / "profile-phone-analyst.png", full_page=True)
     session.check_clean()
     page.context.close()

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from browser.live_server import serve
-from browser.test_dashboard import CHROMIUM, DESKTOP, open_session
+from browser.test_dashboard import CHROMIUM, DESKTOP, PHONE, open_session
 from customer_data import build_company, write_rows
 from cxloop.access.users import add_user
 from cxloop.act.case_actions import act_on_case
@@ -44,6 +44,8 @@ def payload(field: str) -> str:
 NAME, COMMENT, ANSWER, NOTE, SEGMENT = (
     payload(f) for f in ("name", "comment", "answer", "note", "segment")
 )
+#: a name of 80 letters without a space: it must break on every page, never overflow
+LONG_NAME = "Maximilianus" + "x" * 56 + "Wolfeschlegel"
 
 pytestmark = [
     pytest.mark.browser,
@@ -54,8 +56,9 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def company(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    """The app over a small company whose data is full of payloads; (base URL, Ana's id)."""
+def company(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
+    """The app over a small company whose data is full of payloads, and José with a very long
+    name and a case of his own; (base URL, customer ids by first name)."""
     root = tmp_path_factory.mktemp("hostile-browser") / "acme"
     init_project(root)
     (root / "segments" / "hostile.yaml").write_text(
@@ -67,6 +70,7 @@ def company(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str
     ids = build_company(warehouse)
     warehouse.update("customers", "customer_id", [ids["ana"]], {"name": NAME})
     warehouse.update("feedback", "customer_id", [ids["ana"]], {"text": COMMENT})
+    warehouse.update("customers", "customer_id", [ids["jose"]], {"name": LONG_NAME})
     # the case's history as the product writes it, then an agent's comment
     warehouse.delete("case_events", "case_id", ["case1"])
     write_rows(
@@ -76,11 +80,28 @@ def company(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str
           "kind": "opened", "actor": "rule:detractor", "status": "open"}],
     )  # fmt: skip
     act_on_case(warehouse, "case1", "commented", "ada@example.com", note=NOTE)
+    write_rows(
+        warehouse,
+        "cases",
+        [
+            {
+                "case_id": "case-long",
+                "customer_id": ids["jose"],
+                "title": LONG_NAME,
+                "priority": "low",
+                "team_id": "delivery",
+                "opened_at": datetime(2026, 3, 6, tzinfo=UTC),
+            }
+        ],
+    )
+    write_rows(warehouse, "case_events", [
+        {"case_event_id": "ce-long", "case_id": "case-long", "ts": datetime(2026, 3, 6, tzinfo=UTC),
+         "kind": "opened", "actor": "rule:detractor", "status": "open"}])  # fmt: skip
     warehouse.append_rows("customers", [{"customer_id": "C-x", "name": "Xavier", "language": "en"}])
     add_user(warehouse, ADMIN, PASSWORD, "admin", name="Ada")
     try:
         with serve(create_app(settings, warehouse=warehouse)) as base:
-            yield base, ids["ana"]
+            yield base, ids
     finally:
         warehouse.close()
 
@@ -112,9 +133,10 @@ def answer_the_survey(browser, base: str, text: str) -> None:
 
 
 def test_payloads_show_as_text_and_never_run(
-    browser, company: tuple[str, str], shots: Path
+    browser, company: tuple[str, dict[str, str]], shots: Path
 ) -> None:
-    base, ana = company
+    base, ids = company
+    ana = ids["ana"]
     answer_the_survey(browser, base, ANSWER)
     session = open_session(browser, base, DESKTOP, email=ADMIN, password=PASSWORD)
     page = session.page
@@ -141,4 +163,29 @@ def test_payloads_show_as_text_and_never_run(
             assert value in text, f"{path}: the payload is not shown as text"
         assert page.locator("main svg[onload], main img[onerror]").count() == 0  # type: ignore[attr-defined]
     assert dialogs == []
+    session.check_clean()
+
+
+#: the elements that hold a customer's name: headings and the customer card beside a case
+NAME_HOLDERS = "main h1, main h2, main h3, .case-customer, .case-customer .panel"
+
+OVERFLOWING = """(selector) => [...document.querySelectorAll(selector)]
+    .filter((el) => el.clientWidth > 1 && el.scrollWidth > el.clientWidth + 1)
+    .map((el) => `${el.tagName}.${el.className}: ${el.scrollWidth} > ${el.clientWidth}`)"""
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_long_unbroken_name_wraps_instead_of_overflowing(
+    browser, company: tuple[str, dict[str, str]], shots: Path, viewport: dict
+) -> None:
+    base, ids = company
+    session = open_session(browser, base, viewport, email=ADMIN, password=PASSWORD)
+    page = session.page
+    width = "desktop" if viewport is DESKTOP else "phone"
+    for name, path in (("case", "/cases/case-long"), ("customer-360", f"/customers/{ids['jose']}")):
+        session.go(path)
+        assert LONG_NAME in page.inner_text("main")  # type: ignore[attr-defined]
+        page.screenshot(path=str(shots / f"long-name-{name}-{width}.png"), full_page=True)  # type: ignore[attr-defined]
+        assert page.evaluate(OVERFLOWING, NAME_HOLDERS) == [], path  # type: ignore[attr-defined]
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], path  # type: ignore[attr-defined]
     session.check_clean()

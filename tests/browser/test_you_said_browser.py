@@ -5,18 +5,16 @@ scrolls sideways. Screenshots go to pytest's tmp dir (or to $CXLOOP_SCREENSHOTS 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
 
-from browser.live_server import serve
+from browser.live_server import User
 from browser.test_dashboard import CHROMIUM, DESKTOP, PHONE, WATCH_CSP
-from cxloop.api import create_app
-from cxloop.config import Settings
-from cxloop.project import init_project
 from cxloop.share.public_actions import add_action, change_action
-from cxloop.storage import open_warehouse
+from cxloop.storage import Warehouse
 from share.you_said_data import add_themes_and_cases
 
 XSS = "<img src=x onerror=\"document.title='pwned'\">Faster delivery to the north"
@@ -29,12 +27,8 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    directory = tmp_path_factory.mktemp("you-said") / "acme"
-    init_project(directory)
-    settings = Settings.load(project=directory, you_said_we_did=True, company_name="Acme")
-    warehouse = open_warehouse(settings.warehouse_url)
+def _seed(warehouse: Warehouse) -> None:
+    """Themes and resolved cases, and two published actions (one titled with markup)."""
     add_themes_and_cases(warehouse)
     for theme, titles, status in (
         ("delivery", {"en": XSS, "es": "Entregas más rápidas en el norte"}, "done"),
@@ -45,11 +39,19 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                             author="user:ana@acme.example",
                             descriptions={"en": "We heard you: here is what changed."})  # fmt: skip
         change_action(warehouse, action.action_id, "user:ana@acme.example", published=True)
-    try:
-        with serve(create_app(settings, warehouse=warehouse)) as base:
-            yield base
-    finally:
-        warehouse.close()
+
+
+def _publish(project: Path) -> None:
+    with (project / "cxloop.toml").open("a", encoding="utf-8") as handle:
+        handle.write("you_said_we_did = true\n")
+
+
+@pytest.fixture(scope="module")
+def server(seeded_server: Callable[..., AbstractContextManager[str]]) -> Iterator[str]:
+    """The public page on, over a seeded project; nobody signs in to read it."""
+    user = User("ana@acme.example", "you-said-we-did-1", "analyst", "Ana")
+    with seeded_server("you-said", _seed, user, company_name="Acme", configure=_publish) as base:
+        yield base
 
 
 @pytest.fixture

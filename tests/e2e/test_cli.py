@@ -42,6 +42,9 @@ def test_init_then_status(tmp_path: Path) -> None:
         "tracking_plan.yaml",
     ):
         assert (project / rel).is_file()
+    ignored = (project / ".gitignore").read_text(encoding="utf-8").splitlines()
+    for generated in ("cxloop.duckdb", ".cxloop_secret", "models/", "demo_data/"):
+        assert generated in ignored
     doc = status(project)
     assert doc["warehouse"] == f"duckdb://{(project / 'cxloop.duckdb').resolve()}"
     assert doc["schema_version"] >= 1

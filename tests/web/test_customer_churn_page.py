@@ -40,11 +40,36 @@ def test_churn_panel_before_and_after_scoring(
     assert "<td>no order for 140 days</td><td>+21%</td>" in after
     assert "<td>comments about delivery: 2</td><td>+9%</td>" in after
     assert "&lt;script&gt;" in after and "<script>" not in after
-    # a customer without a score keeps the empty state
-    assert "Not scored yet" in panel(client.get(f"/customers/{ids['jose']}").text)
+    # churn was scored, but not José: he has no order, so there is no basis for a risk
+    jose = panel(client.get(f"/customers/{ids['jose']}").text)
+    assert "Not scored yet" not in jose
+    assert (
+        "<strong>No basis for a risk</strong>: no order in the 365 days up to Jun 30, 2026." in jose
+    )
 
     spanish = panel(signed_in("agent", language="es").get(f"/customers/{ids['ana']}").text)
     assert "Riesgo de abandono" in spanish and "ningún pedido desde hace 140 días" in spanish
     assert "comentarios sobre la entrega: 2" in spanish
     chinese = panel(signed_in("agent", language="zh").get(f"/customers/{ids['ana']}").text)
     assert "流失风险" in chinese and "已 140 天未下单" in chinese
+    assert "无从估计" in panel(
+        signed_in("agent", language="zh").get(f"/customers/{ids['jose']}").text
+    )
+    assert "Sin base" in panel(
+        signed_in("agent", language="es").get(f"/customers/{ids['jose']}").text
+    )
+
+
+def test_the_profile_says_why_a_customer_has_no_churn_risk(web_warehouse: Warehouse) -> None:
+    from cxloop.unify.profile import customer_profile
+
+    ids = build_company(web_warehouse)
+    assert customer_profile(web_warehouse, ids["jose"]).churn_no_basis is None  # never scored
+    add_churn_score(web_warehouse, ids["ana"], 0.5, [])
+    jose = customer_profile(web_warehouse, ids["jose"])
+    assert jose.churn is None and jose.churn_no_basis is not None
+    assert jose.model_dump(mode="json")["churn_no_basis"] == {
+        "reason": "no_recent_purchase", "model_id": "churn_test", "cutoff": "2026-06-30",
+        "active_days": 365,
+    }  # fmt: skip
+    assert customer_profile(web_warehouse, ids["ana"]).churn_no_basis is None

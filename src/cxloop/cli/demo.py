@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -37,6 +38,14 @@ def demo_command(
             help="Write the demo's segments/*.yaml and refresh them (cxloop segment refresh).",
         ),
     ] = True,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="The demo's last day (YYYY-MM-DD): its 18 months of activity end there. "
+            "Default: today. A re-run keeps the first run's dates.",
+        ),
+    ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Generate the demo company (en/es/zh markets, messy sources, feedback, teams), load it,
@@ -45,6 +54,7 @@ def demo_command(
     from cxloop.demo.loading import run_demo
 
     settings = settings_from(ctx)
+    last_day = _as_of_date(as_of)
     with console.status("building the demo company…", spinner="dots") as status:
         result = run_demo(
             settings,
@@ -58,6 +68,7 @@ def demo_command(
                 f"analysing comments… {done:,} of {total:,}"
             ),
             refresh_segments=refresh_segments,
+            as_of=last_day,
         )
     if json_output:
         print_json(result)
@@ -76,6 +87,7 @@ def demo_command(
         f"[bold green]demo company ready[/] in {result.seconds:.1f} s: {result.project}\n"
         f"  data: {result.data_directory}\n  ground truth: {result.ground_truth}"
     )
+    console.print(f"  activity: {result.start} to {result.end} (the day before is its last)")
     counts = ", ".join(f"{k} {v:,}" for k, v in result.tables.items() if v)
     console.print(f"  warehouse: {counts}")
     if result.resolved is not None:
@@ -120,6 +132,11 @@ def demo_command(
             f"  cases: {result.cases.opened:,} opened by the rules in rules/ ({statuses}); "
             "see [bold]cxloop cases list[/]"
         )
+    if result.actions:
+        console.print(
+            f'  "you said, we did": {result.actions} actions, the public page on at '
+            "/you-said-we-did; see [bold]cxloop actions list[/]"
+        )
     if serve:
         from cxloop.cli.serve import serve_command
         from cxloop.demo.loading import ensure_demo_admin
@@ -130,3 +147,15 @@ def demo_command(
             f"with password [bold]{login.password}[/] (kept in {settings.project}/demo_login.txt)"
         )
         serve_command(ctx, host=host, port=port)
+
+
+def _as_of_date(text: str | None) -> date:
+    """``--as-of`` as a date (today when not given); a bad one exits 2 with one line."""
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{text!r} is not a date (YYYY-MM-DD)", param_hint="--as-of"
+        ) from None

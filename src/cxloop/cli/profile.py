@@ -112,6 +112,12 @@ def print_profile(profile: CustomerProfile) -> None:
             f"churn risk, {churn.horizon_days} days", f"{churn.risk:.0%}",
             "churn reasons", escape(reasons),
         )  # fmt: skip
+    elif profile.churn_no_basis is not None:
+        basis = profile.churn_no_basis
+        figures.add_row(
+            "churn risk", "no basis",
+            "why", f"no order in the {basis.active_days} days up to {_text(basis.cutoff)}",
+        )  # fmt: skip
     console.print(Panel(figures, title="summary", title_align="left"))
     _print_segments(profile)
 

@@ -182,7 +182,7 @@ def generate_demo_company(
     )
     manifest = DemoManifest(
         directory=root, files=tuple(files), ground_truth=truth, customers=customers, seed=seed,
-        surveys=surveys,
+        surveys=surveys, start=start, months=months,
     )  # fmt: skip
     (root / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")
     return manifest

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable
+from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
 
@@ -16,10 +17,12 @@ from cxloop.collect.importer import ImportReport, import_file
 from cxloop.collect.surveys import load_survey, load_surveys, sync_surveys
 from cxloop.config import Settings
 from cxloop.demo.case_work import DemoCases, run_demo_cases
+from cxloop.demo.demo_actions import add_demo_actions, publish_demo_page
 from cxloop.demo.demo_goals import write_demo_goals
-from cxloop.demo.manifest import DemoSurveys
+from cxloop.demo.manifest import DemoSurveys, previous_start
 from cxloop.demo.surveys import load_survey_funnel
 from cxloop.demo.surveys import write_definition as write_demo_survey
+from cxloop.demo.timeline import add_months, window_start
 from cxloop.domain.churn import ChurnFitReport, ChurnScoreReport
 from cxloop.errors import DataError
 from cxloop.project import init_project, open_project_warehouse
@@ -39,6 +42,10 @@ from cxloop.understand.text.analyser import MissingTextPartError, default_analys
 from cxloop.unify import ResolveOptions, ResolveReport, resolve
 
 DEMO_DATA_DIR = "demo_data"
+#: how many months of activity the demo company has
+DEMO_MONTHS = 18
+#: the fixed window's first day, when no ``as_of`` date anchors the demo (tests rely on it)
+DEMO_FIXED_START = date(2025, 1, 1)
 
 
 class DemoResult(BaseModel):
@@ -68,6 +75,11 @@ class DemoResult(BaseModel):
     cases: DemoCases | None = Field(
         default=None, description="Cases the demo's rules opened and their status at its end."
     )
+    actions: int = Field(
+        default=0, description='"You said, we did" actions added (none on a re-run).'
+    )
+    start: date = Field(description="The first day of the demo's activity.")
+    end: date = Field(description="The day after the demo's last activity.")
     seconds: float
 
 
@@ -82,6 +94,7 @@ def run_demo(
     analyse_text: bool = True,
     on_text_progress: ProgressCallback | None = None,
     refresh_segments: bool = True,
+    as_of: date | None = None,
 ) -> DemoResult:
     """Generate the demo company into ``<project>/demo_data``, import every file, resolve the
     source records into customers (``resolve_identities``, as ``cxloop resolve`` does),
@@ -92,10 +105,14 @@ def run_demo(
     membership (``refresh_segments``; needs resolved identities), and store the demo's KPI goals
     (``goals.yaml``, see :mod:`cxloop.demo.demo_goals`) in ``kpi_goals``, and after resolving
     write the demo's case rules into ``<project>/rules``, replay them over the feedback and
-    simulate the teams' work on the cases (:mod:`cxloop.demo.case_work`).
+    simulate the teams' work on the cases (:mod:`cxloop.demo.case_work`), record the demo's
+    "you said, we did" actions and turn its public page on (:mod:`cxloop.demo.demo_actions`).
 
-    The project is initialised first when it has no ``cxloop.toml``. Re-running with the same
-    seed adds nothing (imports and text analysis are incremental).
+    The activity spans :data:`DEMO_MONTHS` months that end on ``as_of`` (``cxloop demo``
+    passes the run date, so cases are due, at risk and overdue as of today); without it, the
+    fixed window from :data:`DEMO_FIXED_START`. A re-run keeps the window of the first run
+    (read from ``demo_data/manifest.json``), so it adds nothing: the same seed and window give
+    the same data (imports and text analysis are incremental).
     """
     from cxloop.demo import generate_demo_company
 
@@ -105,9 +122,14 @@ def run_demo(
         init_project(project, warehouse_url=settings.warehouse)
     write_demo_survey(project)
     out = project / DEMO_DATA_DIR
+    start = previous_start(out) or (
+        window_start(as_of, DEMO_MONTHS) if as_of is not None else DEMO_FIXED_START
+    )
     if out.exists():
         shutil.rmtree(out)
-    manifest = generate_demo_company(out, customers=customers, seed=seed)
+    manifest = generate_demo_company(
+        out, customers=customers, seed=seed, start=start, months=DEMO_MONTHS
+    )
     reports = []
     with open_project_warehouse(settings) as wh:
         for item in manifest.files:
@@ -163,8 +185,10 @@ def run_demo(
         segments = None
         if refresh_segments and resolve_identities:
             segments = _refresh_demo_segments(wh, settings)
-        goals = sync_goals(wh, write_demo_goals(project))
+        goals = sync_goals(wh, write_demo_goals(project, today=as_of))
         cases = run_demo_cases(wh, settings, seed=seed) if resolve_identities else None
+        actions = add_demo_actions(wh, add_months(start, DEMO_MONTHS) - timedelta(days=1))
+        publish_demo_page(project)
         tables = wh.counts()
     return DemoResult(
         project=str(project.resolve()),
@@ -186,6 +210,9 @@ def run_demo(
         churn_skipped=churn_skipped,
         segments=segments,
         goals=goals,
+        actions=actions,
+        start=start,
+        end=add_months(start, DEMO_MONTHS),
         cases=cases,
         seconds=round(time.perf_counter() - started, 2),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 KIND_ORDER = (
@@ -49,6 +50,8 @@ class DemoManifest:
     customers: int
     seed: int
     surveys: DemoSurveys | None = None
+    start: date | None = None
+    months: int | None = None
 
     def to_json(self) -> str:
         """The manifest as JSON, paths relative to ``directory``."""
@@ -59,6 +62,8 @@ class DemoManifest:
         data: dict[str, object] = {
             "customers": self.customers,
             "seed": self.seed,
+            "start": None if self.start is None else self.start.isoformat(),
+            "months": self.months,
             "ground_truth": rel(self.ground_truth),
             "files": [
                 {
@@ -77,3 +82,12 @@ class DemoManifest:
                 "responses": rel(self.surveys.responses),
             }
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def previous_start(directory: Path) -> date | None:
+    """The window start a demo written into ``directory`` earlier used (None: none there)."""
+    try:
+        data = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+        return date.fromisoformat(data["start"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

@@ -27,6 +27,12 @@ def add_months(day: date, months: int) -> date:
     return date(total // 12, total % 12 + 1, min(day.day, 28) if months else day.day)
 
 
+def window_start(last_day: date, months: int) -> date:
+    """The first day of a ``months``-month window that ends at midnight starting ``last_day``
+    (the 28th when ``last_day`` is later in its month, as :func:`add_months` keeps days <= 28)."""
+    return add_months(date(last_day.year, last_day.month, min(last_day.day, 28)), -months)
+
+
 @dataclass(frozen=True)
 class Timeline:
     """Months and calendar quarters of the window ``[start, end)``."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -98,3 +99,15 @@ class CustomerChurn(BaseModel):
     horizon_days: int
     risk: float = Field(description="Probability of no purchase within the horizon.")
     reasons: list[ChurnReason] = Field(default_factory=list)
+
+
+class ChurnNoBasis(BaseModel):
+    """Why a customer has no churn risk although churn was scored: the risk is "no purchase in
+    the next horizon" for customers who are buying, and this customer made no purchase in the
+    model's ``active_days`` up to the scoring's cutoff (never bought, or lapsed before it).
+    Not a risk of zero, and not a missing value: there is nothing to predict from."""
+
+    reason: Literal["no_recent_purchase"] = "no_recent_purchase"
+    model_id: str
+    cutoff: date | None = None
+    active_days: int = Field(description="Days before the cutoff a purchase must fall in.")

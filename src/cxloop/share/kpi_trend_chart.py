@@ -7,7 +7,7 @@ from typing import Any
 
 import altair as alt
 
-from cxloop.share.charts import FONT, PALETTE
+from cxloop.share.chart_layers import dashed_rule, finished_spec, line_with_band
 
 
 def kpi_trend_chart(
@@ -63,34 +63,12 @@ def kpi_trend_chart(
         alt.Tooltip("ci_high:Q", title=f"{interval_title} ↑", format=value_format),
         alt.Tooltip("n:Q", title=n_title, format=",d"),
     ]
-    base = alt.Chart(data).encode(x=x)
-    band = base.mark_area(opacity=0.2, color=PALETTE[0]).encode(
-        y=alt.Y("ci_low:Q", title=value_title, axis=alt.Axis(format=value_format)),
-        y2="ci_high:Q",
-    )
-    line = base.mark_line(point=True, color=PALETTE[0]).encode(
-        y=alt.Y("value:Q", title=value_title), tooltip=tooltip
-    )
-    layers: list[Any] = [band, line]
+    layers: list[Any] = line_with_band(
+        alt.Chart(data).encode(x=x), value="value", low="ci_low", high="ci_high",
+        title=value_title, axis=alt.Axis(format=value_format), tooltip=tooltip, point=True,
+    )  # fmt: skip
     if target is not None:
-        rule = (
-            alt.Chart(alt.Data(values=[{"target": target, "label": target_title}]))
-            .mark_rule(strokeDash=[6, 4], color=PALETTE[5], strokeWidth=2)
-            .encode(
-                y="target:Q",
-                tooltip=[alt.Tooltip("target:Q", title=target_title, format=value_format)],
-            )
-        )
-        layers.append(rule)
+        tip = alt.Tooltip("target:Q", title=target_title, format=value_format)
+        layers.append(dashed_rule("target", target, channel="y", tooltip=tip, label=target_title))
     chart = alt.layer(*layers).properties(width="container", height=height, description=description)
-    config: dict[str, Any] = {
-        "font": FONT,
-        "view": {"stroke": None},
-        "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#374151"},
-    }
-    if locale is not None:
-        config["locale"] = locale
-    spec: dict[str, Any] = chart.to_dict()
-    spec["config"] = {**spec.get("config", {}), **config}
-    spec["autosize"] = {"type": "fit-x", "contains": "padding"}
-    return spec
+    return finished_spec(chart, locale)

@@ -12,7 +12,8 @@ from typing import Any
 
 import altair as alt
 
-from cxloop.share.charts import FONT, PALETTE
+from cxloop.share.chart_layers import finished_spec
+from cxloop.share.charts import PALETTE
 
 ROW_HEIGHT = 28
 
@@ -71,14 +72,4 @@ def moments_of_truth_chart(
     chart = alt.layer(zero, whiskers, dots).properties(
         width="container", height=alt.Step(ROW_HEIGHT), description=description
     )
-    config: dict[str, Any] = {
-        "font": FONT,
-        "view": {"stroke": None},
-        "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#374151"},
-    }
-    if locale is not None:
-        config["locale"] = locale
-    spec: dict[str, Any] = chart.to_dict()
-    spec["config"] = {**spec.get("config", {}), **config}
-    spec["autosize"] = {"type": "fit-x", "contains": "padding"}
-    return spec
+    return finished_spec(chart, locale)

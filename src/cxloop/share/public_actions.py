@@ -61,6 +61,7 @@ def add_action(
     status: str = "planned",
     themes: list[str] | None = None,
     now: datetime | None = None,
+    action_id: str | None = None,
 ) -> PublicAction:
     """Record a new action, unpublished.
 
@@ -78,6 +79,9 @@ def add_action(
         planned, in_progress or done.
     themes
         The theme ids there are (the project's taxonomy), to refuse a theme nobody raises.
+    now, action_id
+        When it is recorded (default: now) and its id (default: a new random one); a data
+        generator that must be reproducible passes both.
 
     Raises
     ------
@@ -94,7 +98,7 @@ def add_action(
         raise UsageError("title: give the action a title in at least one language")
     now = now or datetime.now(UTC)
     action = PublicAction(
-        action_id=f"act_{uuid.uuid4().hex[:16]}",
+        action_id=action_id or f"act_{uuid.uuid4().hex[:16]}",
         theme=theme,
         titles=checked_titles,
         descriptions=_texts("description", descriptions or {}, MAX_DESCRIPTION),

@@ -8,7 +8,7 @@ from typing import Any
 
 import altair as alt
 
-from cxloop.share.charts import FONT, PALETTE
+from cxloop.share.chart_layers import dashed_rule, finished_spec, line_with_band
 
 
 def survival_chart(
@@ -45,33 +45,13 @@ def survival_chart(
         alt.Tooltip("ci_high:Q", title=f"{interval_title} ↑", format=".1%"),
         alt.Tooltip("at_risk:Q", title=at_risk_title, format=",d"),
     ]
-    base = alt.Chart(data).encode(x=x)
-    band = base.mark_area(opacity=0.2, color=PALETTE[0], interpolate="step-after").encode(
-        y=alt.Y("ci_low:Q", title=open_title, axis=y_axis, scale=alt.Scale(domain=[0, 1])),
-        y2="ci_high:Q",
-    )
-    line = base.mark_line(color=PALETTE[0], interpolate="step-after", strokeWidth=2).encode(
-        y=alt.Y("still_open:Q", title=open_title), tooltip=tooltip
-    )
-    layers: list[Any] = [band, line]
+    layers: list[Any] = line_with_band(
+        alt.Chart(data).encode(x=x), value="still_open", low="ci_low", high="ci_high",
+        title=open_title, axis=y_axis, scale=alt.Scale(domain=[0, 1]), tooltip=tooltip,
+        interpolate="step-after", stroke_width=2,
+    )  # fmt: skip
     if median is not None:
-        rule = (
-            alt.Chart(alt.Data(values=[{"median": median}]))
-            .mark_rule(strokeDash=[6, 4], color=PALETTE[5], strokeWidth=2)
-            .encode(
-                x="median:Q", tooltip=[alt.Tooltip("median:Q", title=median_title, format=",.1f")]
-            )
-        )
-        layers.append(rule)
+        tip = alt.Tooltip("median:Q", title=median_title, format=",.1f")
+        layers.append(dashed_rule("median", median, channel="x", tooltip=tip))
     chart = alt.layer(*layers).properties(width="container", height=height, description=description)
-    config: dict[str, Any] = {
-        "font": FONT,
-        "view": {"stroke": None},
-        "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#374151"},
-    }
-    if locale is not None:
-        config["locale"] = locale
-    spec: dict[str, Any] = chart.to_dict()
-    spec["config"] = {**spec.get("config", {}), **config}
-    spec["autosize"] = {"type": "fit-x", "contains": "padding"}
-    return spec
+    return finished_spec(chart, locale)

@@ -15,7 +15,7 @@ import ibis
 import ibis.expr.types as ir
 from pydantic import BaseModel, Field
 
-from cxloop.domain.churn import ChurnReason, CustomerChurn
+from cxloop.domain.churn import ChurnNoBasis, ChurnReason, CustomerChurn
 from cxloop.domain.clv import CustomerValue
 from cxloop.domain.segment import CustomerSegments
 from cxloop.errors import NotFoundError, UsageError
@@ -187,6 +187,11 @@ class CustomerProfile(BaseModel):
     churn: CustomerChurn | None = Field(
         None, description="Churn risk and its reasons from the latest `cxloop churn score`, if any."
     )
+    churn_no_basis: ChurnNoBasis | None = Field(
+        None,
+        description="Set when churn was scored but not for this customer: no purchase in the "
+        "model's active days up to the cutoff, so there is no basis for a risk (churn is null).",
+    )
     timeline: Timeline
 
 
@@ -237,6 +242,7 @@ def customer_profile(
     }
     page = warehouse.to_pyarrow(timeline_page_expr(timeline, timeline_limit, timeline_offset))
     items = [_timeline_item(row) for row in page.to_pylist()]
+    churn = customer_churn(warehouse, customer_id)
     return CustomerProfile(
         customer_id=customer_id,
         golden_record=golden,
@@ -245,7 +251,8 @@ def customer_profile(
         differing_fields=differing_fields(records),
         summary=_summary(warehouse, customer_id, golden, counts),
         clv=customer_value(warehouse, customer_id),
-        churn=customer_churn(warehouse, customer_id),
+        churn=churn,
+        churn_no_basis=None if churn is not None else churn_no_basis(warehouse),
         timeline=Timeline(
             total=sum(counts.values()),
             counts={kind: counts.get(kind, 0) for kind in KINDS},
@@ -375,6 +382,25 @@ def customer_churn(warehouse: Warehouse, customer_id: str) -> CustomerChurn | No
     except ValueError:
         reasons = []
     return CustomerChurn.model_validate({**row, "reasons": reasons})
+
+
+def churn_no_basis(warehouse: Warehouse) -> ChurnNoBasis | None:
+    """For a customer without a churn score: the latest scoring's model, cutoff and active
+    days when churn was scored at all (the customer had no basis for a risk), else None (churn
+    was never scored, or the warehouse predates the churn tables)."""
+    with warehouse.lock:
+        if "customer_churn" not in warehouse.backend.list_tables():
+            return None
+    scores = warehouse.table("customer_churn")
+    models = warehouse.table("churn_models")
+    latest = scores.order_by(ibis.desc(scores.scored_at)).limit(1)
+    joined = latest.left_join(models, latest.model_id == models.model_id).select(
+        latest.model_id, latest.cutoff, models.active_days
+    )
+    rows = warehouse.to_pyarrow(joined).to_pylist()
+    if not rows or rows[0]["active_days"] is None:
+        return None
+    return ChurnNoBasis.model_validate(rows[0])
 
 
 def _latest_score(feedback: ir.Table, column: str) -> ir.Table:

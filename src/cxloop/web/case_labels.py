@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cxloop.web.i18n import N_, UiLanguage
+from cxloop.web.labels import code_label
 
 STATUS_LABELS = {
     "active": N_("Active"),
@@ -41,24 +42,17 @@ RESOLUTION_LABELS = {
 }
 
 
-def _label(table: dict[str, str], ui: UiLanguage, code: str | None) -> str:
-    if code is None:
-        return "—"
-    label = table.get(code)
-    return ui.gettext(label) if label else code
-
-
 def status(ui: UiLanguage, code: str | None) -> str:
-    return _label(STATUS_LABELS, ui, code)
+    return code_label(ui, STATUS_LABELS, code)
 
 
 def event(ui: UiLanguage, code: str | None) -> str:
-    return _label(EVENT_LABELS, ui, code)
+    return code_label(ui, EVENT_LABELS, code)
 
 
 def priority(ui: UiLanguage, code: str | None) -> str:
-    return _label(PRIORITY_LABELS, ui, code)
+    return code_label(ui, PRIORITY_LABELS, code)
 
 
 def resolution(ui: UiLanguage, code: str | None) -> str:
-    return _label(RESOLUTION_LABELS, ui, code)
+    return code_label(ui, RESOLUTION_LABELS, code)

@@ -7,6 +7,7 @@ Values are English message ids (marked with ``N_``); a code without a name is sh
 from __future__ import annotations
 
 from cxloop.web.i18n import N_, UiLanguage
+from cxloop.web.labels import code_label
 
 SENTIMENT_LABELS = {
     "negative": N_("Negative"),
@@ -44,10 +45,7 @@ VERDICT_LABELS = {
 
 
 def _named(ui: UiLanguage, table: dict[str, str], code: str | None) -> str:
-    if not code:
-        return "—"
-    label = table.get(code)
-    return ui.gettext(label) if label else code
+    return code_label(ui, table, code or None)  # an empty code is unknown too
 
 
 def sentiment(ui: UiLanguage, code: str | None) -> str:

@@ -27,6 +27,16 @@ FEEDBACK_KIND_LABELS = {
 UNKNOWN = N_("Unknown")
 
 
+def code_label(ui: UiLanguage, table: dict[str, str], code: str | None) -> str:
+    """``code``'s name from ``table`` in the UI language; a code without one is shown as it
+    is, and None as "—". The label modules (cases, customers, feedback, notifications) use it.
+    """
+    if code is None:
+        return "—"
+    label = table.get(code)
+    return ui.gettext(label) if label else code
+
+
 def feedback_kind(ui: UiLanguage, kind: str | None) -> str:
     """A kind of feedback (``survey``, ``ticket``…) named in the UI language."""
     if not kind:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cxloop.web import case_labels
 from cxloop.web.i18n import N_, UiLanguage
+from cxloop.web.labels import code_label
 
 CHANNEL_TYPE_LABELS = {
     "email": N_("E-mail"),
@@ -20,21 +21,14 @@ STATUS_LABELS = {
 TEST_EVENT = N_("Test message")
 
 
-def _label(table: dict[str, str], ui: UiLanguage, code: str | None) -> str:
-    if code is None:
-        return "—"
-    label = table.get(code)
-    return ui.gettext(label) if label else code
-
-
 def channel_type(ui: UiLanguage, code: str | None) -> str:
     """``email`` → "E-mail" in the page's language."""
-    return _label(CHANNEL_TYPE_LABELS, ui, code)
+    return code_label(ui, CHANNEL_TYPE_LABELS, code)
 
 
 def status(ui: UiLanguage, code: str | None) -> str:
     """A notification's status (``deferred``, ``sent``, …) in the page's language."""
-    return _label(STATUS_LABELS, ui, code)
+    return code_label(ui, STATUS_LABELS, code)
 
 
 def event(ui: UiLanguage, code: str | None) -> str:
