@@ -73,6 +73,11 @@ class Backend(ABC):
         of their own (0: every such key is unique and not null)."""
         raise NotImplementedError(f"{type(self).__name__} cannot count repeated keys")
 
+    def drop_repeated_keys(self, table: str, key: str, prefix: str) -> int:
+        """Delete every row whose ``key`` starts with ``prefix`` and equals the key of a row
+        inserted before it (the first stays); return how many were deleted."""
+        raise NotImplementedError(f"{type(self).__name__} cannot drop repeated keys")
+
     @abstractmethod
     def holds_key_prefix(self, table: str, key: str, prefix: str) -> bool:
         """Whether some row's ``key`` starts with ``prefix`` (any row at all when it is empty)."""
