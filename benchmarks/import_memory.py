@@ -1,12 +1,15 @@
 """Peak memory of ``cxloop import`` against file size, with pandas as the baseline, in one run.
 
 For each size, a CSV of web events (six columns, about 120 bytes a row) is written, then
-imported by the real CLI in a fresh process (``CXLOOP_IMPORT_BATCH_ROWS=20000``), and read by
-``pandas.read_csv`` in another fresh process: the baseline, a reader that holds the whole file.
-The peak resident set size of each process comes from ``wait4``. A streaming import should
-need about the same memory whatever the file's size; the table shows how far it is from that.
+imported by the real CLI in a fresh process (``CXLOOP_IMPORT_BATCH_ROWS=20000``) twice: with
+the default settings (DuckDB may keep buffers up to 80% of RAM) and with
+``warehouse_memory_limit`` set (``--limit``, default 128MB); and read by ``pandas.read_csv`` in
+another fresh process: the baseline, a reader that holds the whole file. The peak resident set
+size of each process comes from ``wait4``. A streaming import should need about the same memory
+whatever the file's size; the table shows how far it is from that.
 
-    python -m benchmarks.import_memory [--quick] [--rows 100000,400000,1600000]
+    python -m benchmarks.import_memory [--quick] [--rows 100000,400000,1600000] [--limit 128MB]
+        [--write-docs]
 """
 
 from __future__ import annotations
@@ -15,13 +18,18 @@ import argparse
 import csv
 import json
 import os
+import platform
+import shutil
 import subprocess
 import sys
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 from cxloop.project import init_project
 
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
+BEGIN, END = "<!-- import-memory:begin -->", "<!-- import-memory:end -->"
 PANDAS = "import sys, pandas; pandas.read_csv(sys.argv[1])"
 
 
@@ -46,41 +54,77 @@ def peak_rss_mb(command: list[str], env: dict[str, str] | None = None) -> float:
     return usage.ru_maxrss / 1024
 
 
-def main(quick: bool = False, sizes: tuple[int, ...] = (100_000, 400_000, 1_600_000)) -> None:
+def main(
+    quick: bool = False,
+    sizes: tuple[int, ...] = (100_000, 400_000, 1_600_000),
+    limit: str = "128MB",
+    write_docs: bool = False,
+) -> None:
     if quick:
         sizes = (20_000, 80_000, 320_000)
+    load_before = os.getloadavg()[0]
     results = []
     with tempfile.TemporaryDirectory() as scratch:
         for rows in sizes:
             path = Path(scratch) / f"events{rows}.csv"
             write_events(path, rows)
             project = Path(scratch) / f"p{rows}"
-            init_project(project)
             env = os.environ | {"CXLOOP_IMPORT_BATCH_ROWS": "20000"}
-            cxloop = [sys.executable, "-m", "cxloop", "--project", str(project), "import"]
-            imported = peak_rss_mb([*cxloop, "events", str(path), "--source", "web"], env)
+            peaks = []
+            for settings in ({}, {"CXLOOP_WAREHOUSE_MEMORY_LIMIT": limit}):
+                shutil.rmtree(project, ignore_errors=True)
+                init_project(project)
+                cxloop = [sys.executable, "-m", "cxloop", "--project", str(project), "import"]
+                command = [*cxloop, "events", str(path), "--source", "web"]
+                peaks.append(peak_rss_mb(command, env | settings))
             pandas = peak_rss_mb([sys.executable, "-c", PANDAS, str(path)])
-            results.append((rows, path.stat().st_size / 1e6, imported, pandas))
+            results.append((rows, path.stat().st_size / 1e6, peaks[0], peaks[1], pandas))
             path.unlink()
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"\nPeak RSS of an import against file size; load average {load}\n")
-    print("| rows | file | cxloop import | pandas.read_csv | import vs pandas |")
-    print("|---:|---:|---:|---:|---:|")
-    for rows, size, imported, pandas in results:
-        print(
-            f"| {rows:,} | {size:.0f} MB | {imported:.0f} MB | {pandas:.0f} MB "
-            f"| {imported / pandas:.2f}× |"
+    markdown = to_markdown(results, limit, (load_before, os.getloadavg()[0]))
+    print(markdown)
+    if write_docs:
+        text = DOCS.read_text(encoding="utf-8")
+        begin, stop = text.index(BEGIN) + len(BEGIN), text.index(END)
+        DOCS.write_text(text[:begin] + "\n" + markdown + "\n" + text[stop:], encoding="utf-8")
+
+
+def to_markdown(
+    results: list[tuple[int, float, float, float, float]], limit: str, load: tuple[float, float]
+) -> str:
+    lines = [
+        f"Measured {datetime.now(UTC):%Y-%m-%d} on {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, load average {load[0]:.1f} before and "
+        f"{load[1]:.1f} after (shared cores), with `python -m benchmarks.import_memory`.",
+        "",
+        f"| rows | file | cxloop import, defaults | cxloop import, `warehouse_memory_limit` "
+        f"{limit} | pandas.read_csv | import ({limit}) vs pandas |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for rows, size, default, limited, pandas in results:
+        lines.append(
+            f"| {rows:,} | {size:.0f} MB | {default:.0f} MB | {limited:.0f} MB | {pandas:.0f} MB "
+            f"| {limited / pandas:.2f}× |"
         )
-    (r0, s0, i0, p0), (r1, s1, i1, p1) = results[0], results[-1]
-    print(
-        f"\nGrowth from {r0:,} to {r1:,} rows: import +{i1 - i0:.0f} MB, pandas "
-        f"+{p1 - p0:.0f} MB, for +{s1 - s0:.0f} MB of file."
-    )
+    (r0, s0, d0, i0, p0), (r1, s1, d1, i1, p1) = results[0], results[-1]
+    lines += [
+        "",
+        f"From {r0:,} to {r1:,} rows the import's peak grew by {d1 - d0:.0f} MB with the "
+        f"defaults and {i1 - i0:.0f} MB with {limit}; pandas' by {p1 - p0:.0f} MB, for "
+        f"{s1 - s0:.0f} MB more file.",
+    ]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--rows", default="100000,400000,1600000")
+    parser.add_argument("--limit", default="128MB", help="warehouse_memory_limit to compare")
+    parser.add_argument("--write-docs", action="store_true")
     args = parser.parse_args()
-    main(quick=args.quick, sizes=tuple(int(n) for n in args.rows.split(",")))
+    main(
+        quick=args.quick,
+        sizes=tuple(int(n) for n in args.rows.split(",")),
+        limit=args.limit,
+        write_docs=args.write_docs,
+    )

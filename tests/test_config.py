@@ -42,3 +42,24 @@ def test_bad_toml_and_bad_values_are_clear(tmp_path: Path) -> None:
     (tmp_path / "cxloop.toml").write_text("[cxloop]\nimport_batch_rows = 0\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="import_batch_rows"):
         Settings.load(project=tmp_path)
+
+
+def test_warehouse_memory_settings_reach_the_warehouse(tmp_path: Path) -> None:
+    from cxloop.project import open_project_warehouse
+
+    (tmp_path / "cxloop.toml").write_text(
+        '[cxloop]\nwarehouse_memory_limit = "256MB"\nwarehouse_temp_directory = "spill"\n',
+        encoding="utf-8",
+    )
+    settings = Settings.load(project=tmp_path)
+    with open_project_warehouse(settings) as wh:
+        row = wh.backend.raw.execute(
+            "SELECT current_setting('memory_limit'), current_setting('temp_directory')"
+        ).fetchone()
+    assert row is not None and row[0] == "244.1 MiB"
+    assert row[1] == str((tmp_path / "spill").resolve())
+    (tmp_path / "cxloop.toml").write_text(
+        '[cxloop]\nwarehouse_memory_limit = "lots"\n', encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match="warehouse_memory_limit"):
+        Settings.load(project=tmp_path)

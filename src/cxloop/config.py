@@ -80,6 +80,17 @@ class Settings(BaseSettings):
     import_batch_rows: int = Field(
         default=1_000_000, gt=0, description="Rows per batch when importing files."
     )
+    warehouse_memory_limit: str | None = Field(
+        default=None,
+        pattern=r"^\s*\d+(\.\d+)?\s*([KMGT]i?B|B)\s*$",
+        description="Most memory the DuckDB warehouse's buffers may hold, e.g. '2GB'; "
+        "beyond it they spill to warehouse_temp_directory. Default: DuckDB's (80% of RAM).",
+    )
+    warehouse_temp_directory: Path | None = Field(
+        default=None,
+        description="Where the DuckDB warehouse spills what does not fit in "
+        "warehouse_memory_limit. Default: DuckDB's (<warehouse file>.tmp).",
+    )
     secret_key: str | None = Field(
         default=None,
         description="Signs session cookies and CSRF tokens. Default: a random key kept in "

@@ -68,7 +68,7 @@ def init_project(directory: str | Path, *, warehouse_url: str | None = None) -> 
         target.write_text(text, encoding="utf-8")
         created.append(rel)
     settings = Settings.load(project=directory, warehouse=warehouse_url)
-    with open_warehouse(settings.warehouse_url) as wh:
+    with open_project_warehouse(settings) as wh:
         version = wh.schema_version()
         shown = wh.url  # without a password
     return InitResult(
@@ -82,7 +82,13 @@ def init_project(directory: str | Path, *, warehouse_url: str | None = None) -> 
 
 def open_project_warehouse(settings: Settings, *, read_only: bool = False) -> Warehouse:
     """Open the project's warehouse, migrating it if it is writable."""
-    return open_warehouse(settings.warehouse_url, read_only=read_only)
+    temp = settings.warehouse_temp_directory
+    return open_warehouse(
+        settings.warehouse_url,
+        read_only=read_only,
+        memory_limit=settings.warehouse_memory_limit,
+        temp_directory=str((settings.project / temp).resolve()) if temp else None,
+    )
 
 
 def project_status(settings: Settings) -> StatusReport:

@@ -219,3 +219,44 @@ def test_insert_checked_reads_parquet_in_the_engine_and_keeps_settings(
     assert lines == ([2, 3, 4, 5],)
     with pytest.raises(WarehouseError, match="no column"):
         warehouse.insert_checked("orders", query, ["order_id", "colour"], "ok")
+
+
+def test_repeated_keys_counts_repeats_and_nulls_by_prefix(warehouse) -> None:
+    warehouse.append("orders", orders("s:1", "s:2", "s:3", "t:1"), keys_known_new=True)
+    assert warehouse.repeated_keys("orders", "s:") == 0
+    warehouse.append("orders", orders("s:2", "s:2", "t:9"), keys_known_new=True)
+    assert warehouse.repeated_keys("orders", "s:") == 2  # the second and third "s:2"
+    assert warehouse.repeated_keys("orders", "t:") == 0
+    warehouse.append("orders", pa.table({"order_id": [None], "amount": [1.0]}, schema=None))
+    assert warehouse.repeated_keys("orders") == 3  # a null key cannot be shown unique
+
+
+def test_drop_repeated_keys_keeps_each_first_row(warehouse) -> None:
+    first = pa.table({"order_id": ["s:1", "s:2", "u:1"], "amount": [1.0, 2.0, 7.0]})
+    later = pa.table({"order_id": ["s:2", "s:3", "s:1", "u:1"], "amount": [9.0, 3.0, 9.0, 8.0]})
+    with warehouse.transaction():
+        warehouse.append("orders", first, keys_known_new=True)
+        warehouse.append("orders", later, keys_known_new=True)
+        assert warehouse.drop_repeated_keys("orders", "s:") == 2
+    got = warehouse.to_pyarrow(warehouse.table("orders").order_by("order_id")).to_pylist()
+    assert [(r["order_id"], r["amount"]) for r in got] == [
+        ("s:1", 1.0),
+        ("s:2", 2.0),
+        ("s:3", 3.0),
+        ("u:1", 7.0),
+        ("u:1", 8.0),  # another prefix: left alone
+    ]
+    assert warehouse.drop_repeated_keys("orders", "s:") == 0
+    assert warehouse.drop_repeated_keys("orders") == 1
+
+
+def test_memory_limit_and_temp_directory_reach_duckdb(tmp_path: Path) -> None:
+    url = f"duckdb:///{tmp_path / 'wh.duckdb'}"
+    spill = tmp_path / "spill"
+    with open_warehouse(url, memory_limit="300MB", temp_directory=str(spill)) as wh:
+        row = wh.backend.raw.execute(
+            "SELECT current_setting('memory_limit'), current_setting('temp_directory')"
+        ).fetchone()
+    assert row is not None and row[0].endswith("MiB") and row[1] == str(spill)
+    with pytest.raises(WarehouseError, match="warehouse_memory_limit"):
+        open_warehouse(url, memory_limit="plenty")

@@ -25,7 +25,7 @@ from cxloop.errors import DataError, UsageError
 
 __all__ = ["CsvHeader", "csv_batches", "read_csv_header"]
 
-_CSV_BLOCK_BYTES = 4 << 20
+_CSV_BLOCK_BYTES = 1 << 20
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 
 

@@ -20,7 +20,6 @@ import pyarrow.csv as pacsv
 from pydantic import BaseModel, Field
 
 from cxloop.collect.file_formats import SourceFile, open_source_file
-from cxloop.collect.import_keys import ImportedKeys
 from cxloop.collect.import_plan import ERRORS_COLUMN, LINE_COLUMN, ImportPlan, build_plan
 from cxloop.collect.mapping import Mapping, load_mapping
 from cxloop.collect.parquet_in_warehouse import load_parquet_in_warehouse, parquet_relation
@@ -127,9 +126,10 @@ def import_file(
         warehouse's own engine in one statement
         (:mod:`~cxloop.collect.parquet_in_warehouse`); otherwise text trimmed in Arrow
         (:mod:`~cxloop.collect.text_trimming`) and,
-        when the target held none of the file's ids, ids checked against the import's own
-        record of them (:mod:`~cxloop.collect.import_keys`) rather than looked up in the
-        warehouse; and the next batch is read while one is loaded
+        when the target held none of the file's ids, batches inserted without looking their
+        ids up in the warehouse, repeated ids removed once at the end
+        (:meth:`~cxloop.storage.warehouse.Warehouse.drop_repeated_keys`); and the next batch
+        is read while one is loaded
         (:mod:`~cxloop.collect.prefetch`). False takes the general path everywhere; the
         result is the same (tests compare the two).
 
@@ -189,9 +189,10 @@ def import_file(
     rejects = _RejectsWriter(Path(rejects_path) if rejects_path else _default_rejects(path))
     line = file.first_data_line
     with ScratchEngine() as scratch:
-        imported = ImportedKeys(scratch)
-        # whether the target held no id this import can produce (see ImportedKeys)
+        # whether the target held no id this import can produce: then batches go in without
+        # a key lookup, and the ids the file repeats are dropped once, before the commit
         fresh_target = False
+        prefix = source + ":" if spec.source_scoped else ""
         try:
             with warehouse.transaction():
                 batches = file.iter_batches(batch_rows)
@@ -215,9 +216,7 @@ def import_file(
                         report.columns = dict(plan.field_sources)
                         report.kept_as_attributes = plan.extra_columns
                         report.ignored_columns = plan.ignored_columns
-                        fresh_target = fast and not warehouse.holds_keys(
-                            spec.table, source + ":" if spec.source_scoped else ""
-                        )
+                        fresh_target = fast and not warehouse.holds_keys(spec.table, prefix)
                     prepared = add_trimmed_columns(batch, plan.trimmed_copies)
                     result = scratch.query(plan.sql, batch=prepared)
                     good, bad_lines = _split(result, report)
@@ -227,14 +226,17 @@ def import_file(
                         if skip_bad_rows:
                             rejects.write(batch, bad_lines, result)
                     if report.error_count == 0 or skip_bad_rows:
-                        known_new = fresh_target and imported.all_new(good[spec.key_column])
-                        appended = warehouse.append(spec.table, good, keys_known_new=known_new)
+                        appended = warehouse.append(spec.table, good, keys_known_new=fresh_target)
                         report.rows_inserted += appended.inserted
                         report.rows_already_present += appended.skipped
                     if progress is not None:
                         progress(done, file.total_units)
                 if report.error_count and not skip_bad_rows:
                     raise ValidationReportError(_summary(report), report=report)
+                if fresh_target and report.rows_inserted:
+                    dropped = warehouse.drop_repeated_keys(spec.table, prefix)
+                    report.rows_inserted -= dropped
+                    report.rows_already_present += dropped
         finally:
             rejects.close()
     if rejects.path_written is not None:

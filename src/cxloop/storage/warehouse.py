@@ -176,10 +176,11 @@ class Warehouse:
             Rows with (some of) the table's columns, its key column among them.
         keys_known_new
             The caller has made sure, inside the same transaction, that no key of ``data``
-            is in the table or repeated in ``data`` (the file importer does so with
-            :meth:`holds_keys` and its own record of the keys it has loaded); the rows are
-            then inserted without looking for their keys in the table, which is what makes
-            a large import fast. Wrong use breaks idempotence: leave it false otherwise.
+            was in the table (the file importer does so with :meth:`holds_keys`) and will
+            call :meth:`drop_repeated_keys` before it commits; the rows are then inserted
+            without looking for their keys in the table, which is what makes a large import
+            fast. Wrong use breaks idempotence: leave it false otherwise. Backends without
+            ``unchecked_inserts`` (Postgres, Spark) check the keys all the same.
         """
         if isinstance(data, pa.RecordBatch):
             data = pa.Table.from_batches([data])
@@ -188,7 +189,7 @@ class Warehouse:
         if key not in data.column_names:
             raise WarehouseError(f"rows for {table!r} lack their key column {key!r}")
         with self.transaction():
-            if keys_known_new:
+            if keys_known_new and self.backend.unchecked_inserts:
                 inserted = self.backend.insert(table, data)
             else:
                 inserted = self.backend.append_new(table, data, key)
@@ -229,6 +230,20 @@ class Warehouse:
         self._check_columns(table, [])
         with self.lock:
             return self.backend.repeated_keys(table, key_column(table), prefix)
+
+    def drop_repeated_keys(self, table: str, prefix: str = "") -> int:
+        """Delete the rows whose key starts with ``prefix`` and repeats the key of a row
+        inserted before it, so each key is left once, on its first row; return how many.
+
+        An import that appended with ``keys_known_new`` into a table that held none of its
+        keys calls it last, in the same transaction: the result is what key-checked appends
+        would have given, at the cost of one sort of the new keys' hashes when none repeats.
+        """
+        self._check_columns(table, [])
+        if not self.backend.unchecked_inserts:
+            return 0  # its appends checked every key: nothing can repeat
+        with self.transaction():
+            return self.backend.drop_repeated_keys(table, key_column(table), prefix)
 
     def holds_keys(self, table: str, prefix: str = "") -> bool:
         """Whether some row of ``table`` has a key that starts with ``prefix``.
@@ -301,9 +316,34 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def open_warehouse(url: str, *, read_only: bool = False, migrate: bool = True) -> Warehouse:
-    """Open the warehouse at ``url`` and bring its schema up to date."""
-    warehouse = Warehouse(backend_for_url(url, read_only=read_only))
+def open_warehouse(
+    url: str,
+    *,
+    read_only: bool = False,
+    migrate: bool = True,
+    memory_limit: str | None = None,
+    temp_directory: str | None = None,
+) -> Warehouse:
+    """Open the warehouse at ``url`` and bring its schema up to date.
+
+    Parameters
+    ----------
+    url
+        The warehouse URL (``duckdb:///path/file.duckdb``).
+    read_only
+        Open it for reading only (no migration then).
+    migrate
+        Apply pending migrations.
+    memory_limit
+        Most memory the engine's buffers may hold (``"2GB"``); beyond it they spill to
+        ``temp_directory``. None: the engine's default.
+    temp_directory
+        Where the engine spills; None: the engine's default.
+    """
+    backend = backend_for_url(
+        url, read_only=read_only, memory_limit=memory_limit, temp_directory=temp_directory
+    )
+    warehouse = Warehouse(backend)
     if migrate and not read_only:
         try:
             warehouse.migrate()

@@ -16,6 +16,9 @@ class Backend(ABC):
 
     url: str
     ibis: ibis.BaseBackend
+    #: whether :meth:`insert` may take rows whose keys were checked by the caller, with
+    #: :meth:`drop_repeated_keys` cleaning up after (False: every append checks its keys)
+    unchecked_inserts: bool = False
 
     @abstractmethod
     def list_tables(self) -> list[str]: ...
@@ -72,6 +75,11 @@ class Backend(ABC):
         """How many rows whose ``key`` starts with ``prefix`` cannot be shown to have a key
         of their own (0: every such key is unique and not null)."""
         raise NotImplementedError(f"{type(self).__name__} cannot count repeated keys")
+
+    def drop_repeated_keys(self, table: str, key: str, prefix: str) -> int:
+        """Delete every row whose ``key`` starts with ``prefix`` and equals the key of a row
+        inserted before it (the first stays); return how many were deleted."""
+        raise NotImplementedError(f"{type(self).__name__} cannot drop repeated keys")
 
     @abstractmethod
     def holds_key_prefix(self, table: str, key: str, prefix: str) -> bool:
