@@ -64,7 +64,7 @@ def init_project(directory: str | Path, *, warehouse_url: str | None = None) -> 
         target.write_text(text, encoding="utf-8")
         created.append(rel)
     settings = Settings.load(project=directory, warehouse=warehouse_url)
-    with open_warehouse(settings.warehouse_url) as wh:
+    with open_warehouse(settings.warehouse_url, options=settings.engine_options()) as wh:
         version = wh.schema_version()
     return InitResult(
         project=str(directory.resolve()),
@@ -77,7 +77,9 @@ def init_project(directory: str | Path, *, warehouse_url: str | None = None) -> 
 
 def open_project_warehouse(settings: Settings, *, read_only: bool = False) -> Warehouse:
     """Open the project's warehouse, migrating it if it is writable."""
-    return open_warehouse(settings.warehouse_url, read_only=read_only)
+    return open_warehouse(
+        settings.warehouse_url, read_only=read_only, options=settings.engine_options()
+    )
 
 
 def project_status(settings: Settings) -> StatusReport:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
@@ -279,6 +280,11 @@ class Warehouse:
             inserted = self.backend.replace_rows(table, data, key)
         return AppendResult(table, data.num_rows, inserted)
 
+    def splink_api(self) -> Any | None:
+        """The Splink database API that links records on the warehouse's own engine (Spark);
+        None where Splink runs on a private in-memory DuckDB instead."""
+        return self.backend.splink_api()
+
     def _check_columns(self, table: str, columns: list[str]) -> None:
         spec = canonical_tables().get(table)
         if spec is None:
@@ -301,9 +307,16 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def open_warehouse(url: str, *, read_only: bool = False, migrate: bool = True) -> Warehouse:
-    """Open the warehouse at ``url`` and bring its schema up to date."""
-    warehouse = Warehouse(backend_for_url(url, read_only=read_only))
+def open_warehouse(
+    url: str,
+    *,
+    read_only: bool = False,
+    migrate: bool = True,
+    options: Mapping[str, str] | None = None,
+) -> Warehouse:
+    """Open the warehouse at ``url`` and bring its schema up to date; ``options`` are engine
+    settings (:meth:`cxloop.config.Settings.engine_options`)."""
+    warehouse = Warehouse(backend_for_url(url, read_only=read_only, options=options))
     if migrate and not read_only:
         try:
             warehouse.migrate()

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from cxloop.errors import ConfigError
 from cxloop.storage.backends.base import Backend
 
 
-def backend_for_url(url: str, *, read_only: bool = False) -> Backend:
-    """Connect to the warehouse that ``url`` names."""
+def backend_for_url(
+    url: str, *, read_only: bool = False, options: Mapping[str, str] | None = None
+) -> Backend:
+    """Connect to the warehouse that ``url`` names; ``options`` are engine settings (for
+    Spark: ``spark.master`` and any other Spark setting; other engines ignore them)."""
     scheme = url.split(":", 1)[0].lower()
     if scheme == "duckdb":
         from cxloop.storage.backends.duckdb import DuckDBBackend
 
         return DuckDBBackend.connect(url, read_only=read_only)
+    if scheme == "spark":
+        from cxloop.storage.backends.spark import SparkBackend
+
+        return SparkBackend.connect(url, read_only=read_only, options=options)
     raise ConfigError(
-        f"warehouse URL {url!r}: unsupported scheme {scheme!r} (expected duckdb:///PATH)"
+        f"warehouse URL {url!r}: unsupported scheme {scheme!r} "
+        "(expected duckdb:///PATH or spark:///PATH)"
     )
 
 
