@@ -4,8 +4,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-# Debian packages the tests need (browser tests, PostgreSQL, Java for Spark come with later work)
-SYSTEM_PACKAGES ?= chromium fonts-wqy-microhei
+# Debian packages the tests need (browser tests; Java 17 for the Spark warehouse and its tests)
+SYSTEM_PACKAGES ?= chromium fonts-wqy-microhei openjdk-17-jre-headless
 DEMO_DIR ?= demo
 DEMO_CUSTOMERS ?= 20000
 

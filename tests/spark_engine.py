@@ -25,7 +25,13 @@ import pytest
 from cxloop.storage import open_warehouse
 
 #: what tests run Spark with (two cores, like the machines CI runs on)
-TEST_OPTIONS = {"spark.master": "local[2]", "spark.sql.shuffle.partitions": "2"}
+TEST_OPTIONS = {
+    "spark.master": "local[2]",
+    "spark.sql.shuffle.partitions": "2",
+    "spark.default.parallelism": "2",
+    # tiny tables: compiling whole-stage code costs more than it saves
+    "spark.sql.codegen.wholeStage": "false",
+}
 #: the marks of every Spark test: the ``spark`` marker and the one xdist group
 SPARK_MARKS = [pytest.mark.spark, pytest.mark.xdist_group("spark")]
 _template: list[Path] = []

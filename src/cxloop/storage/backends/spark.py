@@ -54,11 +54,12 @@ class SparkBackend(Backend):
         self.url = url
         self.catalog = catalog
         self.session = session
-        self.ibis = spark_ibis.connect(session, self._schema_of)
         self._functions = functions
         self._in_transaction = False
-        for name in catalog.tables:
-            self._show(name)
+        #: tables whose view must be (re)pointed at their parts before the next query
+        self._stale: set[str] = set(catalog.tables)
+        self._shown: set[str] = set()
+        self.ibis = spark_ibis.connect(session, self._schema_of, self._show_stale)
 
     @classmethod
     def connect(
@@ -94,9 +95,17 @@ class SparkBackend(Backend):
         paths = [self.catalog.path(rel) for rel in entry.parts]
         return self.session.read.schema(schema).parquet(*paths)
 
-    def _show(self, table: str) -> None:
-        """(Re)point the table's view at its current parts."""
-        self._frame(table).createOrReplaceTempView(table)
+    def _show_stale(self) -> None:
+        """(Re)point the views of changed tables at their current parts: run before every
+        Ibis query, so that writes cost no Spark call until something reads."""
+        for table in sorted(self._stale):
+            if table in self.catalog.tables:
+                self._frame(table).createOrReplaceTempView(table)
+                self._shown.add(table)
+            elif table in self._shown:
+                self.session.catalog.dropTempView(table)
+                self._shown.discard(table)
+        self._stale.clear()
 
     def _schema_of(self, table: str) -> ibis.Schema | None:
         entry = self.catalog.tables.get(table)
@@ -109,7 +118,7 @@ class SparkBackend(Backend):
         return entry
 
     def _changed(self, table: str) -> None:
-        self._show(table)
+        self._stale.add(table)
         if not self._in_transaction:
             self.catalog.commit()
 
@@ -149,8 +158,7 @@ class SparkBackend(Backend):
     def rollback(self) -> None:
         self._in_transaction = False
         self.catalog.rollback()
-        for name in self.catalog.tables:
-            self._show(name)
+        self._stale |= set(self.catalog.tables) | self._shown
 
     # -- writing -------------------------------------------------------------------------------
     def _conform(self, table: str, data: pa.Table) -> pa.Table:
@@ -201,7 +209,6 @@ class SparkBackend(Backend):
         if rel is not None:
             self._entry(table).parts.append(rel)
             if len(self._entry(table).parts) > MAX_PARTS:  # compact
-                self._show(table)
                 self._entry(table).parts = _listed(self._rewrite_part(table, None))
         self._changed(table)
 
@@ -379,16 +386,17 @@ class SparkBackend(Backend):
         return sum(_rows_in(Path(self.catalog.path(rel))) for rel in self._entry(table).parts)
 
     def splink_api(self) -> Any:
-        """Splink's Spark backend on this warehouse's session (intermediate tables kept in
-        Spark's memory and spilled to local disk, not written into the warehouse folder)."""
+        """Splink's Spark backend on this warehouse's Spark context (intermediate tables kept
+        in Spark's memory and spilled to local disk, not written into the warehouse folder)."""
         from splink.backends.spark import SparkAPI
 
-        return SparkAPI(spark_session=self.session, break_lineage_method="persist")
+        # a session of its own: Splink names its input tables as ours (source_records)
+        return SparkAPI(spark_session=self.session.newSession(), break_lineage_method="persist")
 
     def close(self) -> None:
         if self._in_transaction:
             self.rollback()
-        for name in self.catalog.tables:
+        for name in self._shown:
             self.session.catalog.dropTempView(name)
         self.catalog.close()
 

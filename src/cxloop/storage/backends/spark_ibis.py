@@ -20,6 +20,15 @@ class WarehouseIbis(PySparkBackend):  # type: ignore[misc]
     """Ibis on a Spark session whose tables are described by ``schema_of``."""
 
     schema_of: Callable[[str], ibis.Schema | None] = staticmethod(lambda name: None)
+    before_query: Callable[[], None] = staticmethod(lambda: None)
+
+    def _run_pre_execute_hooks(self, expr: Any) -> None:
+        self.before_query()
+        super()._run_pre_execute_hooks(expr)
+
+    def raw_sql(self, query: Any, **kwargs: Any) -> Any:
+        self.before_query()
+        return super().raw_sql(query, **kwargs)
 
     def get_schema(
         self, table_name: str, *, catalog: str | None = None, database: str | None = None
@@ -30,9 +39,15 @@ class WarehouseIbis(PySparkBackend):  # type: ignore[misc]
         return super().get_schema(table_name, catalog=catalog, database=database)
 
 
-def connect(session: Any, schema_of: Callable[[str], ibis.Schema | None]) -> WarehouseIbis:
-    """An Ibis connection on ``session`` that asks ``schema_of`` for a table's schema first."""
+def connect(
+    session: Any,
+    schema_of: Callable[[str], ibis.Schema | None],
+    before_query: Callable[[], None],
+) -> WarehouseIbis:
+    """An Ibis connection on ``session`` that asks ``schema_of`` for a table's schema first
+    and calls ``before_query`` before it runs anything."""
     ibis.pyspark  # noqa: B018 -- loading the backend through ibis registers its options
     connection = WarehouseIbis().connect(session)
     connection.schema_of = schema_of
+    connection.before_query = before_query
     return connection

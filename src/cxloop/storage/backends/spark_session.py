@@ -71,8 +71,8 @@ def spark_session(folder: Path, options: Mapping[str, str] | None = None) -> Any
         except Exception as exc:  # the JVM's errors come as many kinds
             raise WarehouseError(f"cannot start Spark on {master!r}: {exc}") from exc
         root.sparkContext.setLogLevel("ERROR")
-    session = root.newSession()
-    for key, value in conf.items():
+    session = root.newSession()  # starts from the context's settings: DEFAULT_CONF and more
+    for key, value in (options or {}).items():
         if not _fixed_at_start(key):
             try:
                 session.conf.set(key, value)
