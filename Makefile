@@ -4,8 +4,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-# Debian packages the tests need (browser tests, PostgreSQL, Java for Spark come with later work)
-SYSTEM_PACKAGES ?= chromium fonts-wqy-microhei postgresql
+# Debian packages the tests need (browser tests, PostgreSQL, Java 17 for Spark)
+SYSTEM_PACKAGES ?= chromium fonts-wqy-microhei postgresql openjdk-17-jre-headless
 DEMO_DIR ?= demo
 DEMO_CUSTOMERS ?= 20000
 # customers in the synthetic company of `make bench` (cxloop bench --scale)

@@ -74,6 +74,15 @@ class Settings(BaseSettings):
         description="Warehouse URL (duckdb:///path, postgres://…, pyspark). "
         "Default: duckdb:///<project>/cxloop.duckdb.",
     )
+    spark_master: str = Field(
+        default="local[2]",
+        description="Where a spark:/// warehouse runs: local[N] (N cores of this machine) or "
+        "a cluster master URL (spark://host:7077, yarn, k8s://…).",
+    )
+    spark_conf: dict[str, str] = Field(
+        default_factory=dict,
+        description="Extra Spark settings for a spark:/// warehouse (spark.driver.memory, …).",
+    )
     company_name: str = Field(default="My company", description="Shown on pages and digests.")
     default_language: str = Field(default="en", description="UI and analysis default: en, es, zh.")
     timezone: str = Field(default="UTC", description="Time zone for dates without one.")
@@ -400,6 +409,10 @@ class Settings(BaseSettings):
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(key + "\n")
         return key
+
+    def engine_options(self) -> dict[str, str]:
+        """Engine settings for the warehouse (used by a spark:/// warehouse only)."""
+        return {"spark.master": self.spark_master, **self.spark_conf}
 
     @property
     def warehouse_url(self) -> str:

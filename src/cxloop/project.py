@@ -88,6 +88,7 @@ def open_project_warehouse(settings: Settings, *, read_only: bool = False) -> Wa
         read_only=read_only,
         memory_limit=settings.warehouse_memory_limit,
         temp_directory=str((settings.project / temp).resolve()) if temp else None,
+        options=settings.engine_options(),
     )
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
@@ -294,6 +295,11 @@ class Warehouse:
             inserted = self.backend.replace_rows(table, data, key)
         return AppendResult(table, data.num_rows, inserted)
 
+    def splink_api(self) -> Any | None:
+        """The Splink database API that links records on the warehouse's own engine (Spark);
+        None where Splink runs on a private in-memory DuckDB instead."""
+        return self.backend.splink_api()
+
     def _check_columns(self, table: str, columns: list[str]) -> None:
         spec = canonical_tables().get(table)
         if spec is None:
@@ -323,25 +329,32 @@ def open_warehouse(
     migrate: bool = True,
     memory_limit: str | None = None,
     temp_directory: str | None = None,
+    options: Mapping[str, str] | None = None,
 ) -> Warehouse:
     """Open the warehouse at ``url`` and bring its schema up to date.
 
     Parameters
     ----------
     url
-        The warehouse URL (``duckdb:///path/file.duckdb``).
+        The warehouse URL (``duckdb:///path/file.duckdb``, ``postgresql://…``, ``spark:///…``).
     read_only
         Open it for reading only (no migration then).
     migrate
         Apply pending migrations.
     memory_limit
-        Most memory the engine's buffers may hold (``"2GB"``); beyond it they spill to
+        Most memory DuckDB's buffers may hold (``"2GB"``); beyond it they spill to
         ``temp_directory``. None: the engine's default.
     temp_directory
-        Where the engine spills; None: the engine's default.
+        Where DuckDB spills; None: the engine's default.
+    options
+        Engine settings (:meth:`cxloop.config.Settings.engine_options`; Spark's).
     """
     backend = backend_for_url(
-        url, read_only=read_only, memory_limit=memory_limit, temp_directory=temp_directory
+        url,
+        read_only=read_only,
+        memory_limit=memory_limit,
+        temp_directory=temp_directory,
+        options=options,
     )
     warehouse = Warehouse(backend)
     if migrate and not read_only:

@@ -2,8 +2,9 @@
 by random sampling, m by EM on blocking rules) and the scored record pairs at or above the
 match threshold. The model itself is defined in :mod:`cxloop.unify.comparisons`.
 
-Splink runs on its own engine: an in-memory DuckDB here (the warehouse is only read, never
-written, by this module); a Spark warehouse would hand it ``SparkAPI`` instead.
+Splink runs on a private in-memory DuckDB (the warehouse is only read, never written, by this
+module), or on the warehouse's own engine where it has one for Splink: a Spark warehouse hands
+it ``SparkAPI`` on its session (:meth:`cxloop.storage.Warehouse.splink_api`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 from splink import DuckDBAPI, Linker, SettingsCreator
+from splink.internals.database_api import DatabaseAPI
 from splink.internals.exceptions import SplinkException
 
 from cxloop.unify.comparisons import exact_rules, model_settings, training_rules
@@ -81,18 +83,23 @@ def match_records(
     options: ResolveOptions,
     *,
     pending: pd.Series | None = None,
+    engine: DatabaseAPI[Any] | None = None,
 ) -> MatchResult:
     """Train (unless there is too little data) and score record pairs.
 
     With ``pending``, only pairs with at least one pending record are scored (an incremental
-    run); the model is still trained on every record.
+    run); the model is still trained on every record. ``engine`` is the Splink database API
+    to run on (``SparkAPI``); by default a new in-memory DuckDB.
     """
     with quiet_splink():
-        return _match_records(features, options, pending)
+        return _match_records(features, options, pending, engine)
 
 
 def _match_records(
-    features: pd.DataFrame, options: ResolveOptions, pending: pd.Series | None
+    features: pd.DataFrame,
+    options: ResolveOptions,
+    pending: pd.Series | None,
+    engine: DatabaseAPI[Any] | None,
 ) -> MatchResult:
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -107,13 +114,13 @@ def _match_records(
         pending_only=pending is not None and not pending.all(),
         term_frequencies=len(frame) >= MIN_TRAINING_RECORDS,
     )
-    db_api = DuckDBAPI()
+    db_api = engine if engine is not None else DuckDBAPI()
     table = db_api.register(_arrow(frame), dataset_display_name="source_records")
     linker = Linker(table, settings, log_level=None)
     timings["setup"] = time.perf_counter() - started
     trained = options.train and len(frame) >= MIN_TRAINING_RECORDS
     if trained:
-        linker = _trained_linker(linker, table, frame, settings, options, id_columns)
+        linker = _trained_linker(linker, table, frame, settings, options, id_columns, engine)
     timings["train"] = time.perf_counter() - started - timings["setup"]
     mark = time.perf_counter()
     scored = linker.inference.predict(
@@ -141,6 +148,7 @@ def _trained_linker(
     settings: SettingsCreator,
     options: ResolveOptions,
     id_columns: list[str],
+    engine: DatabaseAPI[Any] | None = None,
 ) -> Linker:
     """``linker`` (over ``table``, the registered ``frame``) trained on every record, or — past
     ``options.max_training_records`` — a new linker over ``table`` with the model trained on
@@ -149,7 +157,8 @@ def _trained_linker(
     if len(sample) == len(frame):
         _train(linker, options, id_columns)
         return linker
-    sample_table = DuckDBAPI().register(_arrow(sample), dataset_display_name="training_sample")
+    sample_api = engine if engine is not None else DuckDBAPI()
+    sample_table = sample_api.register(_arrow(sample), dataset_display_name="training_sample")
     trainer = Linker(sample_table, settings, log_level=None)
     _train(trainer, options, id_columns)
     model = trainer.misc.save_model_to_json()

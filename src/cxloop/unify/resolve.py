@@ -162,7 +162,7 @@ def resolve(
         assert features is not None
         scope = None if full else pending
         edges.append(deterministic_edges(features, max_records=opts.max_key_records, pending=scope))
-        match = match_records(features, opts, pending=scope)
+        match = match_records(features, opts, pending=scope, engine=warehouse.splink_api())
         edges.append(match.edges)
         trained = match.trained
         clock.laps.update({f"match_{k}": round(v, 3) for k, v in match.timings.items()})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from cxloop.errors import ConfigError
 from cxloop.storage.backends.base import Backend
 
@@ -12,9 +14,11 @@ def backend_for_url(
     read_only: bool = False,
     memory_limit: str | None = None,
     temp_directory: str | None = None,
+    options: Mapping[str, str] | None = None,
 ) -> Backend:
     """Connect to the warehouse that ``url`` names (``memory_limit`` and ``temp_directory``:
-    see :func:`~cxloop.storage.warehouse.open_warehouse`)."""
+    see :func:`~cxloop.storage.warehouse.open_warehouse`); ``options`` are engine settings
+    (for Spark: ``spark.master`` and any other Spark setting; other engines ignore them)."""
     scheme = url.split(":", 1)[0].lower()
     if scheme == "duckdb":
         from cxloop.storage.backends.duckdb import DuckDBBackend
@@ -26,8 +30,13 @@ def backend_for_url(
         from cxloop.storage.backends.postgres import PostgresBackend
 
         return PostgresBackend.connect(url, read_only=read_only)
+    if scheme == "spark":
+        from cxloop.storage.backends.spark import SparkBackend
+
+        return SparkBackend.connect(url, read_only=read_only, options=options)
     raise ConfigError(
-        f"warehouse URL {url!r}: unsupported scheme {scheme!r} (expected duckdb:///PATH or postgresql://HOST/DATABASE)"
+        f"warehouse URL {url!r}: unsupported scheme {scheme!r} "
+        "(expected duckdb:///PATH, postgresql://HOST/DATABASE or spark:///PATH)"
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 import ibis
 import ibis.expr.datatypes as dt
@@ -105,6 +106,11 @@ class Backend(ABC):
 
     @abstractmethod
     def count(self, table: str) -> int: ...
+
+    def splink_api(self) -> Any | None:
+        """The Splink database API that links records on this engine; None: Splink runs on
+        a private in-memory DuckDB (the warehouse is only read)."""
+        return None
 
     @abstractmethod
     def close(self) -> None: ...

@@ -27,13 +27,20 @@ def common_paths(steps: ir.Table, *, max_steps: int, top: int) -> ir.Table:
     Columns ``path`` (touchpoints joined by :data:`PATH_SEPARATOR`), ``continues`` (the
     journeys went on beyond ``max_steps``) and ``journeys``; most common first, ties by path.
     """
+    # one column per step, then joined in step order: an ordered group_concat would say it
+    # in one line, but Spark (through Ibis) cannot order an aggregate
+    at_step = {
+        f"step_{k}": steps.touchpoint.max(where=steps.step == k) for k in range(1, max_steps + 1)
+    }
     per_journey = steps.group_by(["customer_id", "journey"]).aggregate(
-        path=steps.touchpoint.group_concat(
-            PATH_SEPARATOR, where=steps.step <= max_steps, order_by=steps.step
-        ),
-        continues=steps.step.max() > max_steps,
+        **at_step, continues=steps.step.max() > max_steps
     )
-    counted = per_journey.group_by(["path", "continues"]).aggregate(journeys=ibis._.count())
+    path = per_journey.step_1
+    for k in range(2, max_steps + 1):
+        touchpoint = per_journey[f"step_{k}"]
+        path = touchpoint.isnull().ifelse(path, path.concat(PATH_SEPARATOR, touchpoint))
+    paths = per_journey.select(path=path, continues=per_journey.continues)
+    counted = paths.group_by(["path", "continues"]).aggregate(journeys=ibis._.count())
     return counted.order_by([ibis.desc("journeys"), "path", "continues"]).limit(top)
 
 
