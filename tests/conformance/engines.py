@@ -19,6 +19,7 @@ REFERENCE = "duckdb"
 ENGINES = [
     REFERENCE,
     pytest.param("postgres", marks=pytest.mark.postgres),
+    pytest.param("spark", marks=[pytest.mark.spark, pytest.mark.xdist_group("spark")]),
 ]
 
 

@@ -17,7 +17,10 @@ from conformance.engines import ENGINES, REFERENCE, warehouse_url
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("conformance")]
 
 #: (engine, stage) → why the engine cannot answer that stage
-CANNOT: dict[tuple[str, str], str] = {}
+CANNOT: dict[tuple[str, str], str] = {
+    ("spark", "pages"): "/feedback reads each piece's themes as a JSON array, which Ibis's "
+    "PySpark compiler cannot compile (no rule for ToJSONArray); the page is a 500 on Spark",
+}
 
 _BUILT: dict[str, dict[str, Any]] = {}
 

@@ -173,3 +173,18 @@ def test_one_writer_at_a_time(url: str, wh: Warehouse) -> None:
         assert _names(reader) == {"t1": "A"}
         with pytest.raises(WarehouseError, match="read-only"):
             reader.append_rows("teams", _teams(("t2", "B")))
+
+
+def test_in_memory_tables_keep_their_nulls(wh: Warehouse) -> None:
+    """Through pandas (Ibis's way) a null text reached Spark as "NaN" and an integer column
+    with a null as all nulls; the journeys' drop-off counted no journey as ended."""
+    import ibis
+
+    m = ibis.memtable(pa.table({"a": ["x", None, "y"], "n": [1, None, 3]}))
+    got = wh.to_pyarrow(m.mutate(missing=m.a.isnull())).to_pylist()
+    rows = sorted(got, key=lambda r: (r["a"] is None, r["a"] or ""))
+    assert [(r["a"], r["n"], r["missing"]) for r in rows] == [
+        ("x", 1, False),
+        ("y", 3, False),
+        (None, None, True),
+    ]

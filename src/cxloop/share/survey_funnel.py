@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import ibis
 import ibis.expr.types as ir
 from pydantic import BaseModel
 
@@ -58,7 +59,9 @@ def response_counts_expr(responses: ir.Table) -> ir.Table:
     return responses.group_by("survey_id").aggregate(
         started=responses.count(),
         responses=complete.sum().cast("int64"),
-        median_seconds=responses.duration_s.median(where=complete),
+        # nulls out rather than ``where=``: Ibis puts the filter into the percentage of
+        # Spark's percentile(), which Spark refuses (it must be a constant)
+        median_seconds=ibis.ifelse(complete, responses.duration_s, ibis.null()).median(),
     )
 
 

@@ -5,6 +5,10 @@ Spark's ``TIMESTAMP`` is an instant shown in the session's time zone (UTC here),
 would read back as a timestamp without a zone; the catalog's schema says ``timestamp('UTC')``,
 as the DuckDB warehouse's columns do, so results come back as UTC-aware values on every
 backend. Reading the schema from the catalog also spares a JVM round trip per table.
+
+In-memory tables (``ibis.memtable``) reach Spark as Arrow: Ibis goes through pandas, where
+pandas 3 turns a null string into the text ``"NaN"`` and an integer column with a null into
+floats that Spark then reads as all null.
 """
 
 from __future__ import annotations
@@ -29,6 +33,10 @@ class WarehouseIbis(PySparkBackend):  # type: ignore[misc]
     def raw_sql(self, query: Any, **kwargs: Any) -> Any:
         self.before_query()
         return super().raw_sql(query, **kwargs)
+
+    def _register_in_memory_table(self, op: Any) -> None:
+        data = op.data.to_pyarrow(op.schema)
+        self._session.createDataFrame(data).createOrReplaceTempView(op.name)
 
     def get_schema(
         self, table_name: str, *, catalog: str | None = None, database: str | None = None
