@@ -5,8 +5,9 @@ imported by the real CLI in a fresh process (``CXLOOP_IMPORT_BATCH_ROWS=20000``)
 the default settings (DuckDB may keep buffers up to 80% of RAM) and with
 ``warehouse_memory_limit`` set (``--limit``, default 128MB); and read by ``pandas.read_csv`` in
 another fresh process: the baseline, a reader that holds the whole file. The peak resident set
-size of each process comes from ``wait4``. A streaming import should need about the same memory
-whatever the file's size; the table shows how far it is from that.
+size of each process comes from ``wait4`` (:mod:`cxloop.bench.import_memory`, which
+``tests/collect/test_importer_memory.py`` uses too). A streaming import should need about the
+same memory whatever the file's size; the table shows how far it is from that.
 
     python -m benchmarks.import_memory [--quick] [--rows 100000,400000,1600000] [--limit 128MB]
         [--write-docs]
@@ -15,43 +16,16 @@ whatever the file's size; the table shows how far it is from that.
 from __future__ import annotations
 
 import argparse
-import csv
-import json
 import os
 import platform
-import shutil
-import subprocess
-import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from cxloop.project import init_project
+from cxloop.bench.import_memory import import_peak_mb, pandas_peak_mb, write_events_csv
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- import-memory:begin -->", "<!-- import-memory:end -->"
-PANDAS = "import sys, pandas; pandas.read_csv(sys.argv[1])"
-
-
-def write_events(path: Path, rows: int) -> None:
-    with path.open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["event_id", "customer_id", "name", "ts", "channel", "properties"])
-        for i in range(rows):
-            writer.writerow(
-                [f"e{i:09d}", f"c{i % 5000}", "Page Viewed",
-                 f"2026-01-{1 + i % 28:02d}T10:{i % 60:02d}:00Z", "web",
-                 json.dumps({"path": f"/p/{i}", "ref": f"newsletter-campaign-{i % 97}"})]
-            )  # fmt: skip
-
-
-def peak_rss_mb(command: list[str], env: dict[str, str] | None = None) -> float:
-    """Run ``command``; its peak resident set size in MB."""
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    if status != 0:
-        raise SystemExit(f"{command[:4]} failed with status {status}")
-    return usage.ru_maxrss / 1024
 
 
 def main(
@@ -67,20 +41,20 @@ def main(
     with tempfile.TemporaryDirectory() as scratch:
         for rows in sizes:
             path = Path(scratch) / f"events{rows}.csv"
-            write_events(path, rows)
-            project = Path(scratch) / f"p{rows}"
-            env = os.environ | {"CXLOOP_IMPORT_BATCH_ROWS": "20000"}
-            peaks = []
-            for settings in ({}, {"CXLOOP_WAREHOUSE_MEMORY_LIMIT": limit}):
-                shutil.rmtree(project, ignore_errors=True)
-                init_project(project)
-                cxloop = [sys.executable, "-m", "cxloop", "--project", str(project), "import"]
-                command = [*cxloop, "events", str(path), "--source", "web"]
-                peaks.append(peak_rss_mb(command, env | settings))
-            pandas = peak_rss_mb([sys.executable, "-c", PANDAS, str(path)])
+            write_events_csv(path, rows)
+            peaks = [
+                import_peak_mb(Path(scratch) / f"p{rows}-{n}", path, rows, memory_limit=setting)
+                for n, setting in enumerate((None, limit))
+            ]
+            pandas = pandas_peak_mb(path)
             results.append((rows, path.stat().st_size / 1e6, peaks[0], peaks[1], pandas))
             path.unlink()
-    markdown = to_markdown(results, limit, (load_before, os.getloadavg()[0]))
+    command = "python -m benchmarks.import_memory " + (
+        "--quick" if quick else f"--rows {','.join(str(n) for n in sizes)}"
+    )
+    markdown = to_markdown(
+        results, limit, (load_before, os.getloadavg()[0]), f"{command} --limit {limit}"
+    )
     print(markdown)
     if write_docs:
         text = DOCS.read_text(encoding="utf-8")
@@ -89,12 +63,15 @@ def main(
 
 
 def to_markdown(
-    results: list[tuple[int, float, float, float, float]], limit: str, load: tuple[float, float]
+    results: list[tuple[int, float, float, float, float]],
+    limit: str,
+    load: tuple[float, float],
+    command: str,
 ) -> str:
     lines = [
         f"Measured {datetime.now(UTC):%Y-%m-%d} on {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, load average {load[0]:.1f} before and "
-        f"{load[1]:.1f} after (shared cores), with `python -m benchmarks.import_memory`.",
+        f"{load[1]:.1f} after (shared cores), with `{command}`.",
         "",
         f"| rows | file | cxloop import, defaults | cxloop import, `warehouse_memory_limit` "
         f"{limit} | pandas.read_csv | import ({limit}) vs pandas |",

@@ -1,66 +1,41 @@
 """An import's memory does not grow with the file: two sizes, a fresh process each, peak RSS.
 
-Before the fix an import held every batch it had inserted until its transaction committed
-(about 145 bytes a row of these events), so the larger file below would peak some 90 MB
-higher than the smaller one; now the two peaks are within the margin of each other.
+The import's peak rises at first, while fixed-size things fill up: pyarrow's read-ahead (32
+blocks of 1 MB of the file) and DuckDB's buffers (the memory limit below); with these narrow
+rows it is flat from about 800,000 rows on. Both sizes here are past that point, so what the
+larger one adds is what an import accumulates per row. Before the fix of 2026-12-07 an import
+held every batch it had inserted until its commit (145 bytes a row of wider events); a growth
+of 33 bytes a row, the figure first blamed on the repeated-id check, would add 53 MB. Runs of
+one size differ by up to about 20 MB on a loaded machine (docs/benchmarks.md, "Import memory").
 """
 
 from __future__ import annotations
 
-import csv
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from cxloop.project import init_project
+from cxloop.bench.import_memory import import_peak_mb, write_events_csv
 
-# past the small size, pyarrow's read-ahead (32 blocks of 1 MB) and DuckDB's buffers (the limit
-# below) are full: what grows after it is what the import accumulates
-SMALL, LARGE = 200_000, 800_000
-MARGIN_MB = 50  # the leak held ~145 bytes a row: ~87 MB more; measured now: ~20 MB, noise ~10
-
-
-def write_events(path: Path, rows: int) -> None:
-    with path.open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["event_id", "customer_id", "name", "ts", "channel", "properties"])
-        for i in range(rows):
-            writer.writerow(
-                [f"e{i:09d}", f"c{i % 5000}", "Page Viewed",
-                 f"2026-01-{1 + i % 28:02d}T10:{i % 60:02d}:00Z", "web",
-                 json.dumps({"path": f"/p/{i}", "ref": f"newsletter-campaign-{i % 97}"})]
-            )  # fmt: skip
+SMALL, LARGE = 800_000, 2_400_000  # narrow rows: 36 and 108 MB of CSV
+BATCH_ROWS = 50_000  # fewer, larger batches than the default test settings: quicker
+MEMORY_LIMIT = "24MB"
+MARGIN_MB = 25  # 33 bytes a row over the 1,600,000 more rows: 53 MB
 
 
-def import_peak_mb(folder: Path, rows: int) -> float:
-    """Import ``rows`` events with the real CLI in a fresh process; its peak RSS in MB."""
+def _peak(folder: Path, rows: int) -> float:
     path = folder / f"events{rows}.csv"
-    write_events(path, rows)
-    project = folder / f"p{rows}"
-    init_project(project)
-    env = os.environ | {
-        "CXLOOP_IMPORT_BATCH_ROWS": "10000",
-        "CXLOOP_WAREHOUSE_MEMORY_LIMIT": "24MB",
-    }
-    command = [sys.executable, "-m", "cxloop", "--project", str(project), "import", "events"]
-    process = subprocess.Popen(
-        [*command, str(path), "--source", "web", "--json"], env=env, stdout=subprocess.PIPE
+    write_events_csv(path, rows, properties=False)
+    peak = import_peak_mb(
+        folder / f"p{rows}", path, rows, batch_rows=BATCH_ROWS, memory_limit=MEMORY_LIMIT
     )
-    assert process.stdout is not None
-    output = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    assert status == 0, output
-    assert json.loads(output)["rows_inserted"] == rows
-    return usage.ru_maxrss / 1024
+    path.unlink()
+    return peak
 
 
 @pytest.mark.slow
 def test_peak_memory_does_not_grow_with_the_file(tmp_path: Path) -> None:
-    small = import_peak_mb(tmp_path, SMALL)
-    large = import_peak_mb(tmp_path, LARGE)
+    small = _peak(tmp_path, SMALL)
+    large = _peak(tmp_path, LARGE)
     sizes = f"peak {small:.0f} MB at {SMALL:,} rows, {large:.0f} MB at {LARGE:,}"
     assert large - small < MARGIN_MB, sizes
