@@ -80,6 +80,8 @@ def peak_rss_mb(args: Sequence[str], env: Mapping[str, str] | None = None) -> tu
 
     Raises
     ------
+    ValueError
+        When ``args`` starts with neither ``-m`` nor ``-c``.
     RuntimeError
         When the process exits with a non-zero status.
     """
