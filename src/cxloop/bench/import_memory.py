@@ -129,7 +129,11 @@ def import_peak_mb(
         env["CXLOOP_WAREHOUSE_MEMORY_LIMIT"] = memory_limit
     command = ["-m", "cxloop", "--project", str(project), "import", "events", str(path)]
     peak, output = peak_rss_mb([*command, "--source", "web", "--json"], env)
-    inserted = json.loads(output)["rows_inserted"]
+    try:
+        inserted = json.loads(output)["rows_inserted"]
+    except (ValueError, KeyError):
+        message = f"{path}: the import's output is no JSON report: {output[:300]!r}"
+        raise RuntimeError(message) from None
     if inserted != rows:
         raise RuntimeError(f"{path}: the import inserted {inserted} rows of {rows}")
     return peak
