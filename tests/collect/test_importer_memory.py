@@ -7,7 +7,8 @@ larger one adds is what an import accumulates per row. Before the fix of 2026-12
 held every batch it had inserted until its commit (145 bytes a row of wider events); a growth
 of 33 bytes a row, the figure first blamed on the repeated-id check, would add 53 MB.
 Measured at load 15 (2026-12-07): 387 and 415 MB (+29); with 33 bytes a row held on purpose
-(a sitecustomize wrapping ``Warehouse.append``): 409 and 473 MB (+64). Runs of one size differ
+(a sitecustomize wrapping ``Warehouse.append``): 409 and 473 MB (+64); with the old leak put
+back (batches registered as views): 439 and 582 MB (+143). Runs of one size differ
 by up to about 20 MB on a loaded machine (docs/benchmarks.md, "Import memory").
 """
 
