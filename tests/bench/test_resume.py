@@ -1,0 +1,73 @@
+"""``cxloop bench --data DIR --resume FILE``: a stopped run goes on without measuring again."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cxloop.bench import BenchOptions, run_bench
+from cxloop.bench.results import ResultsLog
+from cxloop.cli.main import app
+from cxloop.errors import UsageError
+
+FIGURE = {"unit": "rows", "units": 10, "cxloop_s": 1.0, "cxloop_cpu_s": 1.0,
+          "baseline": "b", "baseline_units": 10, "baseline_s": 2.0, "note": "", "extra": {},
+          "peak_mb": 300.0, "ratio": 0.5, "stage_s": 3.0, "stage_cpu_s": 2.5}  # fmt: skip
+
+
+def stopped_run(folder: Path, customers: int = 300) -> Path:
+    """A run's folder as a stopped run leaves it: its data, project and two figures."""
+    (folder / "data").mkdir(parents=True)
+    made = {"customers": customers, "rows": {"orders": 700}, "generated_s": 1.5}
+    (folder / "data" / "company.json").write_text(json.dumps(made), encoding="utf-8")
+    (folder / "project").mkdir()
+    (folder / "project" / "cxloop.toml").write_text("", encoding="utf-8")
+    log = ResultsLog.start(folder / "results.jsonl", {"customers": customers, "data": str(folder)})
+    log.append({"stage": "import", **FIGURE})
+    log.append({"stage": "kpi", **FIGURE, "units": 20})
+    return log.path
+
+
+def test_resume_skips_the_measured_stages_and_reuses_the_data(tmp_path: Path) -> None:
+    results = stopped_run(tmp_path / "run")
+    lines: list[str] = []
+    report = run_bench(
+        BenchOptions(customers=300, only=("kpi",), resume=str(results)), progress=lines.append
+    )
+    assert [f["units"] for f in report.figures] == [20]  # kpi, from the file: nothing ran
+    assert report.generated_s == 1.5 and report.scale["orders"] == 700
+    assert any("reusing the 300-customer company" in line for line in lines)
+    assert any("stage kpi: measured earlier" in line for line in lines)
+    assert all(line.startswith("[0:00:") for line in lines)  # elapsed time first
+    assert (tmp_path / "run" / "data" / "company.json").is_file()  # --data is kept
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"customers": 500}, "a run of --scale 300, not 500"),
+        ({"data": "elsewhere"}, "elsewhere: the resumed run's data are in .*run$"),
+    ],
+)
+def test_resume_refuses_another_run(tmp_path: Path, options: dict, message: str) -> None:
+    results = stopped_run(tmp_path / "run")
+    chosen = {"customers": 300, "only": ("kpi",), "resume": str(results), **options}
+    if "data" in chosen:
+        chosen["data"] = str(tmp_path / chosen["data"])
+    with pytest.raises(UsageError, match=message):
+        run_bench(BenchOptions(**chosen))
+
+
+def test_data_of_another_scale_is_refused(tmp_path: Path) -> None:
+    stopped_run(tmp_path / "run", customers=300)
+    with pytest.raises(UsageError, match="holds a company of 300 customers, not --scale 400"):
+        run_bench(BenchOptions(customers=400, only=("kpi",), data=str(tmp_path / "run")))
+
+
+def test_cli_refuses_a_sample_below_one_in_one_line() -> None:
+    result = CliRunner().invoke(app, ["bench", "--scale", "500", "--clv-sample", "0"])
+    assert result.exit_code == 2
+    assert "--clv-sample: give at least 1" in result.output
