@@ -71,3 +71,12 @@ def test_cli_refuses_a_sample_below_one_in_one_line() -> None:
     result = CliRunner().invoke(app, ["bench", "--scale", "500", "--clv-sample", "0"])
     assert result.exit_code == 2
     assert "--clv-sample: give at least 1" in result.output
+
+
+def test_cli_resume_takes_the_scale_and_data_from_the_file(tmp_path: Path) -> None:
+    results = stopped_run(tmp_path / "run")
+    result = CliRunner().invoke(app, ["bench", "--resume", str(results), "--only", "kpi"])
+    assert result.exit_code == 0, result.output
+    assert "stage kpi: measured earlier" in result.output
+    markdown = (tmp_path / "run" / "results.md").read_text(encoding="utf-8")
+    assert "| kpi | 20 rows |" in markdown and "300 customers" in markdown

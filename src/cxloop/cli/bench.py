@@ -15,9 +15,13 @@ from cxloop.errors import DataError, UsageError
 
 def bench_command(
     scale: Annotated[
-        int,
-        typer.Option("--scale", help="Customers (with 50 events and 5 feedback rows each)."),
-    ] = 10_000,
+        int | None,
+        typer.Option(
+            "--scale",
+            help="Customers (with 50 events and 5 feedback rows each; default 10,000, or the "
+            "resumed run's).",
+        ),
+    ] = None,
     only: Annotated[
         str | None,
         typer.Option(
@@ -86,6 +90,7 @@ def bench_command(
     resolve, text, KPIs, CLV and dashboard pages, each against a baseline in the same run, with
     the peak memory of each stage."""
     from cxloop.bench import BenchOptions, run_bench
+    from cxloop.bench.results import ResultsLog, results_path
 
     if clients < 1 or requests < 1:
         raise UsageError("--clients and --requests must be at least 1")
@@ -96,6 +101,8 @@ def bench_command(
         "import_sample": import_sample, "resolve_sample": resolve_sample,
         "text_sample": text_sample, "kpi_sample": kpi_sample, "clv_sample": clv_sample,
     }  # fmt: skip
+    if scale is None:
+        scale = ResultsLog.read(results_path(resume)).header["customers"] if resume else 10_000
     options = BenchOptions(
         customers=scale, only=stages, clients=clients, requests=requests,
         stage_timeout_s=stage_timeout, data=str(data) if data else None,
