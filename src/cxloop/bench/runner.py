@@ -126,6 +126,8 @@ def run_stage_child(stage: str, context: str) -> None:
     """The child side: run one stage, print its figure with its peak memory as JSON."""
     figure = STAGES[stage](stages.StageContext(**json.loads(context)))
     figure.peak_mb = _child_peak_mb()
+    if "mb" in stages.PEAK_BEFORE_BASELINE:
+        figure.extra["peak_before_baseline_mb"] = stages.PEAK_BEFORE_BASELINE["mb"]
     print(MARK + json.dumps(figure.as_dict()), flush=True)
 
 

@@ -102,8 +102,14 @@ def timed() -> Iterator[Clock]:
     clock.wall, clock.cpu = time.perf_counter() - wall, Clock._cpu() - cpu
 
 
+#: the process's peak resident memory (MB) when its baseline started: a stage process runs
+#: one stage, so this is cxloop's share of the stage's peak (set-up included)
+PEAK_BEFORE_BASELINE: dict[str, float] = {}
+
+
 def _baseline(name: str, run: Callable[[], int]) -> tuple[int | None, float | None, str]:
     """Run a baseline; a missing package gives no figure and says how to install it."""
+    PEAK_BEFORE_BASELINE["mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     try:
         with timed() as clock:
             units = run()
