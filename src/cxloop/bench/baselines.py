@@ -162,10 +162,15 @@ def pandas_nps_cells(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def lifetimes_fit(summary: pd.DataFrame) -> dict[str, float]:
-    """BG/NBD and Gamma-Gamma fitted by ``lifetimes`` 0.11.3 (autograd gradients, BFGS)."""
+def lifetimes_fit(summary: pd.DataFrame, penalizer: float = 0.0) -> dict[str, float]:
+    """BG/NBD and Gamma-Gamma fitted by ``lifetimes`` 0.11.3 (autograd gradients, BFGS), with
+    its L2 ``penalizer_coef`` on the parameters (0: the plain maximum likelihood)."""
     lifetimes = require("lifetimes")
-    bgnbd = lifetimes.BetaGeoFitter().fit(summary["frequency"], summary["recency"], summary["T"])
+    bgnbd = lifetimes.BetaGeoFitter(penalizer_coef=penalizer).fit(
+        summary["frequency"], summary["recency"], summary["T"]
+    )
     repeat = summary[summary["frequency"] > 0]
-    gg = lifetimes.GammaGammaFitter().fit(repeat["frequency"], repeat["monetary_value"])
+    gg = lifetimes.GammaGammaFitter(penalizer_coef=penalizer).fit(
+        repeat["frequency"], repeat["monetary_value"]
+    )
     return {**bgnbd.params_.to_dict(), **gg.params_.to_dict()}
