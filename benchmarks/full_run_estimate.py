@@ -1,17 +1,21 @@
 """How long ``cxloop bench --scale N`` will take, and how much memory, from smaller runs.
 
 Reads the results files (``DIR/results.jsonl`` of ``cxloop bench --data DIR``) of runs at
-several scales and, for each stage's whole process (set-up, cxloop, baseline), extrapolates to
-``--target`` customers (default 1M):
+several scales and, for each stage's whole process (start-up, cxloop, baseline), extrapolates
+to ``--target`` customers (default 1M). CPU seconds, not wall seconds, are extrapolated: on a
+shared machine the wall time is mostly waiting for a core, and the load changes between runs.
 
-- cxloop's part (the stage process's seconds less its baseline's) linearly, with the marginal
-  cost per customer between the two largest runs (the fixed costs stay fixed);
-- the baseline's part as its measured time per row, times the rows it will get at the target:
+- cxloop's part (the stage process's CPU seconds less its baseline's share) linearly, with
+  the marginal cost per customer between the two largest runs (fixed costs stay fixed); the
+  collector sends a fixed number of events whatever the scale, so its mean is taken;
+- the baseline's part as its CPU per row (its wall seconds times the process's CPU share),
+  times the rows it will get at the target:
   all of them, or its sample (``--*-sample``), whichever is fewer;
-- peak memory linearly from the two largest runs as well (an upper bound for the stages that
-  stream, a fair guess for those that hold their data).
+- peak memory: cxloop's (the peak before the baseline started) linearly from the two largest
+  runs, and the baseline's own growth scaled to the rows it will get; the larger of the two.
 
-Wall seconds are measured on a shared machine: read the CPU column beside them.
+The wall time on a quiet 2-core machine lies between CPU/2 (both cores busy throughout) and the
+CPU seconds (one core): the text analysis and the baselines run on one core.
 
     python -m benchmarks.full_run_estimate /tmp/bench/s*/results.jsonl --target 1000000
 """
@@ -49,31 +53,38 @@ def baseline_rows(stage: str, figure: dict[str, Any], scale: float, target: int)
 
 
 def linear(points: list[tuple[int, float]], target: int) -> float:
-    """The value at ``target`` on the line through the two largest points."""
+    """The value at ``target`` on the line through the two largest points (never falling)."""
     (n1, v1), (n2, v2) = sorted(points)[-2:]
     return v2 + (target - n2) * max(0.0, (v2 - v1) / (n2 - n1))
 
 
 def estimate(paths: list[Path], target: int) -> list[dict[str, Any]]:
-    """Per stage: estimated wall and CPU seconds and peak memory at ``target`` customers."""
+    """Per stage: estimated CPU seconds (and the baseline's part) and peak memory at
+    ``target`` customers."""
     runs = sorted(load(p) for p in paths)
-    rows = [{"stage": "generate",
-             "wall_s": linear([(n, c["generated_s"]) for n, _, c in runs], target),
-             "cpu_s": linear([(n, c.get("generated_cpu_s", 0.0)) for n, _, c in runs], target),
-             "peak_mb": linear([(n, c.get("peak_mb", 0.0)) for n, _, c in runs], target),
-             "baseline_s": 0.0}]  # fmt: skip
+    rows = [{"stage": "generate", "baseline_s": 0.0,
+             "cpu_s": linear([(n, c["generated_cpu_s"]) for n, _, c in runs], target),
+             "peak_mb": linear([(n, c["peak_mb"]) for n, _, c in runs], target)}]  # fmt: skip
     for stage in runs[-1][1]:
         figures = [(n, f[stage]) for n, f, _ in runs if stage in f and "error" not in f[stage]]
         if len(figures) < 2:
             continue
-        own = [(n, f["stage_s"] - (f["baseline_s"] or 0.0)) for n, f in figures]
         n, last = figures[-1]
-        per_row = (last["baseline_s"] or 0.0) / (last["baseline_units"] or 1)
-        base = per_row * baseline_rows(stage, last, n, target)
+        base_rows = baseline_rows(stage, last, n, target)
+        share = last["stage_cpu_s"] / last["stage_s"]  # the process's share of a core
+        per_row = share * (last["baseline_s"] or 0.0) / (last["baseline_units"] or 1)
+        own = [(m, f["stage_cpu_s"] * (1 - (f["baseline_s"] or 0.0) / f["stage_s"]))
+               for m, f in figures]  # fmt: skip
+        mean = sum(v for _, v in own) / len(own)
+        cpu = mean if stage == "collector" else linear(own, target)
+        before = [(m, f["extra"].get("peak_before_baseline_mb", f["peak_mb"])) for m, f in figures]
+        baseline_mb = last["peak_mb"] - before[-1][1]
+        scaled = (
+            baseline_mb * base_rows / (last["baseline_units"] or 1) if last["baseline_s"] else 0
+        )
         rows.append({
-            "stage": stage, "wall_s": linear(own, target) + base, "baseline_s": base,
-            "cpu_s": linear([(n, f["stage_cpu_s"]) for n, f in figures], target),
-            "peak_mb": linear([(n, f["peak_mb"]) for n, f in figures], target),
+            "stage": stage, "baseline_s": per_row * base_rows, "cpu_s": cpu + per_row * base_rows,
+            "peak_mb": max(linear(before, target), before[-1][1] + scaled),
         })  # fmt: skip
     return rows
 
@@ -85,13 +96,15 @@ def main() -> None:
     args = parser.parse_args()
     rows = estimate(args.results, args.target)
     print(f"Estimates for --scale {args.target:,} (extrapolated, not measured)\n")
-    print("| stage | wall (est.) | of which baseline | CPU s (est.) | peak memory (est.) |")
+    print("| stage | CPU s (est.) | of which baseline | wall on 2 quiet cores (est.) "
+          "| peak memory (est.) |")  # fmt: skip
     print("|---|---:|---:|---:|---:|")
     for r in rows:
-        print(f"| {r['stage']} | {r['wall_s'] / 60:,.1f} min | {r['baseline_s'] / 60:,.1f} min "
-              f"| {r['cpu_s']:,.0f} | {r['peak_mb'] / 1024:,.1f} GB |")  # fmt: skip
-    total = sum(r["wall_s"] for r in rows)
-    print(f"| total | {total / 60:,.0f} min | | {sum(r['cpu_s'] for r in rows):,.0f} | |")
+        cpu = r["cpu_s"]
+        print(f"| {r['stage']} | {cpu:,.0f} | {r['baseline_s']:,.0f} | {cpu / 120:,.0f}–"
+              f"{cpu / 60:,.0f} min | {r['peak_mb'] / 1024:,.1f} GB |")  # fmt: skip
+    total = sum(r["cpu_s"] for r in rows)
+    print(f"| total | {total:,.0f} | | {total / 120:,.0f}–{total / 60:,.0f} min | |")
 
 
 if __name__ == "__main__":
