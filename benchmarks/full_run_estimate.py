@@ -38,7 +38,11 @@ def load(path: Path) -> tuple[int, dict[str, dict[str, Any]], dict[str, Any]]:
     """A run's scale, its latest figure per stage and its data's ``company.json``."""
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     figures = {r["figure"]["stage"]: r["figure"] for r in records[1:] if "figure" in r}
-    company = json.loads((Path(records[0]["run"]["data"]) / "data" / "company.json").read_text())
+    company = next((r["company"] for r in records if "company" in r), None)
+    if company is None:  # a file written before the company line: read it from the data
+        company = json.loads(
+            (Path(records[0]["run"]["data"]) / "data" / "company.json").read_text()
+        )
     return int(records[0]["run"]["customers"]), figures, company
 
 

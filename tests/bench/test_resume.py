@@ -43,6 +43,8 @@ def test_resume_skips_the_measured_stages_and_reuses_the_data(tmp_path: Path) ->
     assert any("stage kpi: measured earlier" in line for line in lines)
     assert all(line.startswith("[0:00:") for line in lines)  # elapsed time first
     assert (tmp_path / "run" / "data" / "company.json").is_file()  # --data is kept
+    assert ResultsLog.read(results).company == {"customers": 300, "rows": {"orders": 700},
+                                                "generated_s": 1.5}  # fmt: skip
 
 
 @pytest.mark.parametrize(

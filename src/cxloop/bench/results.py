@@ -31,6 +31,7 @@ class ResultsLog:
     path: Path
     header: dict[str, Any]
     figures: list[dict[str, Any]] = field(default_factory=list)
+    company: dict[str, Any] | None = None
 
     @classmethod
     def start(cls, path: Path, header: dict[str, Any]) -> ResultsLog:
@@ -53,7 +54,15 @@ class ResultsLog:
         if not records or "run" not in records[0]:
             raise UsageError(f"--resume {path}: not a cxloop bench results file")
         figures = [r["figure"] for r in records[1:] if "figure" in r]
-        return cls(path, records[0]["run"], figures)
+        company = next((r["company"] for r in records[1:] if "company" in r), None)
+        return cls(path, records[0]["run"], figures, company)
+
+    def note_company(self, made: dict[str, Any]) -> None:
+        """Record the synthetic data's row counts and generation cost, once per file."""
+        if self.company is None:
+            with self.path.open("a", encoding="utf-8") as handle:
+                handle.write(json.dumps({"company": made}) + "\n")
+            self.company = made
 
     def append(self, figure: dict[str, Any]) -> None:
         """Record ``figure`` now (flushed to disk before the next stage starts)."""

@@ -276,6 +276,8 @@ def run_bench(
             scratch / "data", scale, lambda line: say(f"{_elapsed(began)} {line}"),
             options.stage_timeout_s,
         )  # fmt: skip
+        if log is not None:
+            log.note_company(made)
         project = scratch / "project"
         if not (project / "cxloop.toml").is_file():
             init_project(project)
