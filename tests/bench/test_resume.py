@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from cxloop.bench import BenchOptions, run_bench
 from cxloop.bench.results import ResultsLog
+from cxloop.bench.runner import prepare_project
 from cxloop.cli.main import app
 from cxloop.errors import UsageError
 
@@ -82,3 +83,16 @@ def test_cli_resume_takes_the_scale_and_data_from_the_file(tmp_path: Path) -> No
     assert "stage kpi: measured earlier" in result.output
     markdown = (tmp_path / "run" / "results.md").read_text(encoding="utf-8")
     assert "| kpi | 20 rows |" in markdown and "300 customers" in markdown
+
+
+def test_a_new_run_on_kept_data_starts_a_new_warehouse(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "cxloop.toml").write_text("", encoding="utf-8")
+    (project / "imported.marker").write_text("filled by an earlier run", encoding="utf-8")
+    lines: list[str] = []
+    assert prepare_project(project, True, lines.append) == project  # resuming: kept
+    assert (project / "imported.marker").is_file() and not lines
+    prepare_project(project, False, lines.append)
+    assert not (project / "imported.marker").exists() and (project / "cxloop.toml").is_file()
+    assert lines == [f"a new run: the warehouse in {project} is made afresh"]

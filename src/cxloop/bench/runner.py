@@ -192,6 +192,19 @@ def prepare_company(
     return SyntheticFiles(folder, made["rows"]), made
 
 
+def prepare_project(project: Path, resuming: bool, say: Callable[[str], None]) -> Path:
+    """The run's project: kept when resuming, else made afresh (a new run on kept data must
+    not import into a warehouse an earlier run filled)."""
+    from cxloop.project import init_project
+
+    if not resuming and project.exists():
+        say(f"a new run: the warehouse in {project} is made afresh")
+        shutil.rmtree(project)
+    if not (project / "cxloop.toml").is_file():
+        init_project(project)
+    return project
+
+
 def _open_log(
     options: BenchOptions, resumed: ResultsLog | None, out: Path | None, command: str, data: Path
 ) -> ResultsLog | None:
@@ -251,8 +264,6 @@ def run_bench(
     BenchReport
         One figure per reported stage, the machine and the load.
     """
-    from cxloop.project import init_project
-
     began = time.perf_counter()
     say = progress or (lambda line: None)
     todo = options.stages()
@@ -278,9 +289,9 @@ def run_bench(
         )  # fmt: skip
         if log is not None:
             log.note_company(made)
-        project = scratch / "project"
-        if not (project / "cxloop.toml").is_file():
-            init_project(project)
+        project = prepare_project(
+            scratch / "project", resumed is not None, lambda line: say(f"{_elapsed(began)} {line}")
+        )
         ctx = stages.StageContext(
             project=str(project), data=str(files.folder), clients=options.clients,
             requests=options.requests, cap_s=options.cap_s,
