@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cxloop.bench import BenchOptions, run_bench
+from cxloop.bench import BenchOptions, run_bench, runner
 from cxloop.bench.results import ResultsLog
 from cxloop.bench.runner import prepare_project
 from cxloop.cli.main import app
@@ -96,3 +96,13 @@ def test_a_new_run_on_kept_data_starts_a_new_warehouse(tmp_path: Path) -> None:
     prepare_project(project, False, lines.append)
     assert not (project / "imported.marker").exists() and (project / "cxloop.toml").is_file()
     assert lines == [f"a new run: the warehouse in {project} is made afresh"]
+
+
+def test_a_stage_past_its_timeout_is_stopped_with_a_heartbeat_before(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(runner, "HEARTBEAT_S", 0.2)
+    beats: list[float] = []
+    result, wall, _ = runner._run_child(["generate", "/nonexistent", "100"], 1.0, beats.append)
+    assert result == {"error": "did not finish within 1 s"}  # still importing when stopped
+    assert beats and wall < 10

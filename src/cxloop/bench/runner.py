@@ -19,12 +19,14 @@ import json
 import os
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +48,8 @@ STAGES: dict[str, Callable[[stages.StageContext], stages.StageFigure]] = {
 #: what each stage needs run before it on the same project
 NEEDS = {"clv": ("import", "resolve")}
 MARK = "BENCH-FIGURE "
+#: seconds between "still running" lines while a stage runs
+HEARTBEAT_S = 300.0
 
 
 @dataclass(frozen=True)
@@ -137,32 +141,56 @@ def generate_child(folder: str, customers: str) -> None:
     print(MARK + json.dumps({"rows": files.rows, "peak_mb": _child_peak_mb()}), flush=True)
 
 
-def _run_child(args: list[str], timeout_s: float) -> tuple[dict[str, Any], float, float]:
+def _run_child(
+    args: list[str], timeout_s: float, heartbeat: Callable[[float], None] | None = None
+) -> tuple[dict[str, Any], float, float]:
     """Run ``main(args)`` in a child process: its marked JSON (``error`` set when it failed),
-    its wall seconds and the CPU seconds of it and the processes it waited for."""
+    its wall seconds and the CPU seconds of it and the processes it waited for.
+
+    The child leads its own process group, so that a stage stopped at ``timeout_s`` takes the
+    servers it started with it (one left behind would hold the warehouse's lock). ``heartbeat``
+    is called with the seconds so far every :data:`HEARTBEAT_S` while the child runs."""
     code = "import sys; from cxloop.bench.runner import main; main(sys.argv[1:])"
     wall, cpu = time.perf_counter(), _children_cpu_s()
-    try:
-        done = subprocess.run(
-            [sys.executable, "-c", code, *args],
-            capture_output=True, text=True, timeout=timeout_s, check=False,
-        )  # fmt: skip
-    except subprocess.TimeoutExpired:
-        result: dict[str, Any] = {"error": f"did not finish within {timeout_s:.0f} s"}
-    else:
-        lines = [line for line in done.stdout.splitlines() if line.startswith(MARK)]
-        if done.returncode != 0 or not lines:
-            tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
-            result = {"error": f"exit {done.returncode}: {tail[0]}"}
+    child = subprocess.Popen(
+        [sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, start_new_session=True,
+    )  # fmt: skip
+    result: dict[str, Any] | None = None
+    while True:
+        waited = time.perf_counter() - wall
+        try:
+            stdout, stderr = child.communicate(
+                timeout=max(0.1, min(HEARTBEAT_S, timeout_s - waited))
+            )
+            break
+        except subprocess.TimeoutExpired:
+            if time.perf_counter() - wall >= timeout_s:
+                os.killpg(child.pid, signal.SIGKILL)
+                child.communicate()
+                result = {"error": f"did not finish within {timeout_s:.0f} s"}
+                break
+            if heartbeat is not None:
+                heartbeat(time.perf_counter() - wall)
+    if result is None:
+        lines = [line for line in stdout.splitlines() if line.startswith(MARK)]
+        if child.returncode != 0 or not lines:
+            tail = (stderr or stdout).strip().splitlines()[-1:] or ["no output"]
+            result = {"error": f"exit {child.returncode}: {tail[0]}"}
         else:
             result = dict(json.loads(lines[-1][len(MARK) :]))
     return result, time.perf_counter() - wall, _children_cpu_s() - cpu
 
 
-def run_stage(stage: str, ctx: stages.StageContext, timeout_s: float) -> dict[str, object]:
+def run_stage(
+    stage: str,
+    ctx: stages.StageContext,
+    timeout_s: float,
+    heartbeat: Callable[[float], None] | None = None,
+) -> dict[str, object]:
     """Run ``stage`` in a child process; its figure as a dict (``error`` set when it failed),
     with the whole process's wall and CPU seconds (baseline and set-up included)."""
-    figure, wall, cpu = _run_child([stage, json.dumps(asdict(ctx))], timeout_s)
+    figure, wall, cpu = _run_child([stage, json.dumps(asdict(ctx))], timeout_s, heartbeat)
     return {"stage": stage, **figure, "stage_s": wall, "stage_cpu_s": cpu}
 
 
@@ -226,6 +254,10 @@ def _open_log(
 def _elapsed(began: float) -> str:
     seconds = int(time.perf_counter() - began)
     return f"[{seconds // 3600:d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}]"
+
+
+def _beat(say: Callable[[str], None], began: float, stage: str, seconds: float) -> None:
+    say(f"{_elapsed(began)} stage {stage} still running ({seconds / 60:.0f} min so far)")
 
 
 def _finished(stage: str, figure: dict[str, Any]) -> str:
@@ -306,7 +338,9 @@ def run_bench(
             else:
                 say(f"{_elapsed(began)} stage {stage}"
                     + ("" if stage in reported else " (needed by a chosen stage)"))  # fmt: skip
-                figure = run_stage(stage, ctx, options.stage_timeout_s)
+                figure = run_stage(
+                    stage, ctx, options.stage_timeout_s, partial(_beat, say, began, stage)
+                )
                 if log is not None:
                     log.append(figure)
                 say(f"{_elapsed(began)} {_finished(stage, figure)}")
