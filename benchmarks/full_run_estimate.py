@@ -69,7 +69,7 @@ def estimate(paths: list[Path], target: int) -> list[dict[str, Any]]:
     rows = [{"stage": "generate", "baseline_s": 0.0,
              "cpu_s": linear([(n, c["generated_cpu_s"]) for n, _, c in runs], target),
              "peak_mb": linear([(n, c["peak_mb"]) for n, _, c in runs], target)}]  # fmt: skip
-    for stage in runs[-1][1]:
+    for stage in dict.fromkeys(stage for _, figures, _ in runs for stage in figures):
         figures = [(n, f[stage]) for n, f, _ in runs if stage in f and "error" not in f[stage]]
         if len(figures) < 2:
             continue
