@@ -1,7 +1,8 @@
 """What the conformance suite asks every engine: the demo company's figures, as plain data.
 
 :func:`demo_answers` builds the small demo company on a warehouse and collects, stage by
-stage, the answers the product gives; :func:`differences` compares two engines' answers,
+stage, the answers the product gives (the last two, an erasure and a served batch, from
+:mod:`conformance.lifecycle_answers`); :func:`differences` compares two engines' answers,
 floats within :data:`REL_TOL` / :data:`ABS_TOL` (the engines add in different orders: the
 differences seen are about 1e-14 relative).
 """
@@ -16,6 +17,7 @@ from typing import Any
 import ibis
 from fastapi.testclient import TestClient
 
+from conformance.lifecycle_answers import erasure_answers, serve_answers, write_key
 from cxloop.access.users import add_user
 from cxloop.api import create_app
 from cxloop.config import Settings
@@ -59,6 +61,9 @@ def demo_answers(project: Path, url: str) -> dict[str, Any]:
         answers["cases"] = _grouped(wh, "cases", "rule_id", "priority")
         answers["case_events"] = _grouped(wh, "case_events", "kind")
         answers["pages"] = _pages(settings, wh)
+        answers["erasure"] = erasure_answers(wh, settings)
+        key = write_key(wh)
+    answers["serve"] = serve_answers(settings, key, project.parent / "serve.log")
     return answers
 
 

@@ -13,14 +13,12 @@ import pytest
 
 from conformance.answers import CUSTOMERS, demo_answers, differences
 from conformance.engines import ENGINES, REFERENCE, warehouse_url
+from conformance.lifecycle_answers import SERVED_EVENTS
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("conformance")]
 
 #: (engine, stage) → why the engine cannot answer that stage
-CANNOT: dict[tuple[str, str], str] = {
-    ("spark", "pages"): "/feedback reads each piece's themes as a JSON array, which Ibis's "
-    "PySpark compiler cannot compile (no rule for ToJSONArray); the page is a 500 on Spark",
-}
+CANNOT: dict[tuple[str, str], str] = {}
 
 _BUILT: dict[str, dict[str, Any]] = {}
 
@@ -115,3 +113,16 @@ def test_case_counts(request, engine, answers, reference) -> None:
 def test_every_dashboard_page_renders(request, engine, answers, reference) -> None:
     pages = check_stage(request, engine, "pages", answers, reference)
     assert len(pages) > 10 and set(pages.values()) == {200}
+
+
+def test_erasure_leaves_no_row_that_names_the_customer(request, engine, answers, reference) -> None:
+    erasure = check_stage(request, engine, "erasure", answers, reference)
+    assert erasure["rows"]["customers"] == 1 and erasure["rows"]["feedback"] > 0
+    assert erasure["rows_left"] == {} and erasure["references_left"] == []
+
+
+def test_serve_takes_collector_traffic(request, engine, answers, reference) -> None:
+    served = check_stage(request, engine, "serve", answers, reference)
+    assert served["healthz"]["status"] == "ok" and served["login_status"] == 200
+    assert served["batch_status"] == 200 and served["events_stored"] == SERVED_EVENTS
+    assert served["exit_code"] == 0

@@ -14,7 +14,12 @@ import pytest
 
 from cxloop.errors import ConfigError, WarehouseError
 from cxloop.storage import Warehouse, open_warehouse
-from cxloop.storage.backends.postgres import connect_arguments, redacted
+from cxloop.storage.backends.postgres import (
+    PostgresBackend,
+    connect_arguments,
+    holds_key_prefix_query,
+    redacted,
+)
 from cxloop.storage.schema import canonical_tables, latest_version
 from postgres_server import PASSWORD, PostgresServer
 
@@ -101,6 +106,23 @@ def test_replace_update_delete_and_retention(pg: Warehouse) -> None:
     assert pg.counts()["events"] == 1
     assert pg.holds_keys("events", "e") and not pg.holds_keys("events", "x")
     assert pg.repeated_keys("events") == 0
+
+
+def test_key_prefixes_match_literally_and_use_an_index(pg: Warehouse) -> None:
+    """An importer asks whether a table holds keys of its prefix before every file: the
+    lookup must range-scan an index, not read a table of millions of events."""
+    pg.append("orders", orders("ab1", "a%c", "x\\y"))
+    assert pg.holds_keys("orders", "ab") and pg.holds_keys("orders", "a%")
+    assert not pg.holds_keys("orders", "a_") and not pg.holds_keys("orders", "b")
+    assert pg.holds_keys("orders", "x\\") and not pg.holds_keys("orders", "x\\z")
+    assert pg.repeated_keys("orders", "a") == 0
+    backend = pg.backend
+    assert isinstance(backend, PostgresBackend)
+    query, params = holds_key_prefix_query("orders", "order_id", "ab")
+    backend.raw.execute("SET enable_seqscan = off")  # a table this small would be scanned
+    plan = backend.raw.execute("EXPLAIN " + query, params, prepare=False).fetchall()
+    text = "\n".join(line for (line,) in plan)
+    assert "Index" in text and "Seq Scan" not in text, text
 
 
 def test_a_failed_transaction_leaves_nothing(pg: Warehouse) -> None:

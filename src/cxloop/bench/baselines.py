@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 
 INSTALL_HINT = (
     "install the benchmark baselines with `make bench` or "
@@ -50,6 +51,44 @@ def pandas_insert(files: dict[str, Path], database: Path) -> int:
     finally:
         con.close()
     return rows
+
+
+def sample_files(
+    files: dict[str, Path], most: int, scratch: Path, seed: int = 11
+) -> tuple[dict[str, Path], list[str]]:
+    """``files`` with each one over ``most`` rows replaced by a random sample of ``most`` of its
+    rows (DuckDB's reservoir sample, written to ``scratch``); also the names of those sampled."""
+    out, sampled = dict(files), []
+    con = duckdb.connect()
+    try:
+        for name, path in files.items():
+            if pq.read_metadata(path).num_rows <= most:
+                continue
+            target = scratch / f"{name}.sample.parquet"
+            con.execute(
+                f"COPY (SELECT * FROM read_parquet('{path}') "
+                f"USING SAMPLE reservoir({int(most)} ROWS) REPEATABLE ({int(seed)})) "
+                f"TO '{target}' (FORMAT parquet)"
+            )
+            out[name] = target
+            sampled.append(name)
+    finally:
+        con.close()
+    return out, sampled
+
+
+def sample_people(
+    records: pd.DataFrame, truth: dict[str, str], most: int, seed: int = 11
+) -> pd.DataFrame:
+    """At most about ``most`` of ``records``: every record of a random sample of the people
+    (``truth``: record id → person), so that each sampled person's duplicates stay together."""
+    if len(records) <= most:
+        return records
+    person = records["record_id"].map(truth)
+    people = person.dropna().unique()
+    rng = np.random.default_rng(seed)
+    keep = rng.choice(people, size=int(len(people) * most / len(records)), replace=False)
+    return records[person.isin(set(keep))].reset_index(drop=True)
 
 
 def pairwise_f1(predicted: dict[str, str], truth: dict[str, str]) -> float:
@@ -123,10 +162,15 @@ def pandas_nps_cells(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def lifetimes_fit(summary: pd.DataFrame) -> dict[str, float]:
-    """BG/NBD and Gamma-Gamma fitted by ``lifetimes`` 0.11.3 (autograd gradients, BFGS)."""
+def lifetimes_fit(summary: pd.DataFrame, penalizer: float = 0.0) -> dict[str, float]:
+    """BG/NBD and Gamma-Gamma fitted by ``lifetimes`` 0.11.3 (autograd gradients, BFGS), with
+    its L2 ``penalizer_coef`` on the parameters (0: the plain maximum likelihood)."""
     lifetimes = require("lifetimes")
-    bgnbd = lifetimes.BetaGeoFitter().fit(summary["frequency"], summary["recency"], summary["T"])
+    bgnbd = lifetimes.BetaGeoFitter(penalizer_coef=penalizer).fit(
+        summary["frequency"], summary["recency"], summary["T"]
+    )
     repeat = summary[summary["frequency"] > 0]
-    gg = lifetimes.GammaGammaFitter().fit(repeat["frequency"], repeat["monetary_value"])
+    gg = lifetimes.GammaGammaFitter(penalizer_coef=penalizer).fit(
+        repeat["frequency"], repeat["monetary_value"]
+    )
     return {**bgnbd.params_.to_dict(), **gg.params_.to_dict()}

@@ -124,6 +124,9 @@ def _row(f: dict[str, object]) -> str:
     if f["note"]:
         notes.append(str(f["note"]))
     peak = f"{f['peak_mb']:,.0f} MB" if f.get("peak_mb") else "–"
+    before = extra.get("peak_before_baseline_mb")
+    if before and f.get("peak_mb") and f["peak_mb"] > 1.05 * before:  # type: ignore[operator]
+        peak += f" ({before:,.0f} MB before the baseline)"
     ratio_cell = f"{ratio:.2f}×" if isinstance(ratio, float) else "–"
     return (f"| {f['stage']} | {work} | {cxloop} | {cpu} | {f['baseline']} | {base} "
             f"| {ratio_cell} | {peak} | {'; '.join(notes)} |")  # fmt: skip

@@ -35,6 +35,10 @@ TEAMS = 20
 #: days covered by the events, orders and feedback
 DAYS = 730
 START = np.datetime64("2024-01-01T00:00:00", "us")
+#: rows of orders and feedback generated and written at once
+CHUNK_ROWS = 1_000_000
+#: DuckDB's memory limit while it writes the events file
+EVENTS_MEMORY = "2GB"
 
 
 @dataclass(frozen=True)
@@ -68,15 +72,6 @@ class SyntheticFiles:
 def _timestamps(days: np.ndarray) -> pa.Array:
     """Days after :data:`START` as UTC timestamps."""
     return pa.array(START + (days * 86_400e6).astype("timedelta64[us]"), pa.timestamp("us", "UTC"))
-
-
-def _skewed_customers(rng: np.random.Generator, customers: int, rows: int) -> np.ndarray:
-    """Which customer each of ``rows`` rows belongs to: a gamma-distributed activity rate per
-    customer, so that some people come back often and most rarely (repeat customers)."""
-    rate = rng.gamma(0.6, 1.0, customers)
-    cumulative = np.cumsum(rate)
-    picks = rng.uniform(0.0, cumulative[-1], rows)
-    return np.minimum(np.searchsorted(cumulative, picks), customers - 1)
 
 
 def _names(rng: np.random.Generator, language: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -171,30 +166,40 @@ def comment_pool(seed: int, per_cell: int = 40) -> dict[tuple[str, str], list[st
     return pool
 
 
+def _comment_index(
+    pool: dict[tuple[str, str], list[str]],
+) -> tuple[pa.Array, dict[tuple[str, str], int], int]:
+    """The pool as one flat array, each (language, mood) cell's offset in it, and its size."""
+    cells = list(pool)
+    flat = pa.array([text for cell in cells for text in pool[cell]])
+    size = len(pool[cells[0]])
+    return flat, {cell: i * size for i, cell in enumerate(cells)}, size
+
+
 def feedback_table(
-    rng: np.random.Generator, language: np.ndarray, customers: int, rows: int, seed: int
-) -> pa.Table:
-    """Survey answers and comments keyed by CRM id: NPS on 70 %, CSAT on 40 %, a comment on
-    40 % in the customer's language, its mood following the NPS."""
-    owner = _skewed_customers(rng, customers, rows)
+    rng: np.random.Generator, language: np.ndarray, owner: np.ndarray, first_id: int,
+    comments: tuple[pa.Array, dict[tuple[str, str], int], int],
+) -> pa.Table:  # fmt: skip
+    """Survey answers and comments of the customers ``owner`` (one row each, ids from
+    ``first_id``) keyed by CRM id: NPS on 70 %, CSAT on 40 %, a comment on 40 % in the
+    customer's language, its mood following the NPS."""
+    rows = len(owner)
+    flat, offset, size = comments
     lang = language[owner]
     nps = rng.choice(11, rows, p=np.array([2, 1, 1, 2, 2, 4, 6, 10, 14, 18, 16]) / 76.0)
     mood = np.where(nps >= 9, "positive", np.where(nps <= 6, "negative", "middle"))
-    pool = comment_pool(seed)
-    cells = list(pool)
-    flat = [text for cell in cells for text in pool[cell]]
-    offset = {cell: i * len(pool[cells[0]]) for i, cell in enumerate(cells)}
     base = np.zeros(rows, dtype=np.int64)
     for cell, start in offset.items():
         base[(lang == cell[0]) & (mood == cell[1])] = start
-    index = base + rng.integers(0, len(pool[cells[0]]), rows)
+    index = base + rng.integers(0, size, rows)
     has_text = rng.random(rows) < 0.4
-    text = pa.DictionaryArray.from_arrays(
-        pa.array(index, pa.int32(), mask=~has_text), pa.array(flat)
-    ).cast(pa.string())
+    text = pa.DictionaryArray.from_arrays(pa.array(index, pa.int32(), mask=~has_text), flat).cast(
+        pa.string()
+    )
     days = rng.uniform(0, DAYS, rows)
+    ids = np.arange(first_id, first_id + rows)
     return pa.table({
-        "feedback_id": np.char.add("f", np.arange(rows).astype(str)).astype(object),
+        "feedback_id": np.char.add("f", ids.astype(str)).astype(object),
         "customer_id": np.char.add("c", owner.astype(str)).astype(object),
         "ts": _timestamps(days),
         "kind": np.full(rows, "survey", dtype=object),
@@ -207,24 +212,70 @@ def feedback_table(
     })  # fmt: skip
 
 
-def orders_table(rng: np.random.Generator, customers: int) -> pa.Table:
-    """Orders keyed by CRM id: purchase rates gamma-distributed across people (BG/NBD-like),
-    about three per customer, amounts log-normal around each customer's own mean."""
-    rate = rng.gamma(0.5, 6.0 / DAYS, customers)  # mean 3 orders per customer over the window
-    first = rng.uniform(0, DAYS, customers)
+def write_feedback(
+    path: Path, rng: np.random.Generator, language: np.ndarray, rows: int, seed: int
+) -> int:
+    """``rows`` feedback rows (see :func:`feedback_table`) streamed to ``path`` in chunks of
+    :data:`CHUNK_ROWS`, so that 5M rows take the memory of one chunk; returns the rows."""
+    customers = len(language)
+    cumulative = np.cumsum(rng.gamma(0.6, 1.0, customers))  # skewed activity per customer
+    comments = _comment_index(comment_pool(seed))
+    writer: pq.ParquetWriter | None = None
+    try:
+        for start in range(0, rows, CHUNK_ROWS):
+            n = min(CHUNK_ROWS, rows - start)
+            owner = np.minimum(
+                np.searchsorted(cumulative, rng.uniform(0.0, cumulative[-1], n)), customers - 1
+            )
+            chunk = feedback_table(rng, language, owner, start, comments)
+            writer = writer or pq.ParquetWriter(path, chunk.schema)
+            writer.write_table(chunk)
+    finally:
+        if writer is not None:
+            writer.close()
+    return rows
+
+
+def orders_table(rng: np.random.Generator, customers: np.ndarray, first_id: int) -> pa.Table:
+    """Orders of the customers ``customers`` (ids from ``first_id``) keyed by CRM id: purchase
+    rates gamma-distributed across people (BG/NBD-like), about three per customer, amounts
+    log-normal around each customer's own mean."""
+    n = len(customers)
+    rate = rng.gamma(0.5, 6.0 / DAYS, n)  # mean 3 orders per customer over the window
+    first = rng.uniform(0, DAYS, n)
     counts = 1 + rng.poisson(rate * (DAYS - first))
-    owner = np.repeat(np.arange(customers), counts)
+    owner = np.repeat(np.arange(n), counts)
     day = first[owner] + rng.uniform(0, 1, len(owner)) * (DAYS - first[owner])
     firsts = np.concatenate([[0], np.cumsum(counts)[:-1]])
     day[firsts] = first  # each customer's first order opens their history
-    spend = rng.lognormal(3.5, 0.6, customers)
+    spend = rng.lognormal(3.5, 0.6, n)
     amount = np.round(spend[owner] * rng.lognormal(0, 0.3, len(owner)), 2)
+    ids = np.arange(first_id, first_id + len(owner))
     return pa.table({
-        "order_id": np.char.add("o", np.arange(len(owner)).astype(str)).astype(object),
-        "customer_id": np.char.add("c", owner.astype(str)).astype(object),
+        "order_id": np.char.add("o", ids.astype(str)).astype(object),
+        "customer_id": np.char.add("c", customers[owner].astype(str)).astype(object),
         "ts": _timestamps(day),
         "amount": amount, "currency": np.full(len(owner), "EUR", dtype=object),
     })  # fmt: skip
+
+
+def write_orders(path: Path, rng: np.random.Generator, customers: int) -> int:
+    """Every customer's orders (:func:`orders_table`) streamed to ``path`` in chunks of
+    customers; returns the rows written."""
+    per_chunk = max(1, CHUNK_ROWS // 4)  # about three orders per customer
+    written = 0
+    writer: pq.ParquetWriter | None = None
+    try:
+        for start in range(0, customers, per_chunk):
+            people = np.arange(start, min(customers, start + per_chunk))
+            chunk = orders_table(rng, people, written)
+            writer = writer or pq.ParquetWriter(path, chunk.schema)
+            writer.write_table(chunk)
+            written += chunk.num_rows
+    finally:
+        if writer is not None:
+            writer.close()
+    return written
 
 
 def write_events(path: Path, customers: int, rows: int, seed: int) -> None:
@@ -233,6 +284,7 @@ def write_events(path: Path, customers: int, rows: int, seed: int) -> None:
     con = duckdb.connect()
     try:
         con.execute("SET TimeZone='UTC'")
+        con.execute(f"SET memory_limit='{EVENTS_MEMORY}'")
         con.execute(f"SELECT setseed({(seed % 1000) / 1000})")
         con.execute(
             f"""COPY (
@@ -256,22 +308,25 @@ def write_events(path: Path, customers: int, rows: int, seed: int) -> None:
 
 
 def write_company(folder: Path, scale: Scale, seed: int = 11) -> SyntheticFiles:
-    """Write every file of a company of ``scale`` into ``folder``; returns their row counts."""
+    """Write every file of a company of ``scale`` into ``folder``; returns their row counts.
+
+    Memory stays bounded: the people (one row per customer) are built whole, the orders and
+    the feedback are streamed in chunks of :data:`CHUNK_ROWS`, and the events are written by
+    DuckDB under :data:`EVENTS_MEMORY`.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     crm, shop, truth = people_tables(rng, scale.customers)
     language = crm.column("language").to_numpy(zero_copy_only=False)
-    tables = {
-        "customers_crm": crm,
-        "customers_shop": shop,
-        "truth": truth,
-        "orders": orders_table(rng, scale.customers),
-        "feedback": feedback_table(rng, language, scale.customers, scale.feedback, seed),
-    }
     rows = {}
-    for name, table in tables.items():
+    for name, table in {"customers_crm": crm, "customers_shop": shop, "truth": truth}.items():
         pq.write_table(table, folder / f"{name}.parquet")
         rows[name] = table.num_rows
+    del crm, shop, truth
+    rows["orders"] = write_orders(folder / "orders.parquet", rng, scale.customers)
+    rows["feedback"] = write_feedback(
+        folder / "feedback.parquet", rng, language, scale.feedback, seed
+    )
     write_events(folder / "events.parquet", scale.customers, scale.events, seed)
     rows["events"] = scale.events
     return SyntheticFiles(folder, rows)

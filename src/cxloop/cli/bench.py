@@ -15,9 +15,13 @@ from cxloop.errors import DataError, UsageError
 
 def bench_command(
     scale: Annotated[
-        int,
-        typer.Option("--scale", help="Customers (with 50 events and 5 feedback rows each)."),
-    ] = 10_000,
+        int | None,
+        typer.Option(
+            "--scale",
+            help="Customers (with 50 events and 5 feedback rows each; default 10,000, or the "
+            "resumed run's).",
+        ),
+    ] = None,
     only: Annotated[
         str | None,
         typer.Option(
@@ -29,7 +33,10 @@ def bench_command(
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", dir_okay=False, help="Write the results here: FILE.md and FILE.json."
+            "--out",
+            dir_okay=False,
+            help="Write the results here: FILE.jsonl as each stage ends, FILE.md and FILE.json "
+            "at the end (default with --data: DIR/results).",
         ),
     ] = None,
     clients: Annotated[
@@ -42,27 +49,86 @@ def bench_command(
         Path | None,
         typer.Option("--workdir", file_okay=False, help="Where the data go (default: /tmp)."),
     ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            file_okay=False,
+            help="Keep the synthetic data and the warehouse in this folder (reused by a later "
+            "run of the same --scale; needed to --resume).",
+        ),
+    ] = None,
+    resume: Annotated[
+        Path | None,
+        typer.Option(
+            "--resume",
+            dir_okay=False,
+            help="Go on with the run whose results are in FILE.jsonl: skip the stages it holds.",
+        ),
+    ] = None,
+    import_sample: Annotated[
+        int, typer.Option("--import-sample", help="Most rows per file the import baseline reads.")
+    ] = 5_000_000,
+    resolve_sample: Annotated[
+        int, typer.Option("--resolve-sample", help="Most records recordlinkage links.")
+    ] = 100_000,
+    text_sample: Annotated[
+        int, typer.Option("--text-sample", help="Most texts VADER scores.")
+    ] = 20_000,
+    kpi_sample: Annotated[
+        int, typer.Option("--kpi-sample", help="Most feedback rows the pandas groupby reads.")
+    ] = 5_000_000,
+    clv_sample: Annotated[
+        int, typer.Option("--clv-sample", help="Most customers lifetimes fits.")
+    ] = 50_000,
+    stage_timeout: Annotated[
+        float, typer.Option("--stage-timeout", help="Stop a stage after this many seconds.")
+    ] = 3_600.0,
     json_output: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
 ) -> None:
     """Generate a synthetic company of --scale customers and measure import, collector,
     resolve, text, KPIs, CLV and dashboard pages, each against a baseline in the same run, with
     the peak memory of each stage."""
     from cxloop.bench import BenchOptions, run_bench
+    from cxloop.bench.results import ResultsLog, results_path
 
     if clients < 1 or requests < 1:
         raise UsageError("--clients and --requests must be at least 1")
     stages = tuple(s.strip() for s in only.split(",") if s.strip()) if only else ()
-    options = BenchOptions(customers=scale, only=stages, clients=clients, requests=requests)
-    options.stages()  # a bad --scale or --only fails before any data is generated
+    if stage_timeout <= 0:
+        raise UsageError(f"--stage-timeout {stage_timeout}: give a positive number of seconds")
+    samples = {
+        "import_sample": import_sample, "resolve_sample": resolve_sample,
+        "text_sample": text_sample, "kpi_sample": kpi_sample, "clv_sample": clv_sample,
+    }  # fmt: skip
+    if scale is None:
+        scale = ResultsLog.read(results_path(resume)).header["customers"] if resume else 10_000
+    options = BenchOptions(
+        customers=scale, only=stages, clients=clients, requests=requests,
+        stage_timeout_s=stage_timeout, data=str(data) if data else None,
+        resume=str(resume) if resume else None, **samples,
+    )  # fmt: skip
+    options.stages()  # a bad --scale, --only or sample fails before any data is generated
     if workdir is not None and not workdir.is_dir():
         raise UsageError(f"--workdir {workdir}: not a folder")
-    given = [("--scale", scale), ("--only", only), ("--clients", clients if clients != 8 else None),
-             ("--requests", requests if requests != 25 else None), ("--out", out)]  # fmt: skip
+    defaults = {"--clients": 8, "--requests": 25, "--import-sample": 5_000_000,
+                "--resolve-sample": 100_000, "--text-sample": 20_000, "--kpi-sample": 5_000_000,
+                "--clv-sample": 50_000, "--stage-timeout": 3_600.0}  # fmt: skip
+    given = [("--scale", scale), ("--only", only), ("--clients", clients),
+             ("--requests", requests),
+             *((f"--{k.replace('_', '-')}", v) for k, v in samples.items()),
+             ("--stage-timeout", stage_timeout), ("--data", data), ("--resume", resume),
+             ("--out", out)]  # fmt: skip
     command = "cxloop bench " + shlex.join(
-        [part for name, value in given if value is not None for part in (name, str(value))]
-    )
+        [part for name, value in given if value is not None and value != defaults.get(name)
+         for part in (name, str(value))]
+    )  # fmt: skip
+    if out is None and resume is not None:  # the resumed run's report goes beside its results
+        out = resume.with_suffix("")
+    elif out is None and data is not None:
+        out = data / "results"
     say = None if json_output else (lambda line: console.print(f"[dim]{line}[/]"))
-    report = run_bench(options, command=command, workdir=workdir, progress=say)
+    report = run_bench(options, command=command, workdir=workdir, out=out, progress=say)
     if out is not None:
         out.with_suffix(".md").write_text(report.to_markdown() + "\n", encoding="utf-8")
         out.with_suffix(".json").write_text(report.to_json() + "\n", encoding="utf-8")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import ibis
 import ibis.expr.types as ir
 from pydantic import BaseModel
 
@@ -59,9 +58,7 @@ def response_counts_expr(responses: ir.Table) -> ir.Table:
     return responses.group_by("survey_id").aggregate(
         started=responses.count(),
         responses=complete.sum().cast("int64"),
-        # nulls out rather than ``where=``: Ibis puts the filter into the percentage of
-        # Spark's percentile(), which Spark refuses (it must be a constant)
-        median_seconds=ibis.ifelse(complete, responses.duration_s, ibis.null()).median(),
+        median_seconds=responses.duration_s.median(where=complete),
     )
 
 

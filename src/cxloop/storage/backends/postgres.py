@@ -91,6 +91,29 @@ def _key_of(table: str) -> str | None:
     return spec.key if spec is not None else None
 
 
+def key_prefix_condition(key: str, prefix: str) -> tuple[str, list[str]]:
+    """``WHERE`` clause and parameters for the rows whose ``key`` starts with ``prefix``
+    (none when ``prefix`` is empty).
+
+    ``LIKE 'prefix%'`` with a constant pattern is what Postgres turns into a range scan of an
+    index that sorts byte by byte (the key's ``text_pattern_ops`` index, or its UNIQUE index
+    in a ``C`` database); ``starts_with`` would read the whole table. Run it unprepared
+    (``prepare=False``), so that the plan sees the pattern. ``%``, ``_`` and ``\\`` in
+    ``prefix`` match only themselves.
+    """
+    if not prefix:
+        return "", []
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"WHERE {quote(key)} LIKE %s", [escaped + "%"]
+
+
+def holds_key_prefix_query(table: str, key: str, prefix: str) -> tuple[str, list[str]]:
+    """The query (and its parameters) that says whether some row's ``key`` starts with
+    ``prefix``."""
+    where, params = key_prefix_condition(key, prefix)
+    return f"SELECT EXISTS (SELECT 1 FROM {quote(table)} {where})", params
+
+
 def _csv(data: pa.Table) -> bytes:
     """``data`` as CSV the way ``COPY … (FORMAT csv)`` reads it: a null is an empty field, an
     empty string a quoted one."""
@@ -134,8 +157,24 @@ class PostgresBackend(Backend):
             f"{quote(column)} {PostgresType.to_string(type)}" for column, type in schema.items()
         )
         key = _key_of(name)
-        unique = f", UNIQUE ({quote(key)})" if key is not None and key in schema else ""
+        key = key if key is not None and key in schema else None
+        unique = f", UNIQUE ({quote(key)})" if key is not None else ""
         self.raw.execute(f"CREATE TABLE {quote(name)} ({columns}{unique})")
+        if key is not None and schema[key].is_string() and not self._bytewise_collation():
+            # the UNIQUE index sorts by the database's collation, which LIKE 'prefix%'
+            # cannot use: this one sorts byte by byte (see holds_key_prefix)
+            self.raw.execute(
+                f"CREATE INDEX {quote(f'{name}_{key}_prefix')} "
+                f"ON {quote(name)} ({quote(key)} text_pattern_ops)"
+            )
+
+    def _bytewise_collation(self) -> bool:
+        """Whether the database sorts text byte by byte (collation ``C`` or ``POSIX``), so
+        that its ordinary indexes serve ``LIKE 'prefix%'``."""
+        collation = self._one(
+            "SELECT datcollate FROM pg_database WHERE datname = current_database()"
+        )
+        return str(collation) in {"C", "POSIX"}
 
     def add_column(self, table: str, column: str, type: dt.DataType) -> None:
         sql_type = PostgresType.to_string(type)
@@ -240,23 +279,25 @@ class PostgresBackend(Backend):
         return self._write(table, work)
 
     # -- keys and housekeeping ----------------------------------------------------------------
-    def _one(self, query: str, params: tuple[Any, ...] | list[Any] = ()) -> Any:
-        row = self.raw.execute(query, params).fetchone()
+    def _one(
+        self, query: str, params: tuple[Any, ...] | list[Any] = (), *, prepare: bool | None = None
+    ) -> Any:
+        row = self.raw.execute(query, params, prepare=prepare).fetchone()
         return row[0] if row else None
 
     def repeated_keys(self, table: str, key: str, prefix: str) -> int:
         k = quote(key)
-        where, params = (f"WHERE starts_with({k}, %s)", [prefix]) if prefix else ("", [])
+        where, params = key_prefix_condition(key, prefix)
         value = self._one(
             f"SELECT count(*) - count(DISTINCT {k}) + count(*) FILTER (WHERE {k} IS NULL) "
             f"FROM {quote(table)} {where}",
             params,
+            prepare=False,
         )
         return int(value or 0)
 
     def holds_key_prefix(self, table: str, key: str, prefix: str) -> bool:
-        where, params = (f"WHERE starts_with({quote(key)}, %s)", [prefix]) if prefix else ("", [])
-        return bool(self._one(f"SELECT EXISTS (SELECT 1 FROM {quote(table)} {where})", params))
+        return bool(self._one(*holds_key_prefix_query(table, key, prefix), prepare=False))
 
     def delete_where_in(self, table: str, column: str, values: list[str]) -> int:
         if not values:

@@ -8,14 +8,16 @@ Spark (and to Ibis) as a temporary view over its parts.
 What a transaction means here: writes are staged in new parts and the catalog changes only
 in memory until commit, which replaces the catalog file atomically. So a failed import or
 resolve leaves every table as it was, a retried batch adds nothing (keys are checked against
-the table by an anti-join), and readers in other processes see either the old or the new
-catalog. Deletes and updates rewrite the table's surviving rows into a new part (a full
-rewrite of that table: costly on a large table, cheap on a small one). What does not hold:
+the table by an anti-join), and a reader in another process takes the latest committed
+catalog before each query, so it sees every table as one commit left it. Deletes and
+updates rewrite the table's surviving rows into a new part (a full rewrite of that table:
+costly on a large table, cheap on a small one). What does not hold:
 the catalog file must sit on a file system where ``rename`` is atomic and every Spark worker
 reads the same paths (a local disk for ``local[N]``, a shared mount such as NFS for a
 cluster; object stores like S3 are not supported); one process writes at a time (a lock
-file, as with a DuckDB file); a reader in another process that is mid-query when a writer
-commits may find the parts it was reading removed, and must run its query again.
+file, as with a DuckDB file). Parts a commit stops naming stay on disk for a grace period
+(:data:`~cxloop.storage.backends.spark_catalog.RETIRED_KEPT_S`) for readers mid-query; a
+query that outlasts it and finds a part gone is run once more on the latest catalog.
 """
 
 from __future__ import annotations
@@ -59,7 +61,9 @@ class SparkBackend(Backend):
         #: tables whose view must be (re)pointed at their parts before the next query
         self._stale: set[str] = set(catalog.tables)
         self._shown: set[str] = set()
-        self.ibis = spark_ibis.connect(session, self._schema_of, self._show_stale)
+        self.ibis = spark_ibis.connect(
+            session, self._schema_of, self._show_stale, self._reload_after_missing_file
+        )
 
     @classmethod
     def connect(
@@ -95,9 +99,23 @@ class SparkBackend(Backend):
         paths = [self.catalog.path(rel) for rel in entry.parts]
         return self.session.read.schema(schema).parquet(*paths)
 
+    def _refresh(self) -> None:
+        """A reader (read-only) takes the catalog a writer has committed since its last
+        query: each query reads one committed generation of every table."""
+        if self.catalog.read_only:
+            self._stale |= self.catalog.refresh()
+
+    def _reload_after_missing_file(self) -> None:
+        """A query found a part gone (it outlasted the grace period of retired parts):
+        point every view at the parts the catalog names now."""
+        self._refresh()
+        self._stale |= set(self.catalog.tables) | self._shown
+
     def _show_stale(self) -> None:
         """(Re)point the views of changed tables at their current parts: run before every
-        Ibis query, so that writes cost no Spark call until something reads."""
+        Ibis query, so that writes cost no Spark call until something reads. A reader takes
+        the latest committed catalog first."""
+        self._refresh()
         for table in sorted(self._stale):
             if table in self.catalog.tables:
                 self._frame(table).createOrReplaceTempView(table)
@@ -325,6 +343,7 @@ class SparkBackend(Backend):
         return deleted
 
     def count_older_than(self, table: str, column: str, cutoff: datetime) -> int:
+        self._refresh()
         if self._small(table):
             current = self._arrow(table, [column])
             return int(pc.sum(rows.older_than(current, column, cutoff)).as_py() or 0)
@@ -364,6 +383,7 @@ class SparkBackend(Backend):
     # -- reading -------------------------------------------------------------------------------
     def repeated_keys(self, table: str, key: str, prefix: str) -> int:
         """Rows beyond the first of each key, plus rows with none."""
+        self._refresh()
         f = self._functions
         frame = self._frame(table)
         if prefix:
@@ -372,6 +392,7 @@ class SparkBackend(Backend):
         return int(row["n"]) - int(row["d"])
 
     def holds_key_prefix(self, table: str, key: str, prefix: str) -> bool:
+        self._refresh()
         if not prefix:
             return self.count(table) > 0
         if self._small(table):
@@ -383,6 +404,7 @@ class SparkBackend(Backend):
 
     def count(self, table: str) -> int:
         """From the Parquet footers: no Spark job."""
+        self._refresh()
         return sum(_rows_in(Path(self.catalog.path(rel))) for rel in self._entry(table).parts)
 
     def splink_api(self) -> Any:

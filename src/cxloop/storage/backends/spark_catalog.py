@@ -7,6 +7,12 @@ a delete or update writes the table's surviving rows to a new part, and the tabl
 parts changes only in memory until the transaction commits. Commit replaces the catalog file
 in one atomic rename; a process that dies before it leaves the previous catalog, and the parts
 nobody names are swept away the next time the warehouse is opened for writing.
+
+Readers in other processes: a part that a commit stops naming is *retired*, not removed: the
+catalog lists it with the time it was retired, and it is removed by the first commit (or
+writer's open) after :data:`RETIRED_KEPT_S`. A reader that reloads the catalog before each
+query (:meth:`Catalog.refresh`) therefore finds every part of the generation it read, however
+many commits come meanwhile, unless its query outlasts that grace period.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import fcntl
 import json
 import os
 import shutil
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +37,8 @@ LOCK_FILE = ".cxloop_write.lock"
 DATA_FOLDER = "data"
 STAGING_FOLDER = "staging"
 FORMAT = 1
+#: seconds a part stays on disk after a commit stops naming it (for readers mid-query)
+RETIRED_KEPT_S = 600.0
 
 
 @dataclass
@@ -63,6 +72,8 @@ class Catalog:
             self._lock = _take_lock(root / LOCK_FILE)
         elif not (root / CATALOG_FILE).is_file():
             raise WarehouseError(f"Spark warehouse {root}: no {CATALOG_FILE} (run `cxloop init`)")
+        self.retired: dict[str, float] = {}  # part → when a commit stopped naming it
+        self._seen: tuple[int, int, int] | None = None  # the catalog file last read
         self.committed = self._load()
         self.tables = copy.deepcopy(self.committed)
         self._created: list[str] = []  # parts written since the last commit or rollback
@@ -72,17 +83,45 @@ class Catalog:
     # -- reading the file ----------------------------------------------------------------------
     def _load(self) -> dict[str, TableEntry]:
         path = self.root / CATALOG_FILE
-        if not path.is_file():
-            return {}
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            tables = data["tables"]
-            return {
-                name: TableEntry(dict(entry["schema"]), list(entry["parts"]))
-                for name, entry in tables.items()
-            }
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+            with path.open(encoding="utf-8") as handle:  # one file: the old or the new one
+                stat = os.fstat(handle.fileno())
+                data = json.loads(handle.read())
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
             raise WarehouseError(f"Spark warehouse {path}: unreadable catalog: {exc}") from exc
+        try:
+            tables = {
+                name: TableEntry(dict(entry["schema"]), list(entry["parts"]))
+                for name, entry in data["tables"].items()
+            }
+            self.retired = {str(k): float(v) for k, v in data.get("retired", {}).items()}
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            raise WarehouseError(f"Spark warehouse {path}: unreadable catalog: {exc}") from exc
+        self._seen = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        return tables
+
+    def refresh(self) -> set[str]:
+        """For a read-only catalog: load the committed catalog again if a writer has replaced
+        it since it was read; return the tables whose schema or parts changed."""
+        if not self.read_only:
+            return set()  # the one writer: its catalog is the committed one
+        try:
+            stat = (self.root / CATALOG_FILE).stat()
+        except FileNotFoundError:
+            return set()
+        if (stat.st_ino, stat.st_mtime_ns, stat.st_size) == self._seen:
+            return set()
+        before = self.committed
+        self.committed = self._load()
+        self.tables = copy.deepcopy(self.committed)
+        return {
+            name
+            for name in set(before) | set(self.committed)
+            if name not in before or name not in self.committed
+            or before[name] != self.committed[name]
+        }  # fmt: skip
 
     # -- parts ---------------------------------------------------------------------------------
     def new_part(self, table: str) -> str:
@@ -106,12 +145,18 @@ class Catalog:
         parts no table names any more."""
         if self.read_only:
             raise WarehouseError(f"Spark warehouse {self.root} is open read-only")
+        now = time.time()
+        named = _named_parts(self.tables)
+        retired = {**self.retired, **dict.fromkeys(_named_parts(self.committed) - named, now)}
+        expired = {rel for rel, since in retired.items() if now - since >= RETIRED_KEPT_S}
+        kept = {rel: since for rel, since in retired.items() if rel not in expired | named}
         document: dict[str, Any] = {
             "format": FORMAT,
             "tables": {
                 name: {"schema": entry.schema, "parts": entry.parts}
                 for name, entry in self.tables.items()
             },
+            "retired": kept,
         }
         target = self.root / CATALOG_FILE
         temporary = target.with_name(f".{CATALOG_FILE}.{uuid.uuid4().hex}")
@@ -120,10 +165,12 @@ class Catalog:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, target)
-        before = _named_parts(self.committed)
         self.committed = copy.deepcopy(self.tables)
+        self.retired = kept
+        # parts written and replaced within this transaction: no reader ever saw them
+        unseen = {rel for rel in self._created if rel not in named}
         self._created = []
-        for rel in before - _named_parts(self.committed):
+        for rel in (expired | unseen) - named:
             shutil.rmtree(self.root / rel, ignore_errors=True)
 
     def rollback(self) -> None:
@@ -137,9 +184,12 @@ class Catalog:
 
     def sweep(self) -> None:
         """Remove parts and staged batches that no committed table names (left by a process
-        that died mid-write)."""
+        that died mid-write), and retired parts past their grace period."""
         shutil.rmtree(self.root / STAGING_FOLDER, ignore_errors=True)
-        named = _named_parts(self.committed)
+        now = time.time()
+        named = _named_parts(self.committed) | {
+            rel for rel, since in self.retired.items() if now - since < RETIRED_KEPT_S
+        }
         data = self.root / DATA_FOLDER
         if not data.is_dir():
             return
