@@ -152,7 +152,7 @@ def resolve_stage(ctx: StageContext) -> StageFigure:
     found: dict[str, str] = {}
 
     def run() -> int:
-        found.update(baselines.recordlinkage_clusters(records))
+        found.update(baselines.recordlinkage_clusters(records).clusters)
         return len(records)
 
     units, seconds, note = _baseline("recordlinkage", run)
