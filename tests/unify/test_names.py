@@ -4,7 +4,7 @@ import pytest
 
 from cxloop.unify.names import display_name, fold, latin, name_parts
 from cxloop.unify.nicknames import CANONICAL, canonical_first_name
-from cxloop.unify.pinyin import PINYIN, split_han_name, to_pinyin
+from cxloop.unify.pinyin import PINYIN, has_han, is_han, split_han_name, to_pinyin
 
 
 @pytest.mark.parametrize(
@@ -94,3 +94,11 @@ def test_compound_given_names_stay_together_in_a_full_name() -> None:
     assert (parts.first, parts.last_token) == ("maria guadalupe", "hernandez")
     assert name_parts(None, None, "José Luis García").first == "jose luis"
     assert name_parts(None, None, "Luis García").first == "luis"
+
+
+def test_has_han_agrees_with_is_han_on_every_character_near_the_ranges() -> None:
+    for code in [*range(0x3300, 0x4E10), *range(0x9FF0, 0xA010), *range(0x20, 0x250)]:
+        ch = chr(code)
+        assert has_han(ch) == is_han(ch), hex(code)
+        assert has_han(f"ab {ch} c") == is_han(ch), hex(code)
+    assert not has_han("")
