@@ -102,3 +102,24 @@ def test_has_han_agrees_with_is_han_on_every_character_near_the_ranges() -> None
         assert has_han(ch) == is_han(ch), hex(code)
         assert has_han(f"ab {ch} c") == is_han(ch), hex(code)
     assert not has_han("")
+
+
+def test_fold_of_ascii_text_equals_the_unicode_path() -> None:
+    """ASCII text skips normalisation; the answer must be the one the full path gives."""
+    import random
+    import unicodedata
+
+    from cxloop.unify.names import _NOT_NAME, _SEPARATORS, _join_han
+
+    def reference(text: str) -> str | None:  # fold before the ASCII shortcut
+        text = unicodedata.normalize("NFKC", text).casefold()
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        text = " ".join(_NOT_NAME.sub("", _SEPARATORS.sub(" ", text)).split())
+        return (_join_han(text) if has_han(text) else text) or None
+
+    rng = random.Random(3)
+    chars = [chr(c) for c in range(128)]
+    samples = chars + ["".join(rng.choices(chars, k=rng.randint(1, 12))) for _ in range(5000)]
+    for text in samples:
+        assert fold(text) == reference(text), repr(text)
