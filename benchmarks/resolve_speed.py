@@ -65,6 +65,18 @@ def company(people: int, seed: int) -> Path:
     return directory
 
 
+def cached_people(wanted: int, seed: int) -> int:
+    """The people of the largest company already generated with ``seed`` if it holds at least
+    ``wanted``, so that every size is cut from the same company (and none is generated again);
+    else ``wanted``."""
+    sizes = []
+    for directory in CACHE.glob(f"company-*-{seed}"):
+        people = directory.name.split("-")[1]
+        if people.isdigit() and (directory / "manifest.json").is_file():
+            sizes.append(int(people))
+    return max(sizes) if sizes and max(sizes) >= wanted else wanted
+
+
 def staging(directory: Path) -> Path:
     """Every source record of the company as one Parquet file, with its person id."""
     from cxloop.collect.importer import import_file
@@ -157,63 +169,27 @@ def run_cxloop(records: Path, workdir: Path) -> dict[str, object]:
 
 
 def run_recordlinkage(records: Path) -> dict[str, object]:
-    import numpy as np
-    import recordlinkage as rl
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
+    from cxloop.bench.baselines import SPEED_BLOCKS, SPEED_EXACT, recordlinkage_clusters
 
     started = time.perf_counter()
     frame = pd.read_parquet(
         records,
         columns=["record_id", "first_name", "last_name", "name", "email", "phone",
                  "birth_date", "city", "postcode", "person_id"],
-    ).set_index("record_id")  # fmt: skip
-    truth = frame["person_id"].to_dict()
-    data = pd.DataFrame(index=frame.index)
-    split = frame["name"].fillna("").str.strip().str.rsplit(" ", n=1, expand=True)
-    first = frame["first_name"].fillna(split.get(0, ""))
-    last = frame["last_name"].fillna(split.get(1, ""))
-    data["first"] = first.str.lower().str.strip().replace("", None)
-    data["last"] = last.str.lower().str.strip().replace("", None)
-    data["email"] = frame["email"].str.lower().str.strip()
-    digits = frame["phone"].fillna("").str.replace(r"\D", "", regex=True)
-    data["phone"] = digits.str[-9:].where(digits.str.len() >= 7)
-    data["dob"] = frame["birth_date"].astype(str).where(frame["birth_date"].notna())
-    data["city"] = frame["city"].str.lower().str.strip()
-    data["postcode"] = frame["postcode"].str.replace(" ", "").str.upper()
-    index = rl.Index()
-    index.block("email")
-    index.block("phone")
-    index.block(["last", "dob"])
-    index.block(["last", "postcode"])
-    index.block(["first", "dob"])
-    pairs = index.index(data)
-    compare = rl.Compare(n_jobs=1)
-    compare.string("first", "first", method="jarowinkler", threshold=0.88, label="first")
-    compare.string("last", "last", method="jarowinkler", threshold=0.88, label="last")
-    compare.exact("dob", "dob", label="dob")
-    compare.exact("email", "email", label="email")
-    compare.exact("phone", "phone", label="phone")
-    compare.exact("city", "city", label="city")
-    compare.exact("postcode", "postcode", label="postcode")
-    features = compare.compute(pairs, data)
-    classifier = rl.ECMClassifier(binarize=0.5)
-    matches = classifier.fit_predict(features)
-    position = pd.Series(np.arange(len(data)), index=data.index)
-    left = position.reindex(matches.get_level_values(0)).to_numpy()
-    right = position.reindex(matches.get_level_values(1)).to_numpy()
-    graph = coo_matrix((np.ones(len(left)), (left, right)), shape=(len(data), len(data)))
-    _, labels = connected_components(graph, directed=False)
-    predicted = dict(zip(data.index, labels.astype(str), strict=True))
+    )  # fmt: skip
+    truth = dict(zip(frame["record_id"], frame["person_id"], strict=True))
+    found = recordlinkage_clusters(
+        frame.drop(columns=["person_id"]), blocks=SPEED_BLOCKS, exact=SPEED_EXACT
+    )
     seconds = time.perf_counter() - started
-    precision, recall, f1 = pairwise(predicted, truth)
+    precision, recall, f1 = pairwise(found.clusters, truth)
     return {
         "seconds": seconds,
         "precision": precision,
         "recall": recall,
         "f1": f1,
-        "pairs": len(pairs),
-        "customers": int(labels.max() + 1) if len(labels) else 0,
+        "pairs": found.pairs,
+        "customers": len(set(found.clusters.values())),
     }
 
 
@@ -249,7 +225,7 @@ def measure(which: str, records: Path, limit: float) -> dict[str, object] | None
 # -- the run -------------------------------------------------------------------------------------
 def run(sizes: tuple[int, ...], seed: int, limit: float) -> list[dict[str, object]]:
     CACHE.mkdir(parents=True, exist_ok=True)
-    people = int(max(sizes) / RECORDS_PER_PERSON) + 1_000
+    people = cached_people(int(max(sizes) / RECORDS_PER_PERSON) + 1_000, seed)
     records = staging(company(people, seed))
     results = []
     baseline_alive = True

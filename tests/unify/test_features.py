@@ -89,3 +89,18 @@ def test_map_unique_calls_once_per_distinct_value() -> None:
     out = map_unique(pd.Series(["a", "b", "a", None, "a"]), upper)
     assert out.tolist() == ["A", "B", "A", None, "A"]
     assert sorted(calls) == ["a", "b"]
+
+
+def test_email_handles_once_per_distinct_key_equal_the_per_record_answer() -> None:
+    from cxloop.unify.contacts import user_handle
+    from cxloop.unify.features import _email_handles
+
+    users = pd.Series(
+        ["jose.garcia79", None, "jose.garcia79", "dsmith", "ana1990", "ana1990"], dtype=object
+    )
+    first = pd.Series(["jose", "ana", "jose", "dawn", None, "ana"], dtype=object)
+    last = pd.Series(["garcia", None, "garcia", "smith", "ruiz", None], dtype=object)
+    words = (first.fillna("") + " " + last.fillna("")).str.split()
+    expected = [None if u is None else user_handle(u, w) for u, w in zip(users, words, strict=True)]
+    assert _email_handles(users, first, last).tolist() == expected
+    assert expected == ["79", None, "79", None, "ana1990", "1990"]

@@ -7,7 +7,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cxloop.unify.golden_record import _merged_attributes, golden_records
+from cxloop.unify.golden_record import _merged_attributes, golden_records, survivorship_order
 from cxloop.unify.options import ResolveOptions
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -131,3 +131,46 @@ def _reference_attributes(ordered: pd.DataFrame) -> dict[str, str | None]:
 def test_attributes_read_once_per_distinct_text_merge_as_before(rows: list) -> None:
     ordered = pd.DataFrame(rows, columns=["customer_id", "attributes"], dtype=object)
     assert _merged_attributes(ordered).to_dict() == _reference_attributes(ordered)
+
+
+def _reference_order(records: pd.DataFrame, trusted: list[str]) -> pd.DataFrame:
+    """The survivorship order as ``sort_values`` gave it before it became one lexsort."""
+    rank = {source: i for i, source in enumerate(trusted)}
+    ordered = records.assign(
+        _rank=records["source"].map(rank).fillna(len(rank)).astype(int),
+        _when=records["seen_at"],
+    )
+    ordered = ordered.sort_values(
+        ["customer_id", "_rank", "_when", "record_id"],
+        ascending=[True, True, False, True],
+        na_position="last",
+        kind="stable",
+    )
+    return ordered.drop(columns=["_rank", "_when"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["c1", "c2", "c10", "C3", None]),
+            st.sampled_from(["crm", "web", "app", "shop"]),
+            st.one_of(st.none(), st.integers(1, 6)),
+        ),
+        max_size=40,
+    ),
+    st.lists(st.sampled_from(["crm", "web", "app", "other"]), max_size=3, unique=True),
+)
+def test_survivorship_order_equals_the_sort_it_replaced(rows: list, trusted: list[str]) -> None:
+    frame = pd.DataFrame(
+        {
+            "record_id": [f"{source}:{i % 7}" for i, (_, source, _) in enumerate(rows)],
+            "customer_id": pd.Series([c for c, _, _ in rows], dtype=object),
+            "source": [s for _, s, _ in rows],
+            "seen_at": pd.Series(
+                [day(d) if d else None for _, _, d in rows], dtype="datetime64[us, UTC]"
+            ),
+        }
+    )
+    got = survivorship_order(frame, trusted)
+    assert got.index.tolist() == _reference_order(frame, trusted).index.tolist()

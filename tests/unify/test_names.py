@@ -4,7 +4,7 @@ import pytest
 
 from cxloop.unify.names import display_name, fold, latin, name_parts
 from cxloop.unify.nicknames import CANONICAL, canonical_first_name
-from cxloop.unify.pinyin import PINYIN, split_han_name, to_pinyin
+from cxloop.unify.pinyin import PINYIN, has_han, is_han, split_han_name, to_pinyin
 
 
 @pytest.mark.parametrize(
@@ -94,3 +94,32 @@ def test_compound_given_names_stay_together_in_a_full_name() -> None:
     assert (parts.first, parts.last_token) == ("maria guadalupe", "hernandez")
     assert name_parts(None, None, "José Luis García").first == "jose luis"
     assert name_parts(None, None, "Luis García").first == "luis"
+
+
+def test_has_han_agrees_with_is_han_on_every_character_near_the_ranges() -> None:
+    for code in [*range(0x3300, 0x4E10), *range(0x9FF0, 0xA010), *range(0x20, 0x250)]:
+        ch = chr(code)
+        assert has_han(ch) == is_han(ch), hex(code)
+        assert has_han(f"ab {ch} c") == is_han(ch), hex(code)
+    assert not has_han("")
+
+
+def test_fold_of_ascii_text_equals_the_unicode_path() -> None:
+    """ASCII text skips normalisation; the answer must be the one the full path gives."""
+    import random
+    import unicodedata
+
+    from cxloop.unify.names import _NOT_NAME, _SEPARATORS, _join_han
+
+    def reference(text: str) -> str | None:  # fold before the ASCII shortcut
+        text = unicodedata.normalize("NFKC", text).casefold()
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        text = " ".join(_NOT_NAME.sub("", _SEPARATORS.sub(" ", text)).split())
+        return (_join_han(text) if has_han(text) else text) or None
+
+    rng = random.Random(3)
+    chars = [chr(c) for c in range(128)]
+    samples = chars + ["".join(rng.choices(chars, k=rng.randint(1, 12))) for _ in range(5000)]
+    for text in samples:
+        assert fold(text) == reference(text), repr(text)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -106,33 +107,85 @@ def pairwise_f1(predicted: dict[str, str], truth: dict[str, str]) -> float:
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
-def recordlinkage_clusters(records: pd.DataFrame) -> dict[str, str]:
-    """Blocking on e-mail, phone, surname + birth date and surname + postcode; Jaro–Winkler and
-    exact comparisons; the unsupervised ECM classifier; connected components (as in
-    ``benchmarks/resolve_speed.py``). Returns record id → cluster label."""
-    rl = require("recordlinkage")
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
+#: the recordlinkage baseline's blocks in ``cxloop bench`` (each a tuple of cleaned columns)
+BENCH_BLOCKS: tuple[tuple[str, ...], ...] = (
+    ("email",),
+    ("phone",),
+    ("last", "dob"),
+    ("last", "postcode"),
+)
+#: ... and in ``benchmarks/resolve_speed.py`` (the demo company's harder duplicates)
+SPEED_BLOCKS: tuple[tuple[str, ...], ...] = (*BENCH_BLOCKS, ("first", "dob"))
+#: columns compared exactly (besides Jaro–Winkler on given and family name), in order
+BENCH_EXACT = ("dob", "email", "phone", "postcode")
+SPEED_EXACT = ("dob", "email", "phone", "city", "postcode")
 
+
+@dataclass
+class LinkageResult:
+    """What the recordlinkage baseline found: record id → cluster label, and the number of
+    candidate pairs its blocks produced."""
+
+    clusters: dict[str, str]
+    pairs: int
+
+
+def recordlinkage_frame(records: pd.DataFrame) -> pd.DataFrame:
+    """The baseline's light cleaning, indexed by record id: lower-cased names (a record with
+    only a full ``name``, where that column is given, is split at its last space), e-mail,
+    the last nine phone digits, the birth date as text, city and postcode."""
     frame = records.set_index("record_id")
+    first, last = frame["first_name"], frame["last_name"]
+    if "name" in frame.columns:
+        split = frame["name"].fillna("").str.strip().str.rsplit(" ", n=1, expand=True)
+        first = first.fillna(split.get(0, ""))
+        last = last.fillna(split.get(1, ""))
     data = pd.DataFrame(index=frame.index)
-    data["first"] = frame["first_name"].str.lower().str.strip()
-    data["last"] = frame["last_name"].str.lower().str.strip()
+    data["first"] = first.str.lower().str.strip().replace("", None)
+    data["last"] = last.str.lower().str.strip().replace("", None)
     data["email"] = frame["email"].str.lower().str.strip()
     digits = frame["phone"].fillna("").str.replace(r"\D", "", regex=True)
     data["phone"] = digits.str[-9:].where(digits.str.len() >= 7)
     data["dob"] = frame["birth_date"].astype(str).where(frame["birth_date"].notna())
+    if "city" in frame.columns:
+        data["city"] = frame["city"].str.lower().str.strip()
     data["postcode"] = frame["postcode"].str.replace(" ", "").str.upper()
+    return data
+
+
+def recordlinkage_clusters(
+    records: pd.DataFrame,
+    *,
+    blocks: tuple[tuple[str, ...], ...] = BENCH_BLOCKS,
+    exact: tuple[str, ...] = BENCH_EXACT,
+) -> LinkageResult:
+    """The plain recordlinkage (pandas) pipeline: the union of ``blocks`` (columns of
+    :func:`recordlinkage_frame`), Jaro–Winkler on given and family name and exact comparisons
+    of ``exact``, the unsupervised ECM classifier, connected components.
+
+    Parameters
+    ----------
+    records
+        Source records with ``record_id``, ``first_name``, ``last_name``, ``email``,
+        ``phone``, ``birth_date``, ``postcode`` and, optionally, ``name`` and ``city``.
+    blocks
+        Each block a tuple of cleaned columns that candidate pairs share.
+    exact
+        Cleaned columns compared for equality, in this order.
+    """
+    rl = require("recordlinkage")
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    data = recordlinkage_frame(records)
     index = rl.Index()
-    index.block("email")
-    index.block("phone")
-    index.block(["last", "dob"])
-    index.block(["last", "postcode"])
+    for block in blocks:
+        index.block(block[0] if len(block) == 1 else list(block))
     pairs = index.index(data)
     compare = rl.Compare(n_jobs=1)
     compare.string("first", "first", method="jarowinkler", threshold=0.88, label="first")
     compare.string("last", "last", method="jarowinkler", threshold=0.88, label="last")
-    for column in ("dob", "email", "phone", "postcode"):
+    for column in exact:
         compare.exact(column, column, label=column)
     matches = rl.ECMClassifier(binarize=0.5).fit_predict(compare.compute(pairs, data))
     position = pd.Series(np.arange(len(data)), index=data.index)
@@ -140,7 +193,7 @@ def recordlinkage_clusters(records: pd.DataFrame) -> dict[str, str]:
     right = position.reindex(matches.get_level_values(1)).to_numpy()
     graph = coo_matrix((np.ones(len(left)), (left, right)), shape=(len(data), len(data)))
     _, labels = connected_components(graph, directed=False)
-    return dict(zip(data.index, labels.astype(str), strict=True))
+    return LinkageResult(dict(zip(data.index, labels.astype(str), strict=True)), len(pairs))
 
 
 def vader_scores(texts: list[str]) -> int:

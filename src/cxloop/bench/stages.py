@@ -173,7 +173,7 @@ def resolve_stage(ctx: StageContext) -> StageFigure:
     found: dict[str, str] = {}
 
     def run() -> int:
-        found.update(baselines.recordlinkage_clusters(sample))
+        found.update(baselines.recordlinkage_clusters(sample).clusters)
         return len(sample)
 
     units, seconds, note = _baseline("recordlinkage", run)

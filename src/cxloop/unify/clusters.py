@@ -35,11 +35,16 @@ ID_PREFIX = "cus_"
 
 class UnionFind:
     """Disjoint sets over ``0..n-1`` that remember the sources each set holds, and the sides
-    of cannot-link constraints (constraint number → side 0 or 1) its records are on."""
+    of cannot-link constraints (constraint number → side 0 or 1) its records are on.
+
+    A set's sources are a bit mask (bit ``k``: the ``k``-th distinct source), so that asking
+    whether two sets share a source, and joining them, is one integer operation.
+    """
 
     def __init__(self, sources: list[str]) -> None:
+        codes = pd.factorize(pd.Series(sources, dtype=object))[0].tolist() if sources else []
         self.parent = list(range(len(sources)))
-        self.sources: list[set[str] | None] = [{s} for s in sources]
+        self.masks: list[int] = [1 << code for code in codes]
         self.sides: list[dict[int, int] | None] = [None] * len(sources)
 
     def mark(self, i: int, constraint: int, side: int) -> None:
@@ -68,16 +73,16 @@ class UnionFind:
         return root
 
     def union(self, a: int, b: int) -> int:
+        """Join the sets of ``a`` and ``b``; the root of the one holding more distinct sources
+        (``a``'s on a tie) stays the root."""
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return ra
-        sa, sb = self.sources[ra], self.sources[rb]
-        assert sa is not None and sb is not None
-        if len(sa) < len(sb):
-            ra, rb, sa, sb = rb, ra, sb, sa
+        ma, mb = self.masks[ra], self.masks[rb]
+        if ma.bit_count() < mb.bit_count():
+            ra, rb = rb, ra
         self.parent[rb] = ra
-        sa |= sb
-        self.sources[rb] = None
+        self.masks[ra] = ma | mb
         side_b = self.sides[rb]
         if side_b:
             side_a = self.sides[ra]
@@ -89,9 +94,16 @@ class UnionFind:
         return ra
 
     def shares_source(self, a: int, b: int) -> bool:
-        sa, sb = self.sources[self.find(a)], self.sources[self.find(b)]
-        assert sa is not None and sb is not None
-        return not sa.isdisjoint(sb)
+        return bool(self.masks[self.find(a)] & self.masks[self.find(b)])
+
+    def roots(self) -> np.ndarray:
+        """Each element's root, for all at once (pointer jumping over the parent array)."""
+        parent = np.asarray(self.parent, dtype=np.int64)
+        while True:
+            grand = parent[parent]
+            if np.array_equal(grand, parent):
+                return parent
+            parent = grand
 
 
 @dataclass
@@ -156,28 +168,80 @@ def cluster_records(
         left = positions.get_indexer(order["unique_id_l"])
         right = positions.get_indexer(order["unique_id_r"])
         known = (left >= 0) & (right >= 0)
-        codes = pd.factorize(pd.Series(source_list, dtype=object))[0]
         methods = order["method"].to_numpy()[known]
         left, right = left[known], right[known]
+        codes = pd.factorize(pd.Series(source_list, dtype=object))[0]
+        # a probabilistic link between records of two sources is guarded (module docstring)
         guarded = (methods == "probabilistic") & (codes[left] != codes[right])
-        find, sources = uf.find, uf.sources
-        constrained = bool(cannot)
-        for a, b, method, guard in zip(
-            left.tolist(), right.tolist(), methods.tolist(), guarded.tolist(), strict=True
-        ):
-            ra, rb = find(a), find(b)
-            if ra == rb:
-                continue
-            if constrained and uf.conflicts(ra, rb):
-                split_refused += 1
-                continue
-            if guard and not sources[ra].isdisjoint(sources[rb]):  # type: ignore[union-attr]
-                refused += 1
-                continue
-            uf.union(ra, rb)
-            applied[method] = applied.get(method, 0) + 1
-    roots = np.fromiter((uf.find(i) for i in range(len(source_list))), dtype=np.int64)
+        if cannot:
+            refused, split_refused = _link_constrained(
+                uf, left, right, methods, guarded, applied, refused, split_refused
+            )
+        else:
+            refused = _link(uf, left, right, methods, guarded, applied, refused)
+    roots = uf.roots()
     return Clustering(roots, applied, refused, split_refused)
+
+
+def _link(
+    uf: UnionFind,
+    left: np.ndarray,
+    right: np.ndarray,
+    methods: np.ndarray,
+    guarded: np.ndarray,
+    applied: dict[str, int],
+    refused: int,
+) -> int:
+    """Apply ``left[i] ~ right[i]`` in order, with no split to honour: :meth:`UnionFind.union`
+    written out inline, since this loop runs once per link (millions of times)."""
+    parent, masks, find = uf.parent, uf.masks, uf.find
+    for a, b, method, guard in zip(
+        left.tolist(), right.tolist(), methods.tolist(), guarded.tolist(), strict=True
+    ):
+        ra = a if parent[a] == a else find(a)
+        rb = b if parent[b] == b else find(b)
+        if ra == rb:
+            continue
+        ma, mb = masks[ra], masks[rb]
+        if guard and ma & mb:
+            refused += 1
+            continue
+        if ma.bit_count() < mb.bit_count():
+            ra, rb = rb, ra
+        parent[rb] = ra
+        masks[ra] = ma | mb
+        applied[method] = applied.get(method, 0) + 1
+    return refused
+
+
+def _link_constrained(
+    uf: UnionFind,
+    left: np.ndarray,
+    right: np.ndarray,
+    methods: np.ndarray,
+    guarded: np.ndarray,
+    applied: dict[str, int],
+    refused: int,
+    split_refused: int,
+) -> tuple[int, int]:
+    """:func:`_link` where analysts' splits hold: a link that would join two sides of a split
+    is refused."""
+    find, masks = uf.find, uf.masks
+    for a, b, method, guard in zip(
+        left.tolist(), right.tolist(), methods.tolist(), guarded.tolist(), strict=True
+    ):
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            continue
+        if uf.conflicts(ra, rb):
+            split_refused += 1
+            continue
+        if guard and masks[ra] & masks[rb]:
+            refused += 1
+            continue
+        uf.union(ra, rb)
+        applied[method] = applied.get(method, 0) + 1
+    return refused, split_refused
 
 
 def mint_id(anchor_record_id: str, taken: set[str]) -> str:

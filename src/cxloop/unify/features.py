@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from cxloop.unify.contacts import (
@@ -116,11 +117,7 @@ def record_features(records: pd.DataFrame, options: ResolveOptions) -> pd.DataFr
     compared = emails.where(~emails.map(lambda v: v is not None and is_relay(v)), None)
     out["email_compared"] = compared
     out["email_user"] = map_unique(compared, lambda v: v.rsplit("@", 1)[0])
-    words = (out["first_latin"].fillna("") + " " + out["last_latin"].fillna("")).str.split()
-    out["email_handle"] = [
-        None if user is None else user_handle(user, w)
-        for user, w in zip(out["email_user"], words, strict=True)
-    ]
+    out["email_handle"] = _email_handles(out["email_user"], out["first_latin"], out["last_latin"])
     countries = map_unique(_text(records["country"]), country_code)
     out["phone"] = phones_e164(records["phone"], countries, records["language"], options)
     out["phone_tail"] = map_unique(_text(records["phone"]), phone_digits_tail)
@@ -133,6 +130,23 @@ def record_features(records: pd.DataFrame, options: ResolveOptions) -> pd.DataFr
     for i, attribute in enumerate(options.id_attributes):
         out[f"id_{i}"] = map_unique(attributes, functools.partial(identifier, key=attribute))
     return out
+
+
+def _email_handles(users: pd.Series, first: pd.Series, last: pd.Series) -> pd.Series:
+    """:func:`~cxloop.unify.contacts.user_handle` of each e-mail user name and the record's
+    name words, once per distinct (user name, given name, family name)."""
+    present = users.notna().to_numpy()
+    out = np.full(len(users), None, dtype=object)
+    if present.any():
+        keys = pd.Series(list(zip(users[present], first[present], last[present], strict=True)))
+        out[present] = map_unique(keys, _handle_of_key).to_numpy(dtype=object)
+    return pd.Series(out, index=users.index, dtype=object)
+
+
+def _handle_of_key(key: tuple[str, str | None, str | None]) -> str | None:
+    user, first, last = key
+    words = f"{first if isinstance(first, str) else ''} {last if isinstance(last, str) else ''}"
+    return user_handle(user, words.split())
 
 
 def _name_columns(records: pd.DataFrame) -> pd.DataFrame:

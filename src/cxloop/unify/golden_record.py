@@ -27,19 +27,29 @@ EXTRA_FIELDS = ("first_name", "last_name", "birth_date", "address", "city", "pos
 
 
 def survivorship_order(records: pd.DataFrame, trusted_sources: list[str]) -> pd.DataFrame:
-    """``records`` sorted best first within each customer (see the module docstring)."""
+    """``records`` sorted best first within each customer (see the module docstring).
+
+    The order of ``sort_values`` on customer, source rank, ``seen_at`` (newest first) and
+    record id, missing values last, computed as one ``np.lexsort`` over integer codes:
+    sorting a million rows by their string columns took seconds.
+    """
     rank = {source: i for i, source in enumerate(trusted_sources)}
-    ordered = records.assign(
-        _rank=records["source"].map(rank).fillna(len(rank)).astype(int),
-        _when=records["seen_at"],
-    )
-    ordered = ordered.sort_values(
-        ["customer_id", "_rank", "_when", "record_id"],
-        ascending=[True, True, False, True],
-        na_position="last",
-        kind="stable",
-    )
-    return ordered.drop(columns=["_rank", "_when"])
+    ranks = records["source"].map(rank).fillna(len(rank)).astype(int).to_numpy()
+    customers = _sort_codes(records["customer_id"])
+    newest_first = _sort_codes(records["seen_at"], descending=True)
+    record_ids = _sort_codes(records["record_id"])
+    order = np.lexsort((record_ids, newest_first, ranks, customers))
+    return records.iloc[order]
+
+
+def _sort_codes(values: pd.Series, *, descending: bool = False) -> np.ndarray:
+    """Sort keys: each value's position among the sorted distinct values (negated when
+    ``descending``), missing values after all the others either way."""
+    codes, uniques = pd.factorize(values, sort=True)
+    codes = codes.astype(np.int64)
+    if descending:
+        return np.where(codes < 0, 1, -codes)
+    return np.where(codes < 0, len(uniques), codes)
 
 
 def golden_records(
@@ -113,11 +123,17 @@ def _names(records: pd.DataFrame) -> pd.DataFrame:
     )
     shown[rest] = map_unique(keys, lambda k: display_name(*(None if _missing(v) else v for v in k)))
     has_parts = first.notna() & last.notna()
-    whole_is_full = whole.notna() & whole.map(
-        lambda v: isinstance(v, str) and (len(v.split()) >= 2 or (has_han(v) and len(v) >= 2))
-    )
+    whole_is_full = map_unique(whole, _is_full_name).eq(True)
     full = shown.where(has_parts | (first.isna() & last.isna() & whole_is_full), None)
     return pd.DataFrame({"full": full, "any": shown}, index=records.index)
+
+
+def _is_full_name(value: Any) -> bool:
+    """Whether a record's whole ``name`` has a given and a family name (two words, or two
+    Chinese characters)."""
+    return isinstance(value, str) and (
+        len(value.split()) >= 2 or (has_han(value) and len(value) >= 2)
+    )
 
 
 _HAN = "[\u4e00-\u9fff\u3400-\u4dbf]"

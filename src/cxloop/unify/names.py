@@ -38,9 +38,13 @@ def fold(text: str | None) -> str | None:
     """
     if text is None:
         return None
-    text = unicodedata.normalize("NFKC", str(text)).casefold()
-    decomposed = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    text = str(text)
+    if text.isascii():  # most names: no compatibility forms, no accents, plain lower case
+        text = text.lower()
+    else:
+        text = unicodedata.normalize("NFKC", text).casefold()
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     text = _SEPARATORS.sub(" ", text)
     text = _NOT_NAME.sub("", text)
     text = " ".join(text.split())

@@ -10,6 +10,8 @@ name still matches itself. Polyphonic characters take their reading in names (�
 
 from __future__ import annotations
 
+import re
+
 # syllable → the characters read that way (each character appears under one syllable only)
 _BY_SYLLABLE: dict[str, str] = {
     "a": "阿", "ai": "艾爱蔼", "an": "安", "ang": "昂", "ao": "敖奥傲",
@@ -112,8 +114,13 @@ def is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 
 
+#: the characters :func:`is_han` accepts, for searching whole strings at C speed
+_HAN = re.compile("[\u4e00-\u9fff\u3400-\u4dbf]")
+
+
 def has_han(text: str) -> bool:
-    return any(is_han(ch) for ch in text)
+    """Whether ``text`` holds any character :func:`is_han` accepts."""
+    return _HAN.search(text) is not None
 
 
 def to_pinyin(text: str) -> str:

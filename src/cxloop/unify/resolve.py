@@ -189,7 +189,7 @@ def resolve(
     moved = customer.ne(existing) | existing.isna()
     # customers that gained, lost or re-examined a record: their records' methods may change
     touched_customers = set(customer[pending | moved].tolist())
-    in_touched = customer.isin(touched_customers)
+    in_touched = _member(customer, touched_customers)
     if in_touched.any() and features is None:
         features = record_features(records, opts)
     method, probability = _methods(
@@ -255,7 +255,7 @@ def resolve(
                 members = members.assign(
                     phone_e164=features["phone"], country_code=features["country"]
                 )
-            members = members[members["customer_id"].isin(wanted)]
+            members = members[_member(members["customer_id"], set(wanted))]
             span = activity_span(warehouse, None if full else wanted)
             golden = golden_records(members, span, options=opts, now=now)
             warehouse.replace("customers", _customers_table(warehouse, golden))
@@ -362,6 +362,13 @@ def _customers_to_relink(
         sides = {customer_of.get(r) for r in group} & {customer_of.get(r) for r in apart}
         out |= sides
     return {c for c in out if c is not None}
+
+
+def _member(values: pd.Series, wanted: set[str]) -> pd.Series:
+    """``values.isin(wanted)`` for a large set: pandas turns the set into an Arrow array
+    first, about a second per 200,000 values; a set lookup per value is a tenth of that."""
+    found = np.fromiter((v in wanted for v in values.tolist()), dtype=bool, count=len(values))
+    return pd.Series(found, index=values.index)
 
 
 def _must_edges(must: list[tuple[str, str]]) -> pd.DataFrame:
