@@ -49,10 +49,8 @@ def test_ratio_compares_time_per_unit() -> None:
 @pytest.mark.slow
 def test_a_tiny_run_measures_every_stage(tmp_path: Path) -> None:
     out = tmp_path / "results"
-    # two clients, two requests each: still concurrent, and the pages stage no longer queues
-    # a dozen renders of three pages behind each other (3.5 of the 9 minutes at load 14)
     result = runner.invoke(
-        app, ["bench", "--scale", "300", "--requests", "2", "--clients", "2", "--out", str(out)]
+        app, ["bench", "--scale", "300", "--requests", "3", "--clients", "4", "--out", str(out)]
     )
     assert result.exit_code == 0, result.output
     report = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
