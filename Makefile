@@ -29,7 +29,7 @@ demo: install
 	$(BIN)/cxloop --project $(DEMO_DIR) demo --customers $(DEMO_CUSTOMERS) --serve
 
 test: install
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+	$(BIN)/python -m pytest -n 2 --dist loadgroup --durations=25 -q
 
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not slow and not browser and not spark and not postgres" -x

@@ -60,5 +60,11 @@ def test_readme_gives_the_two_commands() -> None:
     assert "make test" in read(".ci/run")
 
 
+def test_ci_logs_name_the_slowest_tests() -> None:
+    recipe = read("Makefile").split("\ntest: install\n", 1)[1].split("\n\n", 1)[0]
+    assert "pytest -n 2 --dist loadgroup --durations=25" in recipe
+    assert "--durations=25" in read("docs/testing.md")
+
+
 def test_changelog_has_an_unreleased_section() -> None:
     assert "## [Unreleased]" in read("CHANGELOG.md")

@@ -13,8 +13,7 @@ import pytest
 
 from browser.live_server import User, serve_project
 from browser.test_dashboard import CHROMIUM, DESKTOP, open_session
-from cxloop.config import Settings
-from cxloop.demo.loading import run_demo
+from demo_warehouses import BROWSER, DemoWarehouses
 
 PASSWORD = "analytical-engine-1843"
 VIEWER = "exec@example.com"
@@ -22,6 +21,7 @@ SECTION = "section[aria-labelledby='loop-heading']"
 
 pytestmark = [
     pytest.mark.browser,
+    BROWSER.mark,
     pytest.mark.skipif(
         not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
     ),
@@ -29,12 +29,16 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app under uvicorn over a small demo company with its cases; a viewer signs in."""
-    settings = Settings.load(
-        project=tmp_path_factory.mktemp("loop-browser") / "demo", loop_interval_s=0
+def served(
+    demo_warehouses: DemoWarehouses,
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[str]:
+    """The app under uvicorn over a copy of the small demo company with its cases (the shared
+    build, not one of its own); a viewer signs in."""
+    settings = demo_warehouses.get(BROWSER, request).copy(
+        tmp_path_factory.mktemp("loop-browser") / "demo", loop_interval_s=0
     )
-    run_demo(settings, customers=600, seed=3, analyse_text=False)
     with serve_project(settings, User(VIEWER, PASSWORD, "viewer", "Exec")) as base:
         yield base
 

@@ -37,7 +37,11 @@ def test_the_demo_has_cases_in_every_state_with_valid_histories(demo) -> None:
     cases = result.cases
     assert cases is not None and cases.opened > 50
     assert {"resolved", "closed"} <= set(cases.by_status)
-    assert sum(cases.by_status.get(s, 0) for s in ("open", "assigned", "acknowledged")) >= 1
+    assert sum(cases.by_status.values()) == cases.opened
+    # no backlog piles up: at the demo's end only its latest cases can still be open (on this
+    # 2,000-person demo none are; the mix on a larger one: test_demo_case_mix.py)
+    active = sum(cases.by_status.get(s, 0) for s in ("open", "assigned", "acknowledged"))
+    assert active <= 0.02 * cases.opened
     assert sorted(p.name for p in (Path(settings.project) / "rules").glob("demo_*.yaml")) == [
         "demo_angry_detractors.yaml", "demo_billing_complaints.yaml", "demo_detractors.yaml",
     ]  # fmt: skip

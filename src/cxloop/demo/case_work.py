@@ -3,17 +3,20 @@ the cases simulated, deterministically, so the Cases inbox has a plausible histo
 
 Each case is assigned to someone of its team, acknowledged, the customer contacted and the
 case resolved, at times drawn per team: engaged teams (see :data:`~cxloop.demo.organisation.
-TEAMS`) answer faster. A few cases stall (untouched, assigned or acknowledged, never
-resolved): the backlog the inbox shows as overdue. A case not resolved by its due time is
-escalated to the team's manager at that moment; a resolved case closes
-``case_close_after_days`` later. Whatever would happen after the demo's last feedback has not
-happened yet, so the newest cases are still open.
+TEAMS`) answer faster. A few cases stall (untouched, assigned or contacted, then waiting on
+something: a part, a refund's approval, the customer's answer) and the work resumes a few days
+after their due time. A case not resolved by its due time is escalated to the team's manager
+at that moment; a resolved case closes ``case_close_after_days`` later. Whatever would happen
+after the demo's last feedback has not happened yet, so the newest cases are still open: most
+within their SLA, some due within the day, and a minority overdue (the stalled ones of the
+last days and the late ones), as in a company that works its loop.
 """
 
 from __future__ import annotations
 
 import math
 import random
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 
@@ -49,8 +52,15 @@ RESOLVE_NOTES = {
     "duplicate": "Covered by another case.",
 }
 _BASE = {team.team_id: team.base for team in TEAMS}
-#: share of cases that stall (assigned or acknowledged, never resolved): the backlog
-STALLED = 0.04
+#: spread (lognormal sigma) of the time to contact the customer, whose median is 0.3 SLA
+CONTACT_SPREAD = 0.6
+#: share of cases that stall (untouched, assigned or contacted, then waiting on something)
+STALLED = 0.03
+#: median days a stalled case waits past its due time before the work on it resumes
+STALL_WAIT_DAYS = 1.5
+
+#: one step of a simulated history: time, event kind, status after it, and its fields
+Step = tuple[datetime, str, str, dict[str, str | None]]
 
 
 class DemoCases(BaseModel):
@@ -105,6 +115,18 @@ def _by_status(wh: Warehouse, end: datetime | None) -> dict[str, int]:
     return {str(r.status): int(r.n) for r in counts.itertuples(index=False)}
 
 
+@dataclass(frozen=True)
+class CaseFacts:
+    """What the simulation needs of one opened case, and who would work on it."""
+
+    case_id: str
+    team_id: str
+    opened_at: datetime
+    due_at: datetime
+    agent: str
+    lead: str | None
+
+
 def simulate_work(
     wh: Warehouse, opened: list, end: datetime, close_after_days: int, seed: int
 ) -> list[CaseEvent]:
@@ -119,7 +141,6 @@ def simulate_work(
         members.setdefault(row["team_id"], []).append(row["email"])
     leads = team_leads(wh)
     rnd = random.Random(f"cases-{seed}")
-    codes, weights = zip(*RESOLUTIONS, strict=True)
     cases = wh.table("cases")
     facts = {
         row["case_id"]: row
@@ -133,60 +154,81 @@ def simulate_work(
     for case in sorted(opened, key=lambda c: c.case_id):
         fact = facts[case.case_id]
         team = fact["team_id"] or ""
-        opened_at, due = fact["opened_at"], fact["due_at"]
-        sla = (due - opened_at).total_seconds() / 3600
-        pace = math.exp(-0.45 * _BASE.get(team, 0.0))  # engaged teams answer sooner
         agent = rnd.choice(members.get(team) or [leads.get(team) or "agent@demo"])
-        actor = f"user:{agent}"
-        assigned = opened_at + timedelta(hours=rnd.uniform(0.1, 3) * pace)
-        acknowledged = assigned + timedelta(hours=rnd.uniform(0.05, 2) * pace)
-        contacted = acknowledged + timedelta(hours=rnd.lognormvariate(math.log(sla * 0.3), 0.8)
-                                             * pace)  # fmt: skip
-        resolved = contacted + timedelta(hours=rnd.uniform(0.2, 0.5) * sla)
-        code = rnd.choices(codes, weights)[0]
-        steps: list[tuple[datetime, str, str, dict[str, str | None]]] = [
-            (assigned, "assigned", "assigned", {"assignee": agent}),
-            (acknowledged, "acknowledged", "acknowledged", {}),
-            (contacted, "customer_contacted", "acknowledged",
-             {"note": rnd.choice(CONTACT_NOTES)}),
-            (resolved, "resolved", "resolved",
-             {"resolution": code, "note": RESOLVE_NOTES[code]}),
-        ]  # fmt: skip
-        if rnd.random() < 0.25:
-            note = "Customer asked to be called after 6 pm."
-            steps.insert(2, (acknowledged + timedelta(minutes=5), "commented", "acknowledged",
-                             {"note": note}))  # fmt: skip
-        stall = rnd.random()
-        if stall < STALLED:  # waiting on something: never resolved by the demo's end
-            resolved = end + timedelta(days=365)
-            steps = steps[: 0 if stall < STALLED / 4 else 1 if stall < STALLED / 2 else 3]
-        if resolved > due:  # breached: escalated to the lead at the due time
-            before = [step[2] for step in steps if step[0] < due]
-            status = before[-1] if before else "open"
-            steps.append((due, "escalated", status, {"assignee": leads.get(team)}))
-            steps.sort(key=lambda s: s[0])
-        if close_after_days > 0 and resolved <= end:
-            steps.append((resolved + timedelta(days=close_after_days), "closed", "closed", {}))
-        for k, (ts, kind, status, fields) in enumerate(steps):
-            if ts > end:
-                break
-            system = kind in ("escalated", "closed")
-            out.append(
-                CaseEvent(
-                    case_event_id=f"{case.case_id}:demo:{k}",
-                    case_id=case.case_id,
-                    ts=ts,
-                    kind=kind,
-                    actor=LOOP_ACTOR if system else actor,
-                    status=status,
-                    assignee=fields.get("assignee"),
-                    note=fields.get("note")
-                    or (
-                        f"SLA breached: due {due:%Y-%m-%d %H:%M} UTC"
-                        if kind == "escalated"
-                        else None
-                    ),
-                    resolution=fields.get("resolution"),
-                )
-            )
+        case_facts = CaseFacts(
+            case.case_id, team, fact["opened_at"], fact["due_at"], agent, leads.get(team)
+        )
+        steps = case_history(case_facts, rnd, end=end, close_after_days=close_after_days)
+        out.extend(_events(case_facts, steps))
     return out
+
+
+def case_history(
+    case: CaseFacts, rnd: random.Random, *, end: datetime, close_after_days: int
+) -> list[Step]:
+    """The steps of the work on one case that happened by ``end``, in time order, drawn from
+    ``rnd``: assigned, acknowledged, the customer contacted (maybe a comment), resolved, and
+    ``close_after_days`` later closed; a case resolved after its due time is escalated then."""
+    opened_at, due = case.opened_at, case.due_at
+    sla = (due - opened_at).total_seconds() / 3600
+    pace = math.exp(-0.45 * _BASE.get(case.team_id, 0.0))  # engaged teams answer sooner
+    codes, weights = zip(*RESOLUTIONS, strict=True)
+    assigned = opened_at + timedelta(hours=rnd.uniform(0.1, 3) * pace)
+    acknowledged = assigned + timedelta(hours=rnd.uniform(0.05, 2) * pace)
+    to_contact = rnd.lognormvariate(math.log(sla * 0.3), CONTACT_SPREAD) * pace
+    contacted = acknowledged + timedelta(hours=to_contact)
+    resolved = contacted + timedelta(hours=rnd.uniform(0.2, 0.5) * sla)
+    code = rnd.choices(codes, weights)[0]
+    steps: list[Step] = [
+        (assigned, "assigned", "assigned", {"assignee": case.agent}),
+        (acknowledged, "acknowledged", "acknowledged", {}),
+        (contacted, "customer_contacted", "acknowledged", {"note": rnd.choice(CONTACT_NOTES)}),
+        (resolved, "resolved", "resolved", {"resolution": code, "note": RESOLVE_NOTES[code]}),
+    ]
+    if rnd.random() < 0.25:
+        note = "Customer asked to be called after 6 pm."
+        steps.insert(2, (acknowledged + timedelta(minutes=5), "commented", "acknowledged",
+                         {"note": note}))  # fmt: skip
+    stall = rnd.random()
+    if stall < STALLED:  # waiting on something: the work resumes days after the due time
+        at = 0 if stall < STALLED / 4 else 1 if stall < STALLED / 2 else len(steps) - 1
+        waited = timedelta(days=rnd.lognormvariate(math.log(STALL_WAIT_DAYS), 0.6))
+        shift = max(due + waited - steps[at][0], timedelta(0))
+        steps = steps[:at] + [(ts + shift, k, st, f) for ts, k, st, f in steps[at:]]
+        resolved = steps[-1][0]
+    if resolved > due:  # breached: escalated to the lead at the due time
+        before = [step[2] for step in steps if step[0] < due]
+        status = before[-1] if before else "open"
+        steps.append((due, "escalated", status, {"assignee": case.lead}))
+        steps.sort(key=lambda s: s[0])
+    if close_after_days > 0:
+        steps.append((resolved + timedelta(days=close_after_days), "closed", "closed", {}))
+    happened: list[Step] = []
+    for step in steps:
+        if step[0] > end:
+            break
+        happened.append(step)
+    return happened
+
+
+def _events(case: CaseFacts, steps: list[Step]) -> list[CaseEvent]:
+    actor = f"user:{case.agent}"
+    return [
+        CaseEvent(
+            case_event_id=f"{case.case_id}:demo:{k}",
+            case_id=case.case_id,
+            ts=ts,
+            kind=kind,
+            actor=LOOP_ACTOR if kind in ("escalated", "closed") else actor,
+            status=status,
+            assignee=fields.get("assignee"),
+            note=fields.get("note")
+            or (
+                f"SLA breached: due {case.due_at:%Y-%m-%d %H:%M} UTC"
+                if kind == "escalated"
+                else None
+            ),
+            resolution=fields.get("resolution"),
+        )
+        for k, (ts, kind, status, fields) in enumerate(steps)
+    ]
