@@ -11,7 +11,9 @@ import pytest
 from cxloop.errors import ConfigError
 from cxloop.understand.text.lexicon_features import (
     N_LEXICON_FEATURES,
+    SPANISH_RULES,
     SentimentLexicon,
+    fold_accents,
     read_lexicon,
     shipped_lexicon,
 )
@@ -60,3 +62,37 @@ def test_the_shipped_english_lexicon_is_vaders() -> None:
     assert lexicon.emoji["😀"] > 0
     models = Path(str(resources.files("cxloop.understand.text").joinpath("models")))
     assert "MIT" in (models / "LICENSE-vader.txt").read_text(encoding="utf-8")
+
+
+SPANISH = SentimentLexicon(
+    "tiny-es",
+    {"bueno": 3.0, "pesimo": -3.0, "sin problemas": 2.0, "problemas": -2.0, "no funciona": -3.0},
+    {},
+    SPANISH_RULES,
+)
+
+
+def _total_es(text: str) -> float:
+    return float(SPANISH.features([text])[0, 0])
+
+
+def test_spanish_negations_flip_within_three_words_only() -> None:
+    assert _total_es("no es bueno") < 0 < _total_es("es bueno")
+    assert _total_es("nunca fue tan bueno") < 0 and _total_es("sin nada bueno") < 0
+    assert _total_es("no lo sé, pero la comida es bueno") > 0  # four words away and after pero
+    assert _total_es("NO, el servicio fue muy bueno") > 0  # the negation is five words before
+
+
+def test_spanish_lookup_ignores_accents_and_prefers_phrases() -> None:
+    assert _total_es("Pésimo") == _total_es("pesimo") < 0
+    assert _total_es("todo llegó sin problemas") > 0  # the phrase, not "problemas" negated
+    assert _total_es("la app no funciona") == pytest.approx(-3 / np.sqrt(9 + 15))
+    assert _total_es("bueno, pero pésimo") < 0  # what follows "pero" weighs more
+
+
+def test_a_folded_lexicon_averages_entries_that_become_one(tmp_path: Path) -> None:
+    path = tmp_path / "es.tsv"
+    path.write_text("# comment\nestá\t2\nesta\t1\nMuy Bien\t3\n", encoding="utf-8")
+    lexicon = read_lexicon(path, "es", SPANISH_RULES)
+    assert lexicon.words == {"esta": 1.5, "muy bien": 3.0} and lexicon.longest == 2
+    assert fold_accents("ñandú") == "nandu"
