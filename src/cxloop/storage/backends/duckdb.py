@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -34,6 +35,21 @@ def path_from_url(url: str) -> str:
     if rest.lstrip("/") in ("", ":memory:"):
         return ":memory:"
     return "/" + rest.lstrip("/") if rest.startswith("/") else rest
+
+
+@functools.lru_cache(maxsize=256)
+def create_table_sql(name: str, schema: ibis.Schema) -> str:
+    """``CREATE TABLE`` for ``schema`` in DuckDB's types, built once per table and schema.
+
+    Examples
+    --------
+    >>> create_table_sql("t", ibis.schema({"id": "string", "n": "int64"}))
+    'CREATE TABLE "t" ("id" VARCHAR, "n" BIGINT)'
+    """
+    columns = ", ".join(
+        f"{quote(column)} {DuckDBType.to_string(type)}" for column, type in schema.items()
+    )
+    return f"CREATE TABLE {quote(name)} ({columns})"
 
 
 class DuckDBBackend(Backend):
@@ -88,7 +104,9 @@ class DuckDBBackend(Backend):
         return list(self.ibis.list_tables())
 
     def create_table(self, name: str, schema: ibis.Schema) -> None:
-        self.ibis.create_table(name, schema=schema)
+        """One plain ``CREATE TABLE`` (Ibis's ``create_table`` runs about four statements and
+        compiles each: a fresh warehouse's 40 tables took 0.5 CPU-seconds that way)."""
+        self.raw.execute(create_table_sql(name, schema))
 
     def add_column(self, table: str, column: str, type: dt.DataType) -> None:
         sql_type = DuckDBType.to_string(type)
@@ -158,8 +176,10 @@ class DuckDBBackend(Backend):
         finally:
             self.raw.execute("SET python_enable_replacements = false")
 
-    def parquet_relation(self, path: str, line_column: str, first_line: int) -> str:
+    def parquet_relation(self, path: str, line_column: str, first_line: int | None) -> str:
         literal = "'" + path.replace("'", "''") + "'"
+        if first_line is None:
+            return f"(SELECT *, NULL::BIGINT AS {quote(line_column)} FROM read_parquet({literal}))"
         return (
             f"(SELECT * EXCLUDE (file_row_number), file_row_number + {int(first_line)} "
             f"AS {quote(line_column)} FROM read_parquet({literal}, file_row_number = true))"
