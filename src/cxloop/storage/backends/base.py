@@ -53,9 +53,7 @@ class Backend(ABC):
     def insert(self, table: str, data: pa.Table) -> int:
         """Insert every row of ``data`` as it is, without looking at keys; return how many."""
 
-    def parquet_relation(
-        self, path: str, line_column: str, first_line: int | None
-    ) -> str | None:
+    def parquet_relation(self, path: str, line_column: str, first_line: int | None) -> str | None:
         """SQL (a parenthesised query) for the rows of a Parquet file read by the engine
         itself, numbered from ``first_line`` in ``line_column`` (NULL there when
         ``first_line`` is None); None when the engine cannot read the file (importers then
