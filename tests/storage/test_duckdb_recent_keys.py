@@ -156,3 +156,11 @@ def test_the_default_check_on_other_backends_looks_at_every_row(warehouse) -> No
     keys = pa.array(["web:a", "web:b"])
     fresh = Backend.claim_keys(warehouse.backend, "events", "event_id", keys, NOW, DAY)
     assert fresh == {"web:b"}
+
+
+def test_rows_deleted_by_key_are_forgotten_as_erasure_requires(warehouse) -> None:
+    stored_events(warehouse, ["web:a", "web:b"], NOW - timedelta(hours=1))
+    assert warehouse.claim_keys("events", ["web:a", "web:b"], window=DAY, now=NOW) == set()
+    assert warehouse.delete("events", "event_id", ["web:a"]) == 1
+    assert warehouse.backend.recent_keys.held("events") == 1
+    assert warehouse.claim_keys("events", ["web:a", "web:b"], window=DAY, now=NOW) == {"web:a"}

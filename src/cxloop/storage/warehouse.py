@@ -304,10 +304,14 @@ class Warehouse:
         return self.append(table, pa.Table.from_pylist(rows, schema=arrow_schema(table, columns)))
 
     def delete(self, table: str, column: str, values: list[str]) -> int:
-        """Delete the rows whose ``column`` is one of ``values``; return how many."""
+        """Delete the rows whose ``column`` is one of ``values``; return how many. Deleted
+        by their key, they are forgotten by :meth:`claim_keys` too."""
         self._check_columns(table, [column])
         with self.transaction():
-            return self.backend.delete_where_in(table, column, values)
+            deleted = self.backend.delete_where_in(table, column, values)
+            if column == key_column(table):
+                self.backend.forget_claimed(table, values)
+            return deleted
 
     def delete_older_than(self, table: str, column: str, cutoff: datetime) -> int:
         """Delete the rows whose timestamp ``column`` is before ``cutoff`` (retention)."""

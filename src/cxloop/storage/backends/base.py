@@ -64,6 +64,11 @@ class Backend(ABC):
         found = self.ibis.to_pyarrow(t.filter(t[key].isin(wanted)).select(key))
         return set(wanted) - set(found.column(0).to_pylist())
 
+    def forget_claimed(self, table: str, keys: list[str]) -> None:
+        """Forget ``keys`` claimed by :meth:`claim_keys` (their rows were deleted: erasure).
+        Nothing to do where the check reads the table itself."""
+        return None
+
     @abstractmethod
     def insert(self, table: str, data: pa.Table) -> int:
         """Insert every row of ``data`` as it is, without looking at keys; return how many."""

@@ -130,6 +130,9 @@ class DuckDBBackend(Backend):
             return set()
         return self.recent_keys.claim(table, key, keys, now, window)
 
+    def forget_claimed(self, table: str, keys: list[str]) -> None:
+        self.recent_keys.forget(table, keys)
+
     def insert(self, table: str, data: pa.Table) -> int:
         if data.num_rows == 0:
             return 0

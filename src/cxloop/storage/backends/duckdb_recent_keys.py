@@ -16,7 +16,9 @@ are kept in ``cxloop_recent_keys``, whose primary key is an ART index: claiming 
 - Keys older than the window are deleted now and then (:data:`PRUNE_EVERY`): a retry that
   comes later than the window is stored again, as with Segment's 24-hour de-duplication.
 - The side table holds keys and times only; it is not a canonical table (like an index, it
-  is rebuilt from ``imported_at`` if lost: drop it and the next claim seeds it again).
+  is rebuilt from ``imported_at`` if lost: drop it and the next claim seeds it again). Keys
+  whose rows are deleted through :meth:`~cxloop.storage.Warehouse.delete` (erasure) are
+  deleted from it too.
 """
 
 from __future__ import annotations
@@ -116,6 +118,19 @@ class RecentKeys:
             f"INSERT INTO {SEEDED_PREFIXES} VALUES (?, ?, now()) ON CONFLICT DO NOTHING",
             [table, prefix],
         )
+
+    def forget(self, table: str, keys: list[str]) -> None:
+        """Delete ``keys`` of ``table`` (erasure: no id of an erased person's rows is kept)."""
+        if not keys:
+            return
+        exists = self.raw.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [RECENT_KEYS]
+        ).fetchone()
+        if exists and exists[0]:
+            self.raw.execute(
+                f"DELETE FROM {RECENT_KEYS} WHERE tbl = ? AND key IN (SELECT unnest(?))",
+                [table, keys],
+            )
 
     def held(self, table: str) -> int:
         """How many keys of ``table`` are held now."""
