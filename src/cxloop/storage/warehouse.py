@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import ibis
@@ -188,7 +188,9 @@ class Warehouse:
             was in the table (the file importer does so with :meth:`holds_keys`) and will
             call :meth:`drop_repeated_keys` before it commits; the rows are then inserted
             without looking for their keys in the table, which is what makes a large import
-            fast. Wrong use breaks idempotence: leave it false otherwise. Backends without
+            fast. The collector instead inserts exactly the keys :meth:`claim_keys` gave it,
+            in the same transaction. Wrong use breaks idempotence: leave it false otherwise.
+            Backends without
             ``unchecked_inserts`` (Postgres, Spark) check the keys all the same.
         """
         if isinstance(data, pa.RecordBatch):
@@ -203,6 +205,46 @@ class Warehouse:
             else:
                 inserted = self.backend.append_new(table, data, key)
         return AppendResult(table, data.num_rows, inserted)
+
+    def claim_keys(
+        self, table: str, keys: list[str], *, window: timedelta, now: datetime | None = None
+    ) -> set[str]:
+        """Of ``keys``, those that ``table`` has not received within ``window``; they are
+        claimed (a second call with them returns none), in the current transaction.
+
+        The event collector's de-duplication: the caller inserts exactly the keys returned
+        (with ``append(..., keys_known_new=True)``) in the same transaction. On DuckDB the
+        keys are checked against an indexed side table of the keys claimed within
+        ``window`` (seeded, the first time a source prefix is seen, from the rows whose
+        ``imported_at`` is in the window), so the cost does not grow with the table, and a
+        key older than the window is claimable again. Postgres and Spark check every row.
+
+        Parameters
+        ----------
+        table
+            A canonical table with an ``imported_at`` column.
+        keys
+            Key values (repeats and nulls are ignored).
+        window
+            How far back a key counts as already received.
+        now
+            The time the keys are claimed at (default: now).
+
+        Examples
+        --------
+        >>> wh = open_warehouse("duckdb:///:memory:")
+        >>> with wh.transaction():
+        ...     sorted(wh.claim_keys("events", ["web:1", "web:2"], window=timedelta(hours=24)))
+        ['web:1', 'web:2']
+        >>> wh.claim_keys("events", ["web:2", "web:3"], window=timedelta(hours=24))
+        {'web:3'}
+        """
+        self._check_columns(table, ["imported_at"])
+        distinct = pa.array(sorted({k for k in keys if k is not None}), pa.string())
+        with self.transaction():
+            return self.backend.claim_keys(
+                table, key_column(table), distinct, now or _now(), window
+            )
 
     @property
     def in_transaction(self) -> bool:
@@ -274,10 +316,14 @@ class Warehouse:
         return self.append(table, pa.Table.from_pylist(rows, schema=arrow_schema(table, columns)))
 
     def delete(self, table: str, column: str, values: list[str]) -> int:
-        """Delete the rows whose ``column`` is one of ``values``; return how many."""
+        """Delete the rows whose ``column`` is one of ``values``; return how many. Deleted
+        by their key, they are forgotten by :meth:`claim_keys` too."""
         self._check_columns(table, [column])
         with self.transaction():
-            return self.backend.delete_where_in(table, column, values)
+            deleted = self.backend.delete_where_in(table, column, values)
+            if column == key_column(table):
+                self.backend.forget_claimed(table, values)
+            return deleted
 
     def delete_older_than(self, table: str, column: str, cutoff: datetime) -> int:
         """Delete the rows whose timestamp ``column`` is before ``cutoff`` (retention)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from ibis.backends.sql.datatypes import DuckDBType
 from cxloop.errors import WarehouseBusyError, WarehouseError
 from cxloop.storage.arrow_chunks import in_parallel_chunks
 from cxloop.storage.backends.base import Backend
+from cxloop.storage.backends.duckdb_recent_keys import RecentKeys
 
 _BATCH = "cxloop_arrow_batch"  # the name SQL gives the Arrow batch in ``_over_batch``
 
@@ -61,6 +62,7 @@ class DuckDBBackend(Backend):
         self.url = url
         self.ibis = con
         self.raw: duckdb.DuckDBPyConnection = con.con  # type: ignore[attr-defined]
+        self.recent_keys = RecentKeys(self.raw)
 
     @classmethod
     def connect(
@@ -136,6 +138,18 @@ class DuckDBBackend(Backend):
             data,
         )
         return int(row[0]) if row else 0
+
+    def claim_keys(
+        self, table: str, key: str, keys: pa.Array, now: datetime, window: timedelta
+    ) -> set[str]:
+        """Through the indexed side table of :mod:`.duckdb_recent_keys`: the cost depends on
+        the batch, not on the size of ``table``."""
+        if len(keys) == 0:
+            return set()
+        return self.recent_keys.claim(table, key, keys, now, window)
+
+    def forget_claimed(self, table: str, keys: list[str]) -> None:
+        self.recent_keys.forget(table, keys)
 
     def insert(self, table: str, data: pa.Table) -> int:
         if data.num_rows == 0:
