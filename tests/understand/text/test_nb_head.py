@@ -10,7 +10,13 @@ import scipy.sparse as sp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "scripts"))
 
-from nb_head import best_neutral_offset, fit_nb_head, log_count_ratios
+from nb_head import (
+    best_neutral_offset,
+    fit_nb_head,
+    log_count_ratios,
+    nested_class_offsets,
+)
+from sklearn.metrics import f1_score
 
 
 def _toy() -> tuple[sp.csr_matrix, np.ndarray]:
@@ -52,3 +58,22 @@ def test_the_neutral_offset_is_the_one_with_the_best_macro_f1() -> None:
     labels = np.array([0, 0, 1, 1, 2, 2])
     offset, table = best_neutral_offset(proba, labels, ("negative", "neutral", "positive"))
     assert offset == 0.1 and table["+0.1"] == 1.0 and table["+0.0"] < 1.0
+
+
+def test_nested_class_offsets_score_each_fold_with_offsets_chosen_on_the_others() -> None:
+    rng = np.random.default_rng(0)
+    labels = np.repeat([0, 1, 2], 40)
+    # every neutral text leans positive by the same margin: an offset learnt on four folds
+    # puts the fifth fold's neutral texts right too
+    proba = np.where(labels[:, None] == np.arange(3), 0.6, 0.2)
+    proba[labels == 1] = [0.1, 0.42, 0.48]
+    proba += rng.uniform(0, 0.01, proba.shape)
+    proba /= proba.sum(axis=1, keepdims=True)
+    classes = ("negative", "neutral", "positive")
+    plain = f1_score(labels, proba.argmax(axis=1), average="macro")
+    assert plain < 0.7
+    assert nested_class_offsets(proba, labels, classes, ("neutral",), 1) == 1.0
+    assert nested_class_offsets(proba, labels, classes, ("neutral", "positive"), 1) == 1.0
+    # no systematic lean: the nested offsets cannot beat the plain argmax
+    noise = rng.dirichlet([1, 1, 1], len(labels))
+    assert nested_class_offsets(noise, labels, classes, ("neutral",), 1) <= 0.6
