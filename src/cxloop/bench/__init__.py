@@ -8,8 +8,9 @@ Names are imported on first use, so that the command line can read the options' 
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from cxloop.lazy_exports import lazy_exports
 
 _EXPORTS = {
     "STAGES": "cxloop.bench.runner",
@@ -26,14 +27,4 @@ if TYPE_CHECKING:
     from cxloop.bench.runner import STAGES, run_bench
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'cxloop.bench' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, __all__)
