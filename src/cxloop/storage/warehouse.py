@@ -95,6 +95,10 @@ class Warehouse:
                             self.backend.create_table(op.name, op.schema)
                     elif isinstance(op, AddColumn):
                         self.backend.add_column(op.table, op.column, op.type)
+                    elif dict(canonical_tables()[op.table].columns)[
+                        key_column(op.table)
+                    ].is_string():
+                        self.backend.add_key_prefix_index(op.table, key_column(op.table))
                 row = pa.table(
                     {
                         "version": [migration.version],
@@ -105,6 +109,12 @@ class Warehouse:
                 self.backend.append_new(MIGRATIONS_TABLE, row, "version")
             applied.append(migration.version)
         return applied
+
+    def _index_key_prefixes(self, table: str) -> None:
+        """Let the backend index ``table``'s key for prefix lookups, where the key is text."""
+        key = key_column(table)
+        if dict(canonical_tables()[table].columns)[key].is_string():
+            self.backend.add_key_prefix_index(table, key)
 
     # -- reading ------------------------------------------------------------------------------
     def table(self, name: str) -> ir.Table:
