@@ -340,6 +340,7 @@ def open_warehouse(
     memory_limit: str | None = None,
     temp_directory: str | None = None,
     options: Mapping[str, str] | None = None,
+    retired_kept_s: float | None = None,
 ) -> Warehouse:
     """Open the warehouse at ``url`` and bring its schema up to date.
 
@@ -358,6 +359,9 @@ def open_warehouse(
         Where DuckDB spills; None: the engine's default.
     options
         Engine settings (:meth:`cxloop.config.Settings.engine_options`; Spark's).
+    retired_kept_s
+        Spark only: seconds the files a commit replaced stay for readers in other processes
+        (setting ``spark_retired_kept_s``; None: 600).
     """
     backend = backend_for_url(
         url,
@@ -365,6 +369,7 @@ def open_warehouse(
         memory_limit=memory_limit,
         temp_directory=temp_directory,
         options=options,
+        retired_kept_s=retired_kept_s,
     )
     warehouse = Warehouse(backend)
     if migrate and not read_only:
