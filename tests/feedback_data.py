@@ -111,6 +111,21 @@ def build_feedback(warehouse: Warehouse) -> None:
     warehouse.append_rows("feedback_insights", insight_rows())
 
 
+#: pieces without a comment, a score alone (``r1``) or only blanks (``r2``): nothing to
+#: analyse, so they never get an insight; older than every piece above
+RATINGS_ONLY = [
+    {"feedback_id": "r1", "source": "app_store", "ts": START - timedelta(days=2), "kind": "review",
+     "touchpoint": "checkout", "nps": None, "rating": 2.0, "text": None, "language": "en"},
+    {"feedback_id": "r2", "source": "crm", "ts": START - timedelta(days=1), "kind": "survey",
+     "touchpoint": "checkout", "nps": 4, "rating": None, "text": "  ", "language": "es"},
+]  # fmt: skip
+
+
+def build_ratings_only(warehouse: Warehouse) -> None:
+    """Add :data:`RATINGS_ONLY`: two pieces of feedback without a comment."""
+    warehouse.append_rows("feedback", RATINGS_ONLY)
+
+
 def build_survey_crowd(warehouse: Warehouse, answers: list[tuple[int, int, list[str]]]) -> None:
     """Many analysed survey answers: ``(nps, how many, themes)`` for each kind of answer."""
     feedback, insights = [], []

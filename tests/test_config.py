@@ -63,3 +63,21 @@ def test_warehouse_memory_settings_reach_the_warehouse(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match="warehouse_memory_limit"):
         Settings.load(project=tmp_path)
+
+
+def test_the_spark_grace_period_reaches_the_warehouse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cxloop.project
+
+    assert Settings.load(project=tmp_path).spark_retired_kept_s is None  # the catalog's 600 s
+    monkeypatch.setenv("CXLOOP_SPARK_RETIRED_KEPT_S", "1800")
+    settings = Settings.load(project=tmp_path)
+    assert settings.spark_retired_kept_s == 1800.0
+    opened: dict = {}
+    monkeypatch.setattr(cxloop.project, "open_warehouse", lambda url, **kw: opened.update(kw))
+    cxloop.project.open_project_warehouse(settings)
+    assert opened["retired_kept_s"] == 1800.0
+    monkeypatch.setenv("CXLOOP_SPARK_RETIRED_KEPT_S", "0")
+    with pytest.raises(ConfigError, match="spark_retired_kept_s"):
+        Settings.load(project=tmp_path)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+import typer.main
 
+from cxloop.bench.options import FLAGS, BenchOptions
 from cxloop.cli.main import app
 from cxloop.config import Settings
 from cxloop.domain.records import IMPORT_KINDS
@@ -52,6 +55,30 @@ def test_every_import_field_is_documented(kind) -> None:
     )
     for name in kind.field_names:
         assert name in row, f"{kind.name}.{name} missing from docs/importing.md"
+
+
+def _bench_option_rows() -> dict[str, str]:
+    """The rows of ``cxloop bench``'s table in docs/cli.md, by each flag they name."""
+    section = read("docs/cli.md").split("## `cxloop bench", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `--")]
+    return {flag: row for row in rows for flag in re.findall(r"`(--[a-z-]+)", row.split("|")[1])}
+
+
+def test_every_bench_option_and_its_default_is_documented() -> None:
+    rows = _bench_option_rows()
+    command = typer.main.get_command(app).commands["bench"]  # type: ignore[attr-defined]
+    flags = {opt for param in command.params for opt in param.opts if opt != "--help"}
+    assert flags == set(rows)
+    defaults = BenchOptions()
+    for name, flag in FLAGS.items():
+        value = getattr(defaults, name)
+        if isinstance(value, int | float):
+            assert f"default {value:,.0f}" in rows[flag], f"{flag}: default {value:,.0f}"
+            param = next(p for p in command.params if flag in p.opts)
+            if flag == "--scale":  # no default of its own: a resumed run keeps its scale
+                assert f"default {value:,}" in (param.help or "")
+            else:
+                assert param.default == value, flag
 
 
 def test_readme_gives_the_two_commands() -> None:

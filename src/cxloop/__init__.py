@@ -13,8 +13,9 @@ Names are imported on first use, so ``import cxloop`` stays fast for the command
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from cxloop.lazy_exports import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -212,14 +213,4 @@ if TYPE_CHECKING:
     from cxloop.unify.search import CustomerSearchResult, search_customers
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'cxloop' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, __all__)

@@ -83,6 +83,13 @@ class Settings(BaseSettings):
         default_factory=dict,
         description="Extra Spark settings for a spark:/// warehouse (spark.driver.memory, …).",
     )
+    spark_retired_kept_s: float | None = Field(
+        default=None,
+        gt=0,
+        description="Seconds a spark:/// warehouse keeps the files a commit replaced, for "
+        "queries other processes are running on them; longer than the longest query. "
+        "Default: 600 (10 minutes).",
+    )
     company_name: str = Field(default="My company", description="Shown on pages and digests.")
     default_language: str = Field(default="en", description="UI and analysis default: en, es, zh.")
     timezone: str = Field(default="UTC", description="Time zone for dates without one.")

@@ -89,6 +89,7 @@ def open_project_warehouse(settings: Settings, *, read_only: bool = False) -> Wa
         memory_limit=settings.warehouse_memory_limit,
         temp_directory=str((settings.project / temp).resolve()) if temp else None,
         options=settings.engine_options(),
+        retired_kept_s=settings.spark_retired_kept_s,
     )
 
 

@@ -18,7 +18,7 @@ from cxloop.api import create_app
 from cxloop.config import Settings
 from cxloop.project import init_project
 from cxloop.storage import open_warehouse
-from feedback_data import build_feedback, build_survey_crowd
+from feedback_data import build_feedback, build_ratings_only, build_survey_crowd
 
 PASSWORD = "difference-engine-1822"
 PEOPLE = {"admin": "ada@example.com", "viewer": "vera@example.com"}
@@ -33,12 +33,14 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The real app under uvicorn over the nine pieces of feedback and a crowd of surveys."""
+    """The real app under uvicorn over the nine pieces of feedback, two scores without a
+    comment and a crowd of surveys."""
     root = tmp_path_factory.mktemp("feedback-browser")
     init_project(root / "acme")
     settings = Settings.load(project=root / "acme", company_name="Acme Travel")
     warehouse = open_warehouse(settings.warehouse_url)
     build_feedback(warehouse)
+    build_ratings_only(warehouse)  # the oldest two: on no first page
     build_survey_crowd(
         warehouse,
         [(2, 30, ["delivery"]), (5, 10, ["price"]), (10, 6, ["delivery"]), (9, 34, ["price"])],
@@ -146,5 +148,25 @@ def test_a_viewer_on_a_phone_in_chinese(browser, server: str, shots: Path) -> No
     # the comparison table is a list of cards: its header row is hidden
     box = page.locator(".contrast-table thead").bounding_box()
     assert box is not None and box["height"] <= 1
+    session.check_clean()
+    page.context.close()
+
+
+def test_scores_without_a_comment_on_a_phone_in_spanish(browser, server: str, shots: Path) -> None:
+    session = signed_in(browser, server, "viewer", PHONE, locale="es-ES")
+    page = session.page
+    session.go("/feedback?touchpoint=checkout")
+    cards = page.locator(".feedback-card")
+    assert cards.count() == 2
+    for n, score in enumerate(("NPS 4", "Valoración 2")):
+        card = cards.nth(n)
+        assert card.locator(".feedback-no-comment").inner_text() == (
+            "Sin comentario, solo una puntuación."
+        )
+        assert score in card.locator(".badges").inner_text()
+        assert card.locator(".feedback-pending").count() == 0
+    assert "Aún sin analizar" not in page.locator("main").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.locator(".feedback-list").screenshot(path=shots / "feedback-no-comment-phone-es.png")
     session.check_clean()
     page.context.close()

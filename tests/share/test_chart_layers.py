@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import altair as alt
 
-from cxloop.share.chart_layers import dashed_rule, finished_spec, line_with_band
+from cxloop.share.chart_layers import dashed_rule, line_with_band
+from cxloop.share.charts import finished_spec
 
 POINTS = [{"x": 0, "v": 0.5, "lo": 0.4, "hi": 0.6}, {"x": 1, "v": 0.7, "lo": 0.6, "hi": 0.8}]
 

@@ -20,7 +20,7 @@ from cxloop.share.feedback_explorer import (
 )
 from cxloop.share.feedback_filters import FeedbackFilters
 from cxloop.storage import Warehouse, open_warehouse
-from feedback_data import build_feedback, build_survey_crowd, insight
+from feedback_data import build_feedback, build_ratings_only, build_survey_crowd, insight
 
 ADMIN = Visibility(original_text=True, customer_names=True)
 REDACTED = Visibility()
@@ -247,3 +247,15 @@ def test_any_stored_id_can_be_listed(warehouse: Warehouse) -> None:
     page = list_feedback(warehouse, limit=10)
     assert sorted(i.feedback_id for i in page.items) == sorted(odd) and page.total == 3
     assert get_feedback(warehouse, "crm:it's").feedback_id == "crm:it's"
+
+
+def test_a_score_without_a_comment_has_nothing_to_analyse(warehouse: Warehouse) -> None:
+    build_feedback(warehouse)
+    build_ratings_only(warehouse)
+    for visibility in (ADMIN, REDACTED):
+        page = list_feedback(warehouse, FeedbackFilters(), 100, visibility=visibility)
+        comments = {item.feedback_id: item.has_text for item in page.items}
+        assert comments == {f"f{n}": True for n in range(1, 10)} | {"r1": False, "r2": False}
+    r2 = get_feedback(warehouse, "r2")
+    assert (r2.has_text, r2.insight, r2.nps) == (False, None, 4)
+    assert get_feedback(warehouse, "f8").has_text  # a comment not analysed yet

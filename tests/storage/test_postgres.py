@@ -125,6 +125,51 @@ def test_key_prefixes_match_literally_and_use_an_index(pg: Warehouse) -> None:
     assert "Index" in text and "Seq Scan" not in text, text
 
 
+def prefix_indexes(wh: Warehouse) -> set[str]:
+    rows = wh.backend.raw.execute(  # type: ignore[attr-defined]
+        "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' "
+        "AND indexdef LIKE '%text_pattern_ops%'"
+    ).fetchall()
+    return {name for (name,) in rows}
+
+
+def test_a_warehouse_made_before_the_prefix_indexes_gets_them(
+    postgres_server: PostgresServer,
+) -> None:
+    """Migration 19 adds the key-prefix indexes to a warehouse whose tables were made
+    without them; on one that has them it changes nothing."""
+    import psycopg
+
+    name = "before_prefix_indexes"
+    with psycopg.connect(postgres_server.url(), autocommit=True) as con:
+        # a collation other than C: its UNIQUE indexes cannot serve LIKE 'prefix%'
+        con.execute(f'CREATE DATABASE "{name}" TEMPLATE template0 '
+                    "LC_COLLATE 'C.utf8' LC_CTYPE 'C.utf8'")  # fmt: skip
+    url = postgres_server.url(name)
+    keyed = {
+        f"{table.name}_{table.key}_prefix"
+        for table in canonical_tables().values()
+        if dict(table.columns)[table.key].is_string()
+    }
+    with open_warehouse(url) as wh:
+        assert prefix_indexes(wh) == keyed and wh.schema_version() == latest_version() == 19
+        raw = wh.backend.raw  # type: ignore[attr-defined]
+        for index in keyed:  # as a warehouse made by an older cxloop left them
+            raw.execute(f'DROP INDEX "{index}"')
+        raw.execute("DELETE FROM schema_migrations WHERE version = 19")
+        assert prefix_indexes(wh) == set() and wh.schema_version() == 18
+    with open_warehouse(url) as wh:
+        assert wh.schema_version() == 19 and prefix_indexes(wh) == keyed
+        assert wh.migrate() == []
+        wh.append("orders", orders("ab1", "b2"))
+        query, params = holds_key_prefix_query("orders", "order_id", "ab")
+        wh.backend.raw.execute("SET enable_seqscan = off")  # type: ignore[attr-defined]
+        plan = wh.backend.raw.execute(  # type: ignore[attr-defined]
+            "EXPLAIN " + query, params, prepare=False
+        ).fetchall()
+        assert "orders_order_id_prefix" in "\n".join(line for (line,) in plan)
+
+
 def test_a_failed_transaction_leaves_nothing(pg: Warehouse) -> None:
     with pytest.raises(RuntimeError), pg.transaction():
         pg.append("orders", orders("a"))

@@ -41,12 +41,32 @@ def test_a_replaced_part_stays_until_its_grace_period_ends(writer: Catalog) -> N
     third = _replace(writer, "teams")
     assert (writer.root / first).is_dir() and (writer.root / second).is_dir()
     assert set(writer.retired) == {first, second}
-    grace = spark_catalog.RETIRED_KEPT_S
+    grace = writer.retired_kept_s
     writer.retired = {rel: since - grace for rel, since in writer.retired.items()}  # time passes
     _replace(writer, "teams")
     assert not (writer.root / first).exists() and not (writer.root / second).exists()
     assert (writer.root / third).is_dir(), "retired by this commit: kept for now"
     assert set(writer.retired) == {third}
+
+
+def test_the_grace_period_is_the_catalogs_own(tmp_path: Path) -> None:
+    """``spark_retired_kept_s``: a warehouse whose longest query runs an hour keeps the parts
+    a commit replaced for longer than the 10 minutes by default."""
+    catalog = Catalog(tmp_path / "wh", retired_kept_s=3_600.0)
+    default = Catalog(tmp_path / "other")
+    assert default.retired_kept_s == spark_catalog.RETIRED_KEPT_S == 600.0
+    default.close()
+    catalog.tables["teams"] = TableEntry({"team_id": "string"})
+    catalog.commit()
+    first = _replace(catalog, "teams")
+    _replace(catalog, "teams")
+    catalog.retired = {rel: since - 1_800.0 for rel, since in catalog.retired.items()}
+    _replace(catalog, "teams")
+    assert (catalog.root / first).is_dir(), "half an hour: still within the grace period"
+    catalog.retired = {rel: since - 3_600.0 for rel, since in catalog.retired.items()}
+    _replace(catalog, "teams")
+    assert not (catalog.root / first).exists()
+    catalog.close()
 
 
 def test_a_writer_opening_the_folder_keeps_retired_parts(writer: Catalog) -> None:

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from cxloop.storage import Warehouse
-from feedback_data import build_feedback, build_survey_crowd
+from feedback_data import build_feedback, build_ratings_only, build_survey_crowd
 from web.test_pages import h1, structure
 
 
@@ -204,3 +204,18 @@ def test_a_broken_taxonomy_leaves_the_theme_ids(
     html = signed_in("viewer").get("/feedback").text
     assert '<option value="delivery">delivery</option>' in html
     assert "theme labels unavailable" in caplog.text
+
+
+@pytest.mark.parametrize("role", ["viewer", "admin"])
+def test_a_score_without_a_comment_is_not_waiting_for_analysis(
+    signed_in: Callable[..., TestClient], explored: Warehouse, role: str
+) -> None:
+    build_ratings_only(explored)
+    html = signed_in(role).get("/feedback", params={"touchpoint": "checkout"}).text
+    assert card_ids(html) == ["r2", "r1"]
+    for card, score in zip(cards(html), ("NPS 4", "Rating 2"), strict=True):
+        assert "No comment, only a score." in card and score in card
+        assert "Not analysed yet" not in card and "feedback-pending" not in card
+        assert "Original" not in card  # an admin has no original text to read either
+    f8 = signed_in(role).get("/feedback", params={"touchpoint": "app"}).text
+    assert "Not analysed yet" in f8 and "No comment" not in f8  # f8 has a comment

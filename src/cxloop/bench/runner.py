@@ -25,17 +25,19 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from cxloop.bench import http_stages, stages
+from cxloop.bench.options import BenchOptions
 from cxloop.bench.report import BenchReport, machine
 from cxloop.bench.results import ResultsLog, results_path
 from cxloop.bench.synthetic import Scale, SyntheticFiles, write_company
 from cxloop.errors import DataError, UsageError
 
+#: each stage's function, in the loop's order (:data:`cxloop.bench.options.STAGE_NAMES`)
 STAGES: dict[str, Callable[[stages.StageContext], stages.StageFigure]] = {
     "import": stages.import_stage,
     "collector": http_stages.collector_stage,
@@ -45,74 +47,9 @@ STAGES: dict[str, Callable[[stages.StageContext], stages.StageFigure]] = {
     "clv": stages.clv_stage,
     "pages": http_stages.pages_stage,
 }
-#: what each stage needs run before it on the same project
-NEEDS = {"clv": ("import", "resolve")}
 MARK = "BENCH-FIGURE "
 #: seconds between "still running" lines while a stage runs
 HEARTBEAT_S = 300.0
-
-
-@dataclass(frozen=True)
-class BenchOptions:
-    """How big and what to measure.
-
-    Parameters
-    ----------
-    customers
-        Customers in the synthetic company (with 50 events and 5 feedback rows each).
-    only
-        The stages to report (default: all, in the loop's order).
-    clients, requests, cap_s
-        The HTTP stages' concurrent clients, requests per client and time cap per run.
-    import_sample, resolve_sample, text_sample, kpi_sample, clv_sample
-        The most rows each baseline works on: rows per file (pandas + insert), records
-        (recordlinkage), texts (VADER), feedback rows (pandas ``groupby``) and customers
-        (``lifetimes``). A baseline over more than that runs on a random sample and its cost
-        is compared per row; cxloop always runs on everything.
-    stage_timeout_s
-        A stage that runs longer is stopped and reported as such.
-    data
-        A folder that keeps the synthetic data and the warehouse after the run (generated
-        there once, reused by later runs of the same scale); default: a temporary folder.
-    resume
-        A results file (``FILE.jsonl``) of an earlier run on ``data``: its measured stages are
-        not run again, and new figures are appended to it.
-    """
-
-    customers: int = 10_000
-    only: tuple[str, ...] = ()
-    clients: int = 8
-    requests: int = 25
-    cap_s: float = 30.0
-    import_sample: int = 5_000_000
-    resolve_sample: int = 100_000
-    text_sample: int = 20_000
-    kpi_sample: int = 5_000_000
-    clv_sample: int = 50_000
-    stage_timeout_s: float = 3_600.0
-    data: str | None = None
-    resume: str | None = None
-
-    def stages(self) -> list[str]:
-        """The stages to run, prerequisites included, in the loop's order."""
-        unknown = [s for s in self.only if s not in STAGES]
-        if unknown:
-            raise UsageError(
-                f"--only {','.join(unknown)}: unknown stage (expected some of: {', '.join(STAGES)})"
-            )
-        if self.customers < 100:
-            raise UsageError(f"--scale {self.customers}: give at least 100 customers")
-        for name in SAMPLE_OPTIONS:
-            if getattr(self, name) < 1:
-                raise UsageError(f"--{name.replace('_', '-')}: give at least 1")
-        chosen = set(self.only or STAGES)
-        wanted = set(chosen) | {"import"}
-        for stage in chosen:
-            wanted.update(NEEDS.get(stage, ()))
-        return [s for s in STAGES if s in wanted]
-
-
-SAMPLE_OPTIONS = ("import_sample", "resolve_sample", "text_sample", "kpi_sample", "clv_sample")
 
 
 def _child_peak_mb() -> float:
@@ -325,10 +262,8 @@ def run_bench(
             scratch / "project", resumed is not None, lambda line: say(f"{_elapsed(began)} {line}")
         )
         ctx = stages.StageContext(
-            project=str(project), data=str(files.folder), clients=options.clients,
-            requests=options.requests, cap_s=options.cap_s,
-            **{name: getattr(options, name) for name in SAMPLE_OPTIONS},
-        )  # fmt: skip
+            project=str(project), data=str(files.folder), **options.stage_options()
+        )
         done = log.measured() if log is not None else {}
         figures = []
         for stage in todo:

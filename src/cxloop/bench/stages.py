@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from cxloop.bench import baselines
+from cxloop.bench.options import StageOptions
 from cxloop.config import Settings
 from cxloop.project import open_project_warehouse
 
@@ -39,20 +40,14 @@ SAMPLE_SEED = 11
 LIFETIMES_PENALIZER = 0.001
 
 
-@dataclass(frozen=True)
-class StageContext:
-    """What every stage needs; plain values so that it crosses into a child process as JSON."""
+@dataclass(frozen=True, kw_only=True)
+class StageContext(StageOptions):
+    """What every stage needs: the project, the synthetic data's folder and the load and
+    samples of :class:`~cxloop.bench.options.StageOptions`; plain values so that it crosses
+    into a child process as JSON."""
 
     project: str
     data: str
-    clients: int = 8
-    requests: int = 25
-    cap_s: float = 30.0
-    import_sample: int = 5_000_000
-    resolve_sample: int = 100_000
-    text_sample: int = 20_000
-    kpi_sample: int = 5_000_000
-    clv_sample: int = 50_000
 
     def settings(self) -> Settings:
         return Settings.load(project=self.project)

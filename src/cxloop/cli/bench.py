@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
-import shlex
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from cxloop.bench.options import BenchOptions
 from cxloop.cli.output import console, print_json
 from cxloop.errors import DataError, UsageError
+
+#: every option's default comes from here
+DEFAULTS = BenchOptions()
 
 
 def bench_command(
@@ -18,8 +21,8 @@ def bench_command(
         int | None,
         typer.Option(
             "--scale",
-            help="Customers (with 50 events and 5 feedback rows each; default 10,000, or the "
-            "resumed run's).",
+            help="Customers (with 50 events and 5 feedback rows each; default "
+            f"{DEFAULTS.customers:,}, or the resumed run's).",
         ),
     ] = None,
     only: Annotated[
@@ -41,10 +44,10 @@ def bench_command(
     ] = None,
     clients: Annotated[
         int, typer.Option("--clients", help="Concurrent HTTP clients (collector, pages).")
-    ] = 8,
+    ] = DEFAULTS.clients,
     requests: Annotated[
         int, typer.Option("--requests", help="Requests per HTTP client in each run.")
-    ] = 25,
+    ] = DEFAULTS.requests,
     workdir: Annotated[
         Path | None,
         typer.Option("--workdir", file_okay=False, help="Where the data go (default: /tmp)."),
@@ -68,61 +71,44 @@ def bench_command(
     ] = None,
     import_sample: Annotated[
         int, typer.Option("--import-sample", help="Most rows per file the import baseline reads.")
-    ] = 5_000_000,
+    ] = DEFAULTS.import_sample,
     resolve_sample: Annotated[
         int, typer.Option("--resolve-sample", help="Most records recordlinkage links.")
-    ] = 100_000,
+    ] = DEFAULTS.resolve_sample,
     text_sample: Annotated[
         int, typer.Option("--text-sample", help="Most texts VADER scores.")
-    ] = 20_000,
+    ] = DEFAULTS.text_sample,
     kpi_sample: Annotated[
         int, typer.Option("--kpi-sample", help="Most feedback rows the pandas groupby reads.")
-    ] = 5_000_000,
+    ] = DEFAULTS.kpi_sample,
     clv_sample: Annotated[
         int, typer.Option("--clv-sample", help="Most customers lifetimes fits.")
-    ] = 50_000,
+    ] = DEFAULTS.clv_sample,
     stage_timeout: Annotated[
         float, typer.Option("--stage-timeout", help="Stop a stage after this many seconds.")
-    ] = 3_600.0,
+    ] = DEFAULTS.stage_timeout_s,
     json_output: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
 ) -> None:
     """Generate a synthetic company of --scale customers and measure import, collector,
     resolve, text, KPIs, CLV and dashboard pages, each against a baseline in the same run, with
     the peak memory of each stage."""
-    from cxloop.bench import BenchOptions, run_bench
+    from cxloop.bench import run_bench
     from cxloop.bench.results import ResultsLog, results_path
 
-    if clients < 1 or requests < 1:
-        raise UsageError("--clients and --requests must be at least 1")
-    stages = tuple(s.strip() for s in only.split(",") if s.strip()) if only else ()
-    if stage_timeout <= 0:
-        raise UsageError(f"--stage-timeout {stage_timeout}: give a positive number of seconds")
-    samples = {
-        "import_sample": import_sample, "resolve_sample": resolve_sample,
-        "text_sample": text_sample, "kpi_sample": kpi_sample, "clv_sample": clv_sample,
-    }  # fmt: skip
-    if scale is None:
-        scale = ResultsLog.read(results_path(resume)).header["customers"] if resume else 10_000
+    if scale is None and resume is not None:
+        scale = ResultsLog.read(results_path(resume)).header["customers"]
     options = BenchOptions(
-        customers=scale, only=stages, clients=clients, requests=requests,
-        stage_timeout_s=stage_timeout, data=str(data) if data else None,
-        resume=str(resume) if resume else None, **samples,
+        customers=DEFAULTS.customers if scale is None else scale,
+        only=tuple(s.strip() for s in only.split(",") if s.strip()) if only else (),
+        clients=clients, requests=requests, import_sample=import_sample,
+        resolve_sample=resolve_sample, text_sample=text_sample, kpi_sample=kpi_sample,
+        clv_sample=clv_sample, stage_timeout_s=stage_timeout,
+        data=str(data) if data else None, resume=str(resume) if resume else None,
     )  # fmt: skip
-    options.stages()  # a bad --scale, --only or sample fails before any data is generated
+    options.stages()  # a bad option fails before any data is generated
     if workdir is not None and not workdir.is_dir():
         raise UsageError(f"--workdir {workdir}: not a folder")
-    defaults = {"--clients": 8, "--requests": 25, "--import-sample": 5_000_000,
-                "--resolve-sample": 100_000, "--text-sample": 20_000, "--kpi-sample": 5_000_000,
-                "--clv-sample": 50_000, "--stage-timeout": 3_600.0}  # fmt: skip
-    given = [("--scale", scale), ("--only", only), ("--clients", clients),
-             ("--requests", requests),
-             *((f"--{k.replace('_', '-')}", v) for k, v in samples.items()),
-             ("--stage-timeout", stage_timeout), ("--data", data), ("--resume", resume),
-             ("--out", out)]  # fmt: skip
-    command = "cxloop bench " + shlex.join(
-        [part for name, value in given if value is not None and value != defaults.get(name)
-         for part in (name, str(value))]
-    )  # fmt: skip
+    command = options.command_line(out)
     if out is None and resume is not None:  # the resumed run's report goes beside its results
         out = resume.with_suffix("")
     elif out is None and data is not None:

@@ -1,5 +1,5 @@
-"""Layers and finishing that several chart specs share: a line over its interval band, a
-dashed reference rule, and the house configuration every spec ends with."""
+"""Layers that several chart specs share: a line over its interval band and a dashed
+reference rule (every spec then ends with :func:`cxloop.share.charts.finished_spec`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import altair as alt
 
-from cxloop.share.charts import FONT, PALETTE
+from cxloop.share.charts import PALETTE
 
 
 def line_with_band(
@@ -55,19 +55,3 @@ def dashed_rule(
         .mark_rule(strokeDash=[6, 4], color=PALETTE[5], strokeWidth=2)
         .encode(**{channel: f"{field}:Q"}, tooltip=[tooltip])
     )
-
-
-def finished_spec(chart: alt.TopLevelMixin, locale: dict[str, Any] | None) -> dict[str, Any]:
-    """``chart`` as a Vega-Lite dict with the house font and axes, the d3 ``locale`` when given,
-    and a width that fits its container."""
-    config: dict[str, Any] = {
-        "font": FONT,
-        "view": {"stroke": None},
-        "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#374151"},
-    }
-    if locale is not None:
-        config["locale"] = locale
-    spec: dict[str, Any] = chart.to_dict()
-    spec["config"] = {**spec.get("config", {}), **config}
-    spec["autosize"] = {"type": "fit-x", "contains": "padding"}
-    return spec

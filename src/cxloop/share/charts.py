@@ -7,7 +7,7 @@ into a PNG with vl-convert. Titles and labels come in as arguments, already tran
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from functools import cache
 from typing import Any
@@ -32,6 +32,9 @@ FONT = (
     "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Noto Sans CJK SC', "
     "'WenQuanYi Micro Hei', sans-serif"
 )
+#: the axis and legend text every chart shares
+AXIS_CONFIG = {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#374151"}
+LEGEND_CONFIG = {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 200}
 _D3_LOCALES = {"en": "en-US", "es": "es-ES", "zh": "zh-CN"}
 #: how each UI language writes a day on a time axis (d3-time-format)
 _AXIS_DATE_FORMATS = {"en": "%b %-d", "es": "%-d %b", "zh": "%-m月%-d日"}
@@ -46,6 +49,57 @@ def chart_locale(language: str) -> dict[str, Any]:
         "number": vl_convert.get_format_locale(name),  # type: ignore[arg-type]
         "time": vl_convert.get_time_format_locale(name),  # type: ignore[arg-type]
     }
+
+
+def finished_spec(
+    chart: alt.TopLevelMixin,
+    locale: dict[str, Any] | None,
+    *,
+    legend: Mapping[str, Any] | None = None,
+    axis: Mapping[str, Any] | None = None,
+    view_stroke: str | None = None,
+) -> dict[str, Any]:
+    """``chart`` as a Vega-Lite dict in the house style: every chart ends here.
+
+    Parameters
+    ----------
+    chart
+        The Altair chart (a single view or a layer) to finish.
+    locale
+        A Vega locale (see :func:`chart_locale`) for numbers and dates; None leaves Vega's own.
+    legend
+        The legend configuration (usually :data:`LEGEND_CONFIG`); None when the chart has no
+        legend to style.
+    axis
+        Settings added to :data:`AXIS_CONFIG` (a wider ``labelLimit``, say).
+    view_stroke
+        The colour of a frame around the plot; None draws none.
+
+    Returns
+    -------
+    dict
+        The spec with the house font, axes and legend, the locale when given, and a width that
+        fits its container.
+
+    Examples
+    --------
+    >>> spec = finished_spec(alt.Chart(alt.Data(values=[{"x": 1}])).mark_point(), None)
+    >>> spec["autosize"]
+    {'type': 'fit-x', 'contains': 'padding'}
+    """
+    config: dict[str, Any] = {
+        "font": FONT,
+        "view": {"stroke": view_stroke},
+        "axis": {**AXIS_CONFIG, **(axis or {})},
+    }
+    if legend is not None:
+        config["legend"] = dict(legend)
+    if locale is not None:
+        config["locale"] = locale
+    spec: dict[str, Any] = chart.to_dict()
+    spec["config"] = {**spec.get("config", {}), **config}
+    spec["autosize"] = {"type": "fit-x", "contains": "padding"}
+    return spec
 
 
 def axis_date_format(language: str) -> str:
@@ -145,18 +199,7 @@ def feedback_volume_chart(
         )
         .properties(width="container", height=height, description=description)
     )
-    config: dict[str, Any] = {
-        "font": FONT,
-        "view": {"stroke": None},
-        "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#374151"},
-        "legend": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 200},
-    }
-    if locale is not None:
-        config["locale"] = locale
-    spec: dict[str, Any] = chart.to_dict()
-    spec["config"] = {**spec.get("config", {}), **config}
-    spec["autosize"] = {"type": "fit-x", "contains": "padding"}
-    return spec
+    return finished_spec(chart, locale, legend=LEGEND_CONFIG)
 
 
 def _empty_weeks(rows: list[dict[str, Any]], group: str) -> list[dict[str, Any]]:

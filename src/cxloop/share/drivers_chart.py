@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 import altair as alt
 
-from cxloop.share.charts import FONT, PALETTE
+from cxloop.share.charts import LEGEND_CONFIG, PALETTE, finished_spec
 
 QUADRANTS = ("fix_first", "keep_up", "lower_priority", "maintain")
 #: fix first: vermillion; keep up: bluish green; lower priority: grey; maintain: blue
@@ -144,15 +144,4 @@ def driver_quadrant_chart(
     chart = alt.layer(vertical, horizontal, *corner_layers, intervals, points, names).properties(
         width="container", height=height, description=description
     )
-    config: dict[str, Any] = {
-        "font": FONT,
-        "view": {"stroke": "#E5E7EB"},
-        "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#374151"},
-        "legend": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 200},
-    }
-    if locale is not None:
-        config["locale"] = locale
-    spec: dict[str, Any] = chart.to_dict()
-    spec["config"] = {**spec.get("config", {}), **config}
-    spec["autosize"] = {"type": "fit-x", "contains": "padding"}
-    return spec
+    return finished_spec(chart, locale, legend=LEGEND_CONFIG, view_stroke="#E5E7EB")

@@ -74,7 +74,14 @@ class FeedbackEntry(BaseModel):
         description="The original text: admins only. Every other role gets null here and "
         "reads insight.redacted_text.",
     )
-    insight: FeedbackInsight | None = Field(default=None, description="Null until analysed.")
+    has_text: bool = Field(
+        default=True,
+        description="Whether the piece carries a comment. A score alone (false) has nothing "
+        "to analyse: its insight stays null and it never waits for analysis.",
+    )
+    insight: FeedbackInsight | None = Field(
+        default=None, description="Null until analysed, and always without a comment."
+    )
 
 
 class FeedbackPage(BaseModel):

@@ -32,6 +32,7 @@ from cxloop.share.feedback_entries import (
 )
 from cxloop.share.feedback_filters import SENTIMENTS, FeedbackFilters, filter_conditions
 from cxloop.storage import Warehouse
+from cxloop.understand.text.analyse_feedback import has_text
 from cxloop.understand.text.theme_contrast import (
     ThemeContrast,
     compare_themes,
@@ -71,7 +72,8 @@ def feedback_with_insights_expr(
     Columns: those of :class:`FeedbackEntry` (``text`` only with ``original_text``,
     ``customer_name`` only with ``customer_names``), ``insight_language``, ``themes`` (the
     stored JSON), ``theme_list`` (the themes as an array of strings), ``analysed_at`` and
-    ``analysed`` (true where the feedback has insights, null otherwise). Without
+    ``analysed`` (true where the feedback has insights, null otherwise); ``has_text`` is false
+    for a score without a comment, which has nothing to analyse. Without
     ``customers`` or ``teams`` the names are left out (null): counting needs neither join.
     """
     i = insights.select(
@@ -102,6 +104,7 @@ def feedback_with_insights_expr(
         "theme_list": theme_list(joined.themes),
         "analysed_at": joined.analysed_at,
         "analysed": joined.analysed,
+        "has_text": has_text(joined.text),
     }
     if visibility.original_text:
         columns["text"] = joined.text

@@ -13,7 +13,7 @@ from typing import Any
 
 import altair as alt
 
-from cxloop.share.charts import FONT, PALETTE
+from cxloop.share.charts import LEGEND_CONFIG, PALETTE, finished_spec
 
 #: managers, other employees, customers: vermillion, orange, blue (Okabe & Ito)
 GROUP_COLOURS = (PALETTE[5], PALETTE[1], PALETTE[0])
@@ -97,15 +97,4 @@ def perception_gap_chart(
         height=alt.Step(ROW_HEIGHT),
         description=description,
     )
-    config: dict[str, Any] = {
-        "font": FONT,
-        "view": {"stroke": None},
-        "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#374151"},
-        "legend": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 200},
-    }
-    if locale is not None:
-        config["locale"] = locale
-    spec: dict[str, Any] = chart.to_dict()
-    spec["config"] = {**spec.get("config", {}), **config}
-    spec["autosize"] = {"type": "fit-x", "contains": "padding"}
-    return spec
+    return finished_spec(chart, locale, legend=LEGEND_CONFIG)

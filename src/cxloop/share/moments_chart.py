@@ -12,8 +12,7 @@ from typing import Any
 
 import altair as alt
 
-from cxloop.share.chart_layers import finished_spec
-from cxloop.share.charts import PALETTE
+from cxloop.share.charts import PALETTE, finished_spec
 
 ROW_HEIGHT = 28
 

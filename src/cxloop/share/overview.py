@@ -16,6 +16,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from cxloop.storage import Warehouse
+from cxloop.understand.text.analyse_feedback import has_text
 
 VolumeGrouping = Literal["language", "kind"]
 GROUPINGS: tuple[VolumeGrouping, ...] = ("language", "kind")
@@ -116,11 +117,10 @@ def latest_feedback_expr(
         return newest.select(*columns, "text", text_withheld=ibis.literal(False))
     redacted = insights.select("feedback_id", redacted_text=insights.redacted_text)
     joined = newest.left_join(redacted, "feedback_id")
-    has_text = joined.text.notnull() & (joined.text.strip() != "")
     return joined.select(
         *columns,
         text=joined.redacted_text,
-        text_withheld=has_text & joined.redacted_text.isnull(),
+        text_withheld=has_text(joined.text) & joined.redacted_text.isnull(),
     ).order_by([ibis.desc("ts"), "feedback_id"])
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from cxloop.share.charts import FONT, PALETTE
+from cxloop.share.charts import LEGEND_CONFIG, PALETTE, finished_spec
 
 
 def stage_history_chart(
@@ -76,15 +76,4 @@ def stage_history_chart(
         )
         .properties(width="container", height=height, description=description)
     )
-    config: dict[str, Any] = {
-        "font": FONT,
-        "view": {"stroke": None},
-        "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#374151"},
-        "legend": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 200},
-    }
-    if locale is not None:
-        config["locale"] = locale
-    spec: dict[str, Any] = chart.to_dict()
-    spec["config"] = {**spec.get("config", {}), **config}
-    spec["autosize"] = {"type": "fit-x", "contains": "padding"}
-    return spec
+    return finished_spec(chart, locale, legend=LEGEND_CONFIG)

@@ -8,7 +8,8 @@ from typing import Any
 
 import altair as alt
 
-from cxloop.share.chart_layers import dashed_rule, finished_spec, line_with_band
+from cxloop.share.chart_layers import dashed_rule, line_with_band
+from cxloop.share.charts import finished_spec
 
 
 def survival_chart(

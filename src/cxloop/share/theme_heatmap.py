@@ -13,7 +13,7 @@ from typing import Any, Final
 import altair as alt
 import pandas as pd
 
-from cxloop.share.charts import FONT
+from cxloop.share.charts import finished_spec
 from cxloop.share.feedback_filters import SENTIMENTS
 
 #: the most themes a heat map shows (the most mentioned ones)
@@ -108,16 +108,6 @@ def theme_sentiment_heatmap(
     chart = (cells + numbers).properties(
         width="container", height=max(60, 34 * len(themes)), description=description
     )
-    spec: dict[str, Any] = chart.to_dict()
-    config: dict[str, Any] = {
-        "font": FONT,
-        "view": {"stroke": None},
-        "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#374151",
-                 "labelLimit": 160},
-        "legend": {"labelFontSize": 12, "titleFontSize": 12},
-    }  # fmt: skip
-    if locale is not None:
-        config["locale"] = locale
-    spec["config"] = {**spec.get("config", {}), **config}
-    spec["autosize"] = {"type": "fit-x", "contains": "padding"}
-    return spec
+    # a colour gradient: no label limit to set
+    legend = {"labelFontSize": 12, "titleFontSize": 12}
+    return finished_spec(chart, locale, legend=legend, axis={"labelLimit": 160})

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import altair as alt
 
-from cxloop.share.charts import FONT, PALETTE
+from cxloop.share.charts import PALETTE, finished_spec
 
 StepKind = Literal["prior", "comparison", "total"]
 #: bar colours: evidence for a match, evidence against, the prior and the total
@@ -161,15 +161,6 @@ def match_weight_waterfall_chart(
     chart = alt.layer(zero, bars, values, threshold).properties(
         width="container", height=ROW_HEIGHT * max(1, len(rows)), description=description
     )
-    config: dict[str, Any] = {
-        "font": FONT,
-        "view": {"stroke": None},
-        "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#374151"},
-        "legend": {"labelFontSize": 12, "labelLimit": 200},
-    }
-    if locale is not None:
-        config["locale"] = locale
-    spec: dict[str, Any] = chart.to_dict()
-    spec["config"] = {**spec.get("config", {}), **config}
-    spec["autosize"] = {"type": "fit-x", "contains": "padding"}
-    return spec
+    # its legend has no title to size
+    legend = {"labelFontSize": 12, "labelLimit": 200}
+    return finished_spec(chart, locale, legend=legend)

@@ -45,7 +45,16 @@ class AddColumn:
     type: dt.DataType
 
 
-Operation = CreateTable | AddColumn
+@dataclass(frozen=True)
+class KeyPrefixIndex:
+    """Index ``table``'s key for the importer's ``key LIKE 'prefix%'`` lookups, where the
+    backend needs an index of its own for them (Postgres in a database that does not sort
+    text byte by byte); nothing where it does not, or where the index is already there."""
+
+    table: str
+
+
+Operation = CreateTable | AddColumn | KeyPrefixIndex
 
 
 @dataclass(frozen=True)
@@ -757,6 +766,20 @@ MIGRATIONS = (
     ),
 )
 
+MIGRATIONS = (
+    *MIGRATIONS,
+    Migration(
+        19,
+        "key-prefix indexes (Postgres): warehouses made before tables got them at creation",
+        tuple(
+            KeyPrefixIndex(op.name)
+            for migration in MIGRATIONS
+            for op in migration.operations
+            if isinstance(op, CreateTable)
+        ),
+    ),
+)
+
 MIGRATIONS_TABLE = "schema_migrations"
 
 
@@ -772,7 +795,7 @@ def canonical_tables() -> dict[str, CreateTable]:
         for op in migration.operations:
             if isinstance(op, CreateTable):
                 tables[op.name] = op
-            else:
+            elif isinstance(op, AddColumn):
                 old = tables[op.table]
                 tables[op.table] = CreateTable(
                     old.name, (*old.columns, (op.column, op.type)), old.key

@@ -102,6 +102,8 @@ class Warehouse:
                             tables.add(op.name)
                     elif isinstance(op, AddColumn):
                         self.backend.add_column(op.table, op.column, op.type)
+                    else:
+                        self._index_key_prefixes(op.table)
             if pending:
                 now = _now()
                 rows = pa.table(
@@ -113,6 +115,12 @@ class Warehouse:
                 )
                 self.backend.append_new(MIGRATIONS_TABLE, rows, "version")
         return [m.version for m in pending]
+
+    def _index_key_prefixes(self, table: str) -> None:
+        """Let the backend index ``table``'s key for prefix lookups, where the key is text."""
+        key = key_column(table)
+        if dict(canonical_tables()[table].columns)[key].is_string():
+            self.backend.add_key_prefix_index(table, key)
 
     # -- reading ------------------------------------------------------------------------------
     def table(self, name: str) -> ir.Table:
@@ -388,6 +396,7 @@ def open_warehouse(
     memory_limit: str | None = None,
     temp_directory: str | None = None,
     options: Mapping[str, str] | None = None,
+    retired_kept_s: float | None = None,
 ) -> Warehouse:
     """Open the warehouse at ``url`` and bring its schema up to date.
 
@@ -406,6 +415,9 @@ def open_warehouse(
         Where DuckDB spills; None: the engine's default.
     options
         Engine settings (:meth:`cxloop.config.Settings.engine_options`; Spark's).
+    retired_kept_s
+        Spark only: seconds the files a commit replaced stay for readers in other processes
+        (setting ``spark_retired_kept_s``; None: 600).
     """
     backend = backend_for_url(
         url,
@@ -413,6 +425,7 @@ def open_warehouse(
         memory_limit=memory_limit,
         temp_directory=temp_directory,
         options=options,
+        retired_kept_s=retired_kept_s,
     )
     warehouse = Warehouse(backend)
     if migrate and not read_only:

@@ -15,10 +15,12 @@ def backend_for_url(
     memory_limit: str | None = None,
     temp_directory: str | None = None,
     options: Mapping[str, str] | None = None,
+    retired_kept_s: float | None = None,
 ) -> Backend:
-    """Connect to the warehouse that ``url`` names (``memory_limit`` and ``temp_directory``:
-    see :func:`~cxloop.storage.warehouse.open_warehouse`); ``options`` are engine settings
-    (for Spark: ``spark.master`` and any other Spark setting; other engines ignore them)."""
+    """Connect to the warehouse that ``url`` names (``memory_limit``, ``temp_directory`` and
+    ``retired_kept_s``: see :func:`~cxloop.storage.warehouse.open_warehouse`); ``options`` are
+    engine settings (for Spark: ``spark.master`` and any other Spark setting; other engines
+    ignore them)."""
     scheme = url.split(":", 1)[0].lower()
     if scheme == "duckdb":
         from cxloop.storage.backends.duckdb import DuckDBBackend
@@ -33,7 +35,9 @@ def backend_for_url(
     if scheme == "spark":
         from cxloop.storage.backends.spark import SparkBackend
 
-        return SparkBackend.connect(url, read_only=read_only, options=options)
+        return SparkBackend.connect(
+            url, read_only=read_only, options=options, retired_kept_s=retired_kept_s
+        )
     raise ConfigError(
         f"warehouse URL {url!r}: unsupported scheme {scheme!r} "
         "(expected duckdb:///PATH, postgresql://HOST/DATABASE or spark:///PATH)"

@@ -30,6 +30,11 @@ class Backend(ABC):
     @abstractmethod
     def add_column(self, table: str, column: str, type: dt.DataType) -> None: ...
 
+    def add_key_prefix_index(self, table: str, key: str) -> None:
+        """Make sure ``LIKE 'prefix%'`` on ``table``'s text ``key`` can range-scan an index
+        (see :meth:`holds_key_prefix`); idempotent. Nothing to do on most engines."""
+        return None
+
     @abstractmethod
     def begin(self) -> None: ...
 

@@ -160,12 +160,17 @@ class PostgresBackend(Backend):
         key = key if key is not None and key in schema else None
         unique = f", UNIQUE ({quote(key)})" if key is not None else ""
         self.raw.execute(f"CREATE TABLE {quote(name)} ({columns}{unique})")
-        if key is not None and schema[key].is_string() and not self._bytewise_collation():
-            # the UNIQUE index sorts by the database's collation, which LIKE 'prefix%'
-            # cannot use: this one sorts byte by byte (see holds_key_prefix)
+        if key is not None and schema[key].is_string():
+            self.add_key_prefix_index(name, key)
+
+    def add_key_prefix_index(self, table: str, key: str) -> None:
+        """The index ``<table>_<key>_prefix`` (``text_pattern_ops``), unless the database
+        sorts byte by byte: the UNIQUE index sorts by the database's collation, which
+        ``LIKE 'prefix%'`` cannot use; this one sorts byte by byte (see holds_key_prefix)."""
+        if not self._bytewise_collation():
             self.raw.execute(
-                f"CREATE INDEX {quote(f'{name}_{key}_prefix')} "
-                f"ON {quote(name)} ({quote(key)} text_pattern_ops)"
+                f"CREATE INDEX IF NOT EXISTS {quote(f'{table}_{key}_prefix')} "
+                f"ON {quote(table)} ({quote(key)} text_pattern_ops)"
             )
 
     def _bytewise_collation(self) -> bool:

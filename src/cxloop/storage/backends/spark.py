@@ -67,12 +67,17 @@ class SparkBackend(Backend):
 
     @classmethod
     def connect(
-        cls, url: str, *, read_only: bool = False, options: Mapping[str, str] | None = None
+        cls,
+        url: str,
+        *,
+        read_only: bool = False,
+        options: Mapping[str, str] | None = None,
+        retired_kept_s: float | None = None,
     ) -> SparkBackend:
         folder = folder_from_url(url)
         if not folder.parent.is_dir():
             raise WarehouseError(f"warehouse {url!r}: folder {folder.parent} does not exist")
-        catalog = Catalog(folder, read_only=read_only)
+        catalog = Catalog(folder, read_only=read_only, retired_kept_s=retired_kept_s)
         try:
             session = spark_session(folder, options)
         except BaseException:

@@ -10,7 +10,8 @@ nobody names are swept away the next time the warehouse is opened for writing.
 
 Readers in other processes: a part that a commit stops naming is *retired*, not removed: the
 catalog lists it with the time it was retired, and it is removed by the first commit (or
-writer's open) after :data:`RETIRED_KEPT_S`. A reader that reloads the catalog before each
+writer's open) after the catalog's ``retired_kept_s`` (setting ``spark_retired_kept_s``,
+default :data:`RETIRED_KEPT_S`). A reader that reloads the catalog before each
 query (:meth:`Catalog.refresh`) therefore finds every part of the generation it read, however
 many commits come meanwhile, unless its query outlasts that grace period.
 """
@@ -37,7 +38,8 @@ LOCK_FILE = ".cxloop_write.lock"
 DATA_FOLDER = "data"
 STAGING_FOLDER = "staging"
 FORMAT = 1
-#: seconds a part stays on disk after a commit stops naming it (for readers mid-query)
+#: seconds a part stays on disk after a commit stops naming it (for readers mid-query),
+#: unless the setting ``spark_retired_kept_s`` says otherwise
 RETIRED_KEPT_S = 600.0
 
 
@@ -61,11 +63,17 @@ class Catalog:
         The warehouse folder (created if missing, when writable).
     read_only
         Open without the writer's lock; nothing may be written.
+    retired_kept_s
+        Seconds a part stays on disk after a commit stops naming it, for readers in other
+        processes mid-query (None: :data:`RETIRED_KEPT_S`). Longer than the longest query.
     """
 
-    def __init__(self, root: Path, *, read_only: bool = False) -> None:
+    def __init__(
+        self, root: Path, *, read_only: bool = False, retired_kept_s: float | None = None
+    ) -> None:
         self.root = root
         self.read_only = read_only
+        self.retired_kept_s = RETIRED_KEPT_S if retired_kept_s is None else retired_kept_s
         self._lock: IO[str] | None = None
         if not read_only:
             root.mkdir(parents=True, exist_ok=True)
@@ -148,7 +156,7 @@ class Catalog:
         now = time.time()
         named = _named_parts(self.tables)
         retired = {**self.retired, **dict.fromkeys(_named_parts(self.committed) - named, now)}
-        expired = {rel for rel, since in retired.items() if now - since >= RETIRED_KEPT_S}
+        expired = {rel for rel, since in retired.items() if now - since >= self.retired_kept_s}
         kept = {rel: since for rel, since in retired.items() if rel not in expired | named}
         document: dict[str, Any] = {
             "format": FORMAT,
@@ -188,7 +196,7 @@ class Catalog:
         shutil.rmtree(self.root / STAGING_FOLDER, ignore_errors=True)
         now = time.time()
         named = _named_parts(self.committed) | {
-            rel for rel, since in self.retired.items() if now - since < RETIRED_KEPT_S
+            rel for rel, since in self.retired.items() if now - since < self.retired_kept_s
         }
         data = self.root / DATA_FOLDER
         if not data.is_dir():

@@ -69,11 +69,16 @@ class TextAnalysisReport(BaseModel):
         return self.analysed / self.seconds if self.seconds > 0 else 0.0
 
 
+def has_text(text: ir.StringValue) -> ir.BooleanValue:
+    """True where a piece of feedback carries text, so that there is something to analyse: a
+    score alone (no text, or only blanks) never waits for analysis."""
+    return text.notnull() & (text.strip().length() > 0)
+
+
 def feedback_with_text(warehouse: Warehouse) -> ir.Table:
     """Feedback rows that carry some text: ``feedback_id``, ``text``, ``language``."""
     feedback = warehouse.table("feedback")
-    has_text = feedback.text.notnull() & (feedback.text.strip().length() > 0)
-    return feedback.filter(has_text).select("feedback_id", "text", "language")
+    return feedback.filter(has_text(feedback.text)).select("feedback_id", "text", "language")
 
 
 def pending_feedback(warehouse: Warehouse, analyser: str, *, full: bool = False) -> ir.Table:
