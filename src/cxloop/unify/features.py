@@ -330,8 +330,10 @@ def golden_columns(records: pd.DataFrame, options: ResolveOptions) -> pd.DataFra
     """The values golden records are chosen from, cleaned: e-mail, E.164 phone (raw when it
     cannot be read), ISO country, BCP 47 language.
 
-    Columns ``phone_e164`` and ``country_code`` in ``records`` (from :func:`record_features`)
-    are used as they are, instead of reading phones again.
+    Columns ``phone_e164``, ``country_code`` and ``email_clean`` in ``records`` (from
+    :func:`record_features`; ``email_clean`` is its ``email_key`` when e-mail provider rules
+    are off, which is then :func:`~cxloop.unify.contacts.clean_email` of the address) are used
+    as they are, instead of reading phones and addresses again.
     """
     if "country_code" in records.columns:
         countries = records["country_code"].astype(object)
@@ -343,7 +345,11 @@ def golden_columns(records: pd.DataFrame, options: ResolveOptions) -> pd.DataFra
         phones = phones_e164(records["phone"], countries, records["language"], options)
     return pd.DataFrame(
         {
-            "email": map_unique(_text(records["email"]), clean_email),
+            "email": (
+                records["email_clean"].astype(object)
+                if "email_clean" in records.columns
+                else map_unique(_text(records["email"]), clean_email)
+            ),
             "phone": phones.where(phones.notna(), _text(records["phone"])),
             "country": countries,
             "language": map_unique(_text(records["language"]), language_tag),

@@ -242,6 +242,8 @@ def resolve(
                 members = members.assign(
                     phone_e164=features["phone"], country_code=features["country"]
                 )
+                if not opts.email_provider_rules:
+                    members = members.assign(email_clean=features["email_key"])
             members = members[_member(members["customer_id"], set(wanted))]
             span = activity_span(warehouse, None if full else wanted)
             golden = golden_records(members, span, options=opts, now=now)
