@@ -115,6 +115,12 @@ class Settings(BaseSettings):
     collector_rate_limit: float = Field(
         default=2_000.0, gt=0, description="Collector requests per second per write key."
     )
+    collector_dedup_window_hours: float = Field(
+        default=24.0,
+        gt=0,
+        description="How long the collector remembers an event id: a retry (same messageId "
+        "from the same source) within this time is skipped; a later one is stored again.",
+    )
     resolve_match_threshold: float = Field(
         default=0.9,
         gt=0,

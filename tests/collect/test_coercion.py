@@ -103,6 +103,21 @@ def test_choices() -> None:
     assert errors[0] is None and errors[1] == "must be one of track, page, got 'nope'"
 
 
+def test_choices_leave_a_missing_value_alone() -> None:
+    """A missing value is not outside the choices (``list_contains`` gives NULL for it, as
+    ``NOT IN`` did); only a required field reports it."""
+    _, errors = coerce_values([None, "", "page"], FieldType.STRING, choices=("track", "page"))
+    assert errors == [None, None, None]
+
+
+def test_text_that_starts_beyond_ascii_is_trimmed_only_of_whitespace() -> None:
+    """Values at or after U+00A0 take the wide-whitespace test; the others skip it."""
+    raw = ["\u00a0a", "\u00a1b", "\u2009c", "\u202f", "\u3000\u3000d", "\u3001e", "éf", "中g "]
+    values, errors = coerce_values(raw, FieldType.STRING)
+    assert values == ["a", "\u00a1b", "c", None, "d", "\u3001e", "éf", "中g"]
+    assert errors == [None] * len(raw)
+
+
 def test_booleans_in_three_languages() -> None:
     values, errors = coerce_values(
         ["yes", "No", "TRUE", "0", "sí", "是", "否", "maybe"], FieldType.BOOLEAN

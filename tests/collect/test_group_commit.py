@@ -130,10 +130,10 @@ def test_one_transaction_per_group_on_a_real_warehouse(warehouse, write_key) -> 
 def test_an_injected_failure_writes_nothing_of_the_group(warehouse, write_key, monkeypatch) -> None:
     real_append = warehouse.append
 
-    def failing_append(table, data):
+    def failing_append(table, data, **options):
         if table == "identity_links":
             raise WarehouseError("injected failure")
-        return real_append(table, data)
+        return real_append(table, data, **options)
 
     monkeypatch.setattr(warehouse, "append", failing_append)
     collector = collector_for(warehouse, max_wait_s=0.2)

@@ -204,3 +204,19 @@ def test_status_and_init_show_the_url_without_its_password(tmp_path, pg_url: str
     assert PASSWORD not in shown + status.warehouse
     assert status.warehouse == shown == pg_url.replace(PASSWORD, "***")
     assert status.tables["customers"] == 0
+
+
+def test_collector_writes_skip_every_stored_id_whatever_its_age(pg: Warehouse) -> None:
+    """Postgres has no window: its UNIQUE index answers for every id ever stored."""
+    from cxloop.collect.event_rows import prepare_request
+    from cxloop.collect.event_writer import write_requests
+    from cxloop.collect.segment_messages import parse_messages
+
+    long_ago = datetime(2020, 1, 1, tzinfo=UTC)
+    body = {"batch": [{"type": "track", "userId": "u", "event": "X", "messageId": "m1"}]}
+    parsed = parse_messages("batch", body, long_ago)
+    first = write_requests(pg, [prepare_request(parsed.messages, "web", long_ago)])
+    again = write_requests(
+        pg, [prepare_request(parsed.messages, "web", datetime.now(UTC))], timedelta(hours=1)
+    )
+    assert (first.events_inserted, again.events_inserted, pg.counts()["events"]) == (1, 0, 1)

@@ -247,3 +247,12 @@ def test_a_query_that_finds_a_part_gone_runs_once_more(url: str, wh: Warehouse) 
         with pytest.raises(Exception) as failure:
             _names(reader)
         assert missing_file(failure.value) and reloads == [1]
+
+
+def test_collector_ids_are_checked_against_every_stored_row(wh: Warehouse) -> None:
+    """Spark has no window: the default check looks at every part of the table."""
+    from datetime import timedelta
+
+    wh.append("events", pa.table({"event_id": ["web:old"], "type": ["track"]}))
+    fresh = wh.claim_keys("events", ["web:old", "web:new"], window=timedelta(hours=1))
+    assert fresh == {"web:new"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import ibis.expr.datatypes as dt
 import pyarrow as pa
 import pytest
 
@@ -219,6 +220,53 @@ def test_insert_checked_reads_parquet_in_the_engine_and_keeps_settings(
     assert lines == ([2, 3, 4, 5],)
     with pytest.raises(WarehouseError, match="no column"):
         warehouse.insert_checked("orders", query, ["order_id", "colour"], "ok")
+
+
+def test_parquet_relation_without_row_numbers(warehouse, tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "plain.parquet"
+    pq.write_table(pa.table({"id": ["a", "b"]}), path)
+    relation = warehouse.parquet_relation(str(path), "__line", first_line=None)
+    assert relation is not None and "file_row_number" not in relation
+    rows = warehouse.backend.raw.execute(f"SELECT id, __line FROM {relation}").fetchall()
+    assert rows == [("a", None), ("b", None)]
+
+
+def test_pending_migrations_apply_all_or_nothing(tmp_path: Path, monkeypatch) -> None:
+    """The pending migrations run in one transaction: one that fails leaves the schema as
+    it was, with no table of the migrations before it and no version recorded."""
+    import duckdb
+
+    import cxloop.storage.warehouse as warehouse_module
+    from cxloop.storage.schema import AddColumn, Migration
+
+    url = f"duckdb:///{tmp_path / 'w.duckdb'}"
+    broken = Migration(999, "broken", (AddColumn("no_such_table", "x", dt.string),))
+    monkeypatch.setattr(warehouse_module, "MIGRATIONS", (*MIGRATIONS, broken))
+    with pytest.raises(duckdb.CatalogException, match="no_such_table"):
+        open_warehouse(url)
+    with open_warehouse(url, migrate=False) as wh:
+        assert wh.schema_version() == 0
+        assert wh.backend.list_tables() == []
+    monkeypatch.setattr(warehouse_module, "MIGRATIONS", MIGRATIONS)
+    with open_warehouse(url) as wh:
+        assert wh.schema_version() == latest_version()
+
+
+def test_duckdb_tables_are_created_by_plain_ddl_as_ibis_creates_them(warehouse) -> None:
+    """Plain ``CREATE TABLE`` gives every column the type and nullability that Ibis's
+    ``create_table`` gives it."""
+    import ibis
+
+    reference = ibis.duckdb.connect()
+    describe = 'SELECT column_name, column_type, "null" FROM (DESCRIBE {})'
+    for name, spec in canonical_tables().items():
+        reference.create_table(name, schema=ibis.schema(dict(spec.columns)))
+        expected = reference.con.execute(describe.format(f'"{name}"')).fetchall()
+        got = warehouse.backend.raw.execute(describe.format(f'"{name}"')).fetchall()
+        assert sorted(got) == sorted(expected), name
+    reference.disconnect()
 
 
 def test_repeated_keys_counts_repeats_and_nulls_by_prefix(warehouse) -> None:

@@ -72,6 +72,40 @@ def test_activity_moves_with_a_merge(warehouse, add_rows) -> None:
     assert customers_of(warehouse, "events", "event_id") == {"web:e1": "cus_new"}
 
 
+def test_many_changed_rows_are_written_in_slices_of_bounded_size(
+    warehouse, add_rows, monkeypatch
+) -> None:
+    from datetime import timedelta
+
+    from cxloop.unify import activity
+
+    add_rows("events", [{"event_id": f"web:e{i}", "source": "web", "name": "A",
+                         "source_customer_id": f"u{i % 3}",
+                         "ts": ts(1) + timedelta(seconds=i, microseconds=250_001 * i)
+                         if i else None}
+                        for i in range(20)])  # fmt: skip
+    fetched: list[int] = []
+    original = activity._changed_rows
+
+    def counted(*args):
+        for data in original(*args):
+            fetched.append(data.num_rows)
+            yield data
+
+    monkeypatch.setattr(activity, "_changed_rows", counted)
+    ids = mapping({"web:u0": "cus_0", "web:u1": "cus_1", "web:u2": "cus_2"})
+    changed, touched = link_activity(warehouse, ids, batch_rows=4)
+    assert changed["events"] == 20 and touched == {"cus_0", "cus_1", "cus_2"}
+    assert len(fetched) >= 4 and max(fetched) <= 8  # 20 rows in 5 slices, by their second
+    # every row, the one without a time too
+    assert customers_of(warehouse, "events", "event_id") == {
+        f"web:e{i}": f"cus_{i % 3}" for i in range(20)
+    }
+    fetched.clear()
+    assert link_activity(warehouse, ids, batch_rows=4)[0]["events"] == 0
+    assert fetched == []  # nothing differs: one query, nothing written
+
+
 def test_activity_span_covers_every_activity_table(warehouse, add_rows) -> None:
     add_rows("events", [{"event_id": "e1", "source": "w", "customer_id": "C", "name": "A",
                          "ts": ts(5)}])  # fmt: skip

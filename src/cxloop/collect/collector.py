@@ -32,12 +32,12 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pyarrow as pa
 
 from cxloop.collect.event_rows import EVENT_SCHEMA, LINK_SCHEMA, PreparedRequest, prepare_request
-from cxloop.collect.event_writer import WriteSummary, write_requests
+from cxloop.collect.event_writer import DEDUP_WINDOW, WriteSummary, write_requests
 from cxloop.collect.group_commit import GroupCommitWriter
 from cxloop.collect.rate_limit import TokenBuckets
 from cxloop.collect.refusal import Refused
@@ -76,8 +76,10 @@ class Collector:
         max_body_bytes: int = 512_000,
         rate_limit: float = 2_000.0,
         options: CollectorOptions | None = None,
+        dedup_window: timedelta = DEDUP_WINDOW,
     ) -> None:
         self.warehouse = warehouse
+        self.dedup_window = dedup_window
         self.verify_write_key = verify_write_key
         self.plan = plan or TrackingPlan()
         self.max_body_bytes = max_body_bytes
@@ -109,6 +111,7 @@ class Collector:
             max_body_bytes=settings.collector_max_body_bytes,
             rate_limit=settings.collector_rate_limit,
             options=options,
+            dedup_window=timedelta(hours=settings.collector_dedup_window_hours),
         )
 
     @property
@@ -268,7 +271,7 @@ class Collector:
         return future
 
     def _write(self, requests: list[PreparedRequest]) -> WriteSummary:
-        return write_requests(self.warehouse, requests)
+        return write_requests(self.warehouse, requests, self.dedup_window)
 
 
 def _no_constants(name: str) -> object:

@@ -2,8 +2,10 @@
 
 Used by the group-commit writer (many requests per transaction) and by the one-transaction-
 per-request mode alike. Either everything of every request is written, or nothing is.
-Retries add nothing: appends are idempotent on each table's key, rows are de-duplicated within
-the group, and an ``identify`` whose event is already stored does not merge its traits again.
+Retries add nothing: rows are de-duplicated within the group; an event id received within the
+de-duplication window (``collector_dedup_window_hours``, see
+:meth:`~cxloop.storage.Warehouse.claim_keys`) is skipped, and so is the ``identify`` trait merge
+of such an event; links and violations are appended idempotently on their keys.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ import contextlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from cxloop.collect.event_rows import PreparedRequest, TraitUpdate, to_json
 from cxloop.collect.segment_messages import parse_iso_time
@@ -31,8 +35,17 @@ class WriteSummary:
     duplicates_in_group: int
 
 
-def write_requests(warehouse: Warehouse, requests: Sequence[PreparedRequest]) -> WriteSummary:
-    """Write every row of ``requests`` in ONE transaction."""
+#: how far back an event id counts as received (``collector_dedup_window_hours``'s default)
+DEDUP_WINDOW = timedelta(hours=24)
+
+
+def write_requests(
+    warehouse: Warehouse,
+    requests: Sequence[PreparedRequest],
+    window: timedelta = DEDUP_WINDOW,
+) -> WriteSummary:
+    """Write every row of ``requests`` in ONE transaction; an event whose id was received
+    within ``window`` is skipped."""
     events, duplicates = unique_rows([r.events for r in requests], "event_id")
     links, _ = unique_rows([r.links for r in requests], "link_id")
     violations, _ = unique_rows(
@@ -41,10 +54,15 @@ def write_requests(warehouse: Warehouse, requests: Sequence[PreparedRequest]) ->
     updates = [u for r in requests for u in r.trait_updates]
     inserted = 0
     with warehouse.transaction():
-        if updates:
-            merge_traits(warehouse, updates)
         if events is not None and events.num_rows:
-            inserted = warehouse.append("events", events).inserted
+            ids = events.column("event_id").to_pylist()
+            fresh = warehouse.claim_keys("events", ids, window=window)
+            if updates:
+                merge_traits(warehouse, [u for u in updates if u.event_id in fresh])
+            if len(fresh) < events.num_rows:
+                keep = pc.is_in(events.column("event_id"), pa.array(sorted(fresh), pa.string()))
+                events = events.filter(keep)
+            inserted = warehouse.append("events", events, keys_known_new=True).inserted
         if links is not None and links.num_rows:
             warehouse.append("identity_links", links)
         if violations is not None and violations.num_rows:
@@ -71,13 +89,12 @@ def unique_rows(tables: Sequence[pa.Table], key: str) -> tuple[pa.Table | None, 
 
 
 def merge_traits(warehouse: Warehouse, updates: Sequence[TraitUpdate]) -> None:
-    """Merge each new ``identify``'s traits into its ``source_records`` row, oldest first
-    (a later trait value wins; traits not sent again are kept)."""
-    stored = _stored_event_ids(warehouse, [u.event_id for u in updates])
+    """Merge each ``identify``'s traits into its ``source_records`` row, oldest first (a
+    later trait value wins; traits not sent again are kept). The caller passes only the
+    updates of events that are new (:meth:`~cxloop.storage.Warehouse.claim_keys`)."""
     fresh: dict[str, TraitUpdate] = {}
     for update in updates:
-        if update.event_id not in stored:
-            fresh.setdefault(update.event_id, update)
+        fresh.setdefault(update.event_id, update)
     if not fresh:
         return
     ordered = sorted(fresh.values(), key=lambda u: u.ts)
@@ -98,12 +115,6 @@ def merge_traits(warehouse: Warehouse, updates: Sequence[TraitUpdate]) -> None:
         rows[update.record_id] = row
     changed = [rows[record_id] for record_id in wanted]
     warehouse.replace("source_records", pa.Table.from_pylist(changed, schema=existing.schema))
-
-
-def _stored_event_ids(warehouse: Warehouse, event_ids: list[str]) -> set[str]:
-    events = warehouse.table("events")
-    found = warehouse.to_pyarrow(events.filter(events.event_id.isin(event_ids)).select("event_id"))
-    return set(found.column(0).to_pylist())
 
 
 def _json_object(text: object) -> dict[str, Any]:

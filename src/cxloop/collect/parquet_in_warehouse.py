@@ -50,7 +50,8 @@ def parquet_relation(warehouse: Warehouse, file: SourceFile) -> str | None:
         return None
     if any(pa.types.is_null(t) or arrow_category(t) not in _PLAIN for t in schema.types):
         return None
-    return warehouse.parquet_relation(str(file.path.resolve()), LINE_COLUMN, file.first_data_line)
+    # unnumbered: this path reports no row (a bad file is read again by the general path)
+    return warehouse.parquet_relation(str(file.path.resolve()), LINE_COLUMN, None)
 
 
 def load_parquet_in_warehouse(

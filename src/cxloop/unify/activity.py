@@ -3,11 +3,15 @@ the source's own id of the person (``source`` + ``source_customer_id``) — or, 
 before a person was identified, their ``anonymous_id`` as the collector linked it.
 
 Queries are Ibis expressions, so they run where the warehouse is; only the changed rows come
-back to be written.
+back to be written, at most :data:`BATCH_ROWS` of them at a time: a first resolution changes
+every row (50M events at 1M customers), which fetched at once held the whole events table in
+memory, about 9 GB at 50M rows (see docs/capacity.md, "Resolve's memory").
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterator
 from typing import Any
 
 import ibis
@@ -23,6 +27,8 @@ ACTIVITY_TABLES: dict[str, tuple[str, ...]] = {
     "orders": ("source_customer_id",),
     "feedback": ("source_customer_id",),
 }
+#: most changed rows of one table fetched and written at once; more are written in slices
+BATCH_ROWS = 5_000_000
 ID_MAP_SCHEMA = pa.schema(
     [
         ("map_source", pa.string()),
@@ -81,13 +87,19 @@ def _with_new_customer(table: ir.Table, mapping: ir.Table, id_columns: tuple[str
     return joined.mutate(_new=new)
 
 
-def link_activity(warehouse: Warehouse, mapping: pa.Table) -> tuple[dict[str, int], set[str]]:
+def link_activity(
+    warehouse: Warehouse, mapping: pa.Table, *, batch_rows: int | None = None
+) -> tuple[dict[str, int], set[str]]:
     """Set ``customer_id`` on every activity row whose customer is not the one ``mapping``
     gives (new rows, rows of merged customers).
 
     Returns the rows changed per table, and the customers those rows now belong to. Call it
-    inside the transaction that writes the identities, so that both land together.
+    inside the transaction that writes the identities, so that both land together. Where more
+    than ``batch_rows`` (default :data:`BATCH_ROWS`) rows of a table change, they are fetched
+    and written in slices of about that many (by their time, ``epoch seconds mod slices``), so
+    the rows held in memory at once stay bounded.
     """
+    batch = batch_rows or BATCH_ROWS
     if mapping.num_rows == 0:
         return dict.fromkeys(ACTIVITY_TABLES, 0), set()
     memo = ibis.memtable(mapping)
@@ -103,12 +115,33 @@ def link_activity(warehouse: Warehouse, mapping: pa.Table) -> tuple[dict[str, in
                 for c in table.columns
             ]
         )
-        data = warehouse.to_pyarrow(rows)
-        changed[name] = data.num_rows
-        if data.num_rows:
+        schema = warehouse.to_pyarrow(table.limit(0)).schema
+        changed[name] = 0
+        for data in _changed_rows(warehouse, rows, batch):
+            changed[name] += data.num_rows
             touched.update(v for v in data.column("customer_id").unique().to_pylist() if v)
-            warehouse.replace(name, data.cast(warehouse.to_pyarrow(table.limit(0)).schema))
+            warehouse.replace(name, data.cast(schema))
     return changed, touched
+
+
+def _changed_rows(warehouse: Warehouse, rows: ir.Table, batch_rows: int) -> Iterator[pa.Table]:
+    """``rows`` fetched at once if there are at most ``batch_rows`` (one query, as in most
+    incremental runs), else in slices of about ``batch_rows``: rows of disjoint times, each
+    written before the next is fetched (a written row no longer differs, and is in no other
+    slice)."""
+    first = warehouse.to_pyarrow(rows.limit(batch_rows + 1))
+    if first.num_rows <= batch_rows:
+        if first.num_rows:
+            yield first
+        return
+    del first
+    total = int(warehouse.to_pandas(rows.count()))
+    slices = math.ceil(total / batch_rows)
+    part = (rows.ts.epoch_seconds().cast("int64") % slices).fill_null(0)
+    for i in range(slices):
+        data = warehouse.to_pyarrow(rows.filter(part == i))
+        if data.num_rows:
+            yield data
 
 
 def activity_span(warehouse: Warehouse, customer_ids: list[str] | None) -> pd.DataFrame:

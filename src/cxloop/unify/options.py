@@ -72,6 +72,13 @@ class ResolveOptions(BaseModel):
         "this many (m, u and the match rate are proportions; the sample keeps them).",
     )
     seed: int = Field(default=1, description="Seed of the random sampling (reproducible runs).")
+    splink_memory_mb: int | None = Field(
+        default=None,
+        ge=256,
+        description="Memory limit (MB) of the private DuckDB that Splink scores pairs on; "
+        "beyond it DuckDB spills to a temporary folder. Default: a quarter of the machine's "
+        "memory, at least 1 GB (DuckDB's own default is 80 %).",
+    )
 
     @classmethod
     def from_settings(cls, settings: Any) -> ResolveOptions:

@@ -4,18 +4,24 @@ match threshold. The model itself is defined in :mod:`cxloop.unify.comparisons`.
 
 Splink runs on a private in-memory DuckDB (the warehouse is only read, never written, by this
 module), or on the warehouse's own engine where it has one for Splink: a Spark warehouse hands
-it ``SparkAPI`` on its session (:meth:`cxloop.storage.Warehouse.splink_api`).
+it ``SparkAPI`` on its session (:meth:`cxloop.storage.Warehouse.splink_api`). The private
+DuckDB has a memory limit (``ResolveOptions.splink_memory_mb``) and a temporary folder to spill
+to beyond it, and is closed as soon as the pairs are scored: DuckDB's own default lets it take
+80 % of the machine's memory and keep it until the connection is garbage collected.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
 from splink import DuckDBAPI, Linker, SettingsCreator
@@ -92,13 +98,48 @@ def match_records(
     to run on (``SparkAPI``); by default a new in-memory DuckDB.
     """
     with quiet_splink():
-        return _match_records(features, options, pending, engine)
+        if engine is not None:
+            return _match_records(features, options, pending, engine, engine)
+        with private_duckdb(options) as db_api:
+            return _match_records(features, options, pending, db_api, None)
+
+
+def memory_limit_mb(options: ResolveOptions) -> int:
+    """The memory limit of Splink's private DuckDB: ``options.splink_memory_mb``, by default a
+    quarter of the machine's memory (at least 1 GB)."""
+    if options.splink_memory_mb is not None:
+        return options.splink_memory_mb
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    except (ValueError, OSError, AttributeError):  # no sysconf (not POSIX): DuckDB's default
+        return 0
+    return max(1024, total // 4)
+
+
+@contextmanager
+def private_duckdb(options: ResolveOptions) -> Iterator[DuckDBAPI]:
+    """An in-memory DuckDB for Splink, limited to :func:`memory_limit_mb` and spilling to a
+    temporary folder beyond it; closed (its memory and files released) on leaving."""
+    with tempfile.TemporaryDirectory(prefix="cxloop-splink-") as spill:
+        config: dict[str, str | bool | int | float | list[str]] = {
+            "temp_directory": spill,
+            "preserve_insertion_order": "false",
+        }
+        limit = memory_limit_mb(options)
+        if limit:
+            config["memory_limit"] = f"{limit}MB"
+        con = duckdb.connect(":memory:", config=config)
+        try:
+            yield DuckDBAPI(connection=con)
+        finally:
+            con.close()
 
 
 def _match_records(
     features: pd.DataFrame,
     options: ResolveOptions,
     pending: pd.Series | None,
+    db_api: DatabaseAPI[Any],
     engine: DatabaseAPI[Any] | None,
 ) -> MatchResult:
     timings: dict[str, float] = {}
@@ -114,7 +155,6 @@ def _match_records(
         pending_only=pending is not None and not pending.all(),
         term_frequencies=len(frame) >= MIN_TRAINING_RECORDS,
     )
-    db_api = engine if engine is not None else DuckDBAPI()
     table = db_api.register(_arrow(frame), dataset_display_name="source_records")
     linker = Linker(table, settings, log_level=None)
     timings["setup"] = time.perf_counter() - started
@@ -157,12 +197,26 @@ def _trained_linker(
     if len(sample) == len(frame):
         _train(linker, options, id_columns)
         return linker
-    sample_api = engine if engine is not None else DuckDBAPI()
-    sample_table = sample_api.register(_arrow(sample), dataset_display_name="training_sample")
+    if engine is not None:
+        model = _trained_on(engine, sample, settings, options, id_columns)
+    else:  # its own DuckDB, closed (and its memory released) once the model is saved
+        with private_duckdb(options) as sample_api:
+            model = _trained_on(sample_api, sample, settings, options, id_columns)
+    return Linker(table, model, log_level=None)
+
+
+def _trained_on(
+    db_api: DatabaseAPI[Any],
+    sample: pd.DataFrame,
+    settings: SettingsCreator,
+    options: ResolveOptions,
+    id_columns: list[str],
+) -> dict[str, Any]:
+    """The model trained on ``sample`` (registered on ``db_api``), as JSON."""
+    sample_table = db_api.register(_arrow(sample), dataset_display_name="training_sample")
     trainer = Linker(sample_table, settings, log_level=None)
     _train(trainer, options, id_columns)
-    model = trainer.misc.save_model_to_json()
-    return Linker(table, model, log_level=None)
+    return trainer.misc.save_model_to_json()
 
 
 def _train(linker: Linker, options: ResolveOptions, id_columns: list[str]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import ibis
@@ -49,14 +49,35 @@ class Backend(ABC):
         self.delete_where_in(table, key, data[key].to_pylist())
         return self.append_new(table, data, key)
 
+    def claim_keys(
+        self, table: str, key: str, keys: pa.Array, now: datetime, window: timedelta
+    ) -> set[str]:
+        """Of ``keys`` (distinct, not null), those that ``table`` does not hold yet, as far
+        as ``window`` reaches back; the caller then inserts exactly those, in the same
+        transaction. This default looks at every row (``key IN (…)``: an index lookup on
+        Postgres, whose keys have a ``UNIQUE`` index; a scan on Spark) and ignores the
+        window; DuckDB keeps an indexed table of the keys claimed within the window."""
+        if len(keys) == 0:
+            return set()
+        wanted = keys.to_pylist()
+        t = self.ibis.table(table)
+        found = self.ibis.to_pyarrow(t.filter(t[key].isin(wanted)).select(key))
+        return set(wanted) - set(found.column(0).to_pylist())
+
+    def forget_claimed(self, table: str, keys: list[str]) -> None:
+        """Forget ``keys`` claimed by :meth:`claim_keys` (their rows were deleted: erasure).
+        Nothing to do where the check reads the table itself."""
+        return None
+
     @abstractmethod
     def insert(self, table: str, data: pa.Table) -> int:
         """Insert every row of ``data`` as it is, without looking at keys; return how many."""
 
-    def parquet_relation(self, path: str, line_column: str, first_line: int) -> str | None:
+    def parquet_relation(self, path: str, line_column: str, first_line: int | None) -> str | None:
         """SQL (a parenthesised query) for the rows of a Parquet file read by the engine
-        itself, numbered from ``first_line`` in ``line_column``; None when the engine cannot
-        read the file (importers then stream Arrow batches to it)."""
+        itself, numbered from ``first_line`` in ``line_column`` (NULL there when
+        ``first_line`` is None); None when the engine cannot read the file (importers then
+        stream Arrow batches to it)."""
         return None
 
     def insert_checked(

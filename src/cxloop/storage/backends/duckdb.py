@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from ibis.backends.sql.datatypes import DuckDBType
 from cxloop.errors import WarehouseBusyError, WarehouseError
 from cxloop.storage.arrow_chunks import in_parallel_chunks
 from cxloop.storage.backends.base import Backend
+from cxloop.storage.backends.duckdb_recent_keys import RecentKeys
 
 _BATCH = "cxloop_arrow_batch"  # the name SQL gives the Arrow batch in ``_over_batch``
 
@@ -36,6 +38,21 @@ def path_from_url(url: str) -> str:
     return "/" + rest.lstrip("/") if rest.startswith("/") else rest
 
 
+@functools.lru_cache(maxsize=256)
+def create_table_sql(name: str, schema: ibis.Schema) -> str:
+    """``CREATE TABLE`` for ``schema`` in DuckDB's types, built once per table and schema.
+
+    Examples
+    --------
+    >>> create_table_sql("t", ibis.schema({"id": "string", "n": "int64"}))
+    'CREATE TABLE "t" ("id" VARCHAR, "n" BIGINT)'
+    """
+    columns = ", ".join(
+        f"{quote(column)} {DuckDBType.to_string(type)}" for column, type in schema.items()
+    )
+    return f"CREATE TABLE {quote(name)} ({columns})"
+
+
 class DuckDBBackend(Backend):
     """A DuckDB database file (or ``duckdb:///:memory:``)."""
 
@@ -45,6 +62,7 @@ class DuckDBBackend(Backend):
         self.url = url
         self.ibis = con
         self.raw: duckdb.DuckDBPyConnection = con.con  # type: ignore[attr-defined]
+        self.recent_keys = RecentKeys(self.raw)
 
     @classmethod
     def connect(
@@ -88,7 +106,9 @@ class DuckDBBackend(Backend):
         return list(self.ibis.list_tables())
 
     def create_table(self, name: str, schema: ibis.Schema) -> None:
-        self.ibis.create_table(name, schema=schema)
+        """One plain ``CREATE TABLE`` (Ibis's ``create_table`` runs about four statements and
+        compiles each: a fresh warehouse's 40 tables took 0.5 CPU-seconds that way)."""
+        self.raw.execute(create_table_sql(name, schema))
 
     def add_column(self, table: str, column: str, type: dt.DataType) -> None:
         sql_type = DuckDBType.to_string(type)
@@ -118,6 +138,18 @@ class DuckDBBackend(Backend):
             data,
         )
         return int(row[0]) if row else 0
+
+    def claim_keys(
+        self, table: str, key: str, keys: pa.Array, now: datetime, window: timedelta
+    ) -> set[str]:
+        """Through the indexed side table of :mod:`.duckdb_recent_keys`: the cost depends on
+        the batch, not on the size of ``table``."""
+        if len(keys) == 0:
+            return set()
+        return self.recent_keys.claim(table, key, keys, now, window)
+
+    def forget_claimed(self, table: str, keys: list[str]) -> None:
+        self.recent_keys.forget(table, keys)
 
     def insert(self, table: str, data: pa.Table) -> int:
         if data.num_rows == 0:
@@ -158,8 +190,10 @@ class DuckDBBackend(Backend):
         finally:
             self.raw.execute("SET python_enable_replacements = false")
 
-    def parquet_relation(self, path: str, line_column: str, first_line: int) -> str:
+    def parquet_relation(self, path: str, line_column: str, first_line: int | None) -> str:
         literal = "'" + path.replace("'", "''") + "'"
+        if first_line is None:
+            return f"(SELECT *, NULL::BIGINT AS {quote(line_column)} FROM read_parquet({literal}))"
         return (
             f"(SELECT * EXCLUDE (file_row_number), file_row_number + {int(first_line)} "
             f"AS {quote(line_column)} FROM read_parquet({literal}, file_row_number = true))"
