@@ -104,3 +104,46 @@ def test_email_handles_once_per_distinct_key_equal_the_per_record_answer() -> No
     expected = [None if u is None else user_handle(u, w) for u, w in zip(users, words, strict=True)]
     assert _email_handles(users, first, last).tolist() == expected
     assert expected == ["79", None, "79", None, "ana1990", "1990"]
+
+
+def _map_each(values: pd.Series, func: object) -> list[object]:
+    """The answer ``map_unique`` must give: ``func`` of each present value, None elsewhere
+    (and where ``func`` gives a missing value)."""
+    out = []
+    for value in values.tolist():
+        answer = None if pd.isna(value) is True else func(value)  # type: ignore[operator]
+        out.append(
+            None if answer is None or (isinstance(answer, float) and answer != answer) else answer
+        )
+    return out
+
+
+def test_map_unique_equals_mapping_each_value_for_every_kind_of_column() -> None:
+    import math
+
+    texts = ["Ana", "ana ", None, "李雷", "", "Ana", "Bob", None, "李雷"]
+    columns = [
+        pd.Series(texts, dtype=object),
+        pd.Series(texts, dtype="str"),
+        pd.Series([date(1980, 1, 2), None, date(1980, 1, 2), pd.NaT, date(1999, 9, 9)]),
+        pd.Series([("a", ("GB",)), ("a", ("GB",)), None, ("b", ()), ("a", ("GB", "US"))]),
+        pd.Series([("ana", None, "x"), ("ana", math.nan, "x"), ("ana", None, "x")], dtype=object),
+        pd.Series([None, None], dtype=object),
+        pd.Series([], dtype=object),
+    ]
+    funcs = [
+        lambda v: str(v).upper() or None,
+        lambda v: (str(v), len(str(v))),  # tuples as answers stay whole
+        lambda v: math.nan if "a" in str(v) else str(v),  # NaN answers become None
+    ]
+    for column in columns:
+        column.index = pd.RangeIndex(10, 10 + len(column))
+        for func in funcs:
+            out = map_unique(column, func)
+            assert out.index.equals(column.index)
+            assert out.dtype == object
+            assert out.tolist() == _map_each(column, func)
+            fast = map_unique(
+                column, func, fast=lambda v, f=func: None if len(str(v)) % 2 else f(v)
+            )
+            assert fast.tolist() == out.tolist()

@@ -174,3 +174,34 @@ def test_survivorship_order_equals_the_sort_it_replaced(rows: list, trusted: lis
     )
     got = survivorship_order(frame, trusted)
     assert got.index.tolist() == _reference_order(frame, trusted).index.tolist()
+
+
+def test_columns_from_record_features_give_the_same_golden_records() -> None:
+    """``resolve`` hands golden records the phones, countries and (without provider rules)
+    cleaned e-mails that normalisation already computed; the rows must be those computed
+    from the raw values."""
+    from cxloop.unify.features import RECORD_COLUMNS, record_features
+
+    frame = records(
+        {"record_id": "crm:1", "source": "crm", "customer_id": "C", "phone": "653 126 976",
+         "email": " Ana.Ruiz@Example.ES ", "country": "España", "seen_at": day(1)},
+        {"record_id": "web:1", "source": "web", "customer_id": "C", "email": "mailto:x@y.org",
+         "phone": "+44 20 7946 0958", "seen_at": day(2)},
+        {"record_id": "app:1", "source": "app", "customer_id": "D", "email": "not an address",
+         "phone": "0034 653 126 976", "country": "ES", "seen_at": day(3)},
+        {"record_id": "app:2", "source": "app", "customer_id": "E", "email": "J.Smith+a@gmail.com",
+         "seen_at": day(4)},
+    )  # fmt: skip
+    full = frame.assign(
+        source_id=frame["record_id"], created_at=frame["seen_at"], imported_at=frame["seen_at"]
+    )
+    features = record_features(full[list(RECORD_COLUMNS)], ResolveOptions())
+    given = frame.assign(
+        phone_e164=features["phone"], country_code=features["country"],
+        email_clean=features["email_key"],
+    )  # fmt: skip
+    expected = golden(frame, [])
+    assert expected["email"].tolist() == ["x@y.org", None, "j.smith+a@gmail.com"]
+    assert expected["phone"].tolist() == ["+442079460958", "+34653126976", None]
+    assert given.drop(columns="email_clean").pipe(golden, []).equals(expected)
+    assert golden(given, []).equals(expected)

@@ -70,21 +70,36 @@ def map_unique(
     ``fast``, when given, is tried first on each distinct value: a cheap function that gives
     ``func``'s answer or ``None`` for "undecided"; ``func`` runs only on the undecided values.
     """
-    present = values.dropna()
-    if present.empty:
+    codes, distinct = _factorize(values)
+    if not distinct:
         return pd.Series([None] * len(values), index=values.index, dtype=object)
-    distinct = present.unique()
-    table: dict[Any, Any] = {}
+    answers: list[Any] = [None] * len(distinct)
+    undecided = list(range(len(distinct)))
     if fast is not None:
-        answers = [fast(v) for v in distinct]
-        table = {v: a for v, a in zip(distinct, answers, strict=True) if a is not None}
-        distinct = [v for v, a in zip(distinct, answers, strict=True) if a is None]
+        answers = [fast(value) for value in distinct]
+        undecided = [i for i, answer in enumerate(answers) if answer is None]
     if in_processes:
-        table.update(zip(distinct, map_in_processes(func, list(distinct)), strict=True))
+        found = map_in_processes(func, [distinct[i] for i in undecided])
+        for i, answer in zip(undecided, found, strict=True):
+            answers[i] = answer
     else:
-        table.update((v, func(v)) for v in distinct)
-    out = values.map(table).astype(object)
-    return out.where(out.notna() & values.notna(), None)
+        for i in undecided:
+            answers[i] = func(distinct[i])
+    # one slot more for missing values (code -1); missing answers (NaN, NaT) as None
+    table = pd.Series([*answers, None], dtype=object)
+    table = table.where(table.notna(), None).to_numpy(dtype=object)
+    return pd.Series(table[codes], index=values.index, dtype=object)
+
+
+def _factorize(values: pd.Series) -> tuple[np.ndarray, list[Any]]:
+    """Codes of each value among the distinct non-missing values (-1 where missing), and
+    those values: one hash pass instead of ``unique`` and a ``map`` through a dict (which
+    pandas turns into a Series and looks up by index, the larger part of the time)."""
+    if pd.api.types.is_object_dtype(values.dtype):
+        codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+    else:
+        codes, uniques = pd.factorize(values)
+    return codes, list(uniques.tolist())
 
 
 def _text(values: pd.Series) -> pd.Series:
@@ -315,8 +330,10 @@ def golden_columns(records: pd.DataFrame, options: ResolveOptions) -> pd.DataFra
     """The values golden records are chosen from, cleaned: e-mail, E.164 phone (raw when it
     cannot be read), ISO country, BCP 47 language.
 
-    Columns ``phone_e164`` and ``country_code`` in ``records`` (from :func:`record_features`)
-    are used as they are, instead of reading phones again.
+    Columns ``phone_e164``, ``country_code`` and ``email_clean`` in ``records`` (from
+    :func:`record_features`; ``email_clean`` is its ``email_key`` when e-mail provider rules
+    are off, which is then :func:`~cxloop.unify.contacts.clean_email` of the address) are used
+    as they are, instead of reading phones and addresses again.
     """
     if "country_code" in records.columns:
         countries = records["country_code"].astype(object)
@@ -328,7 +345,11 @@ def golden_columns(records: pd.DataFrame, options: ResolveOptions) -> pd.DataFra
         phones = phones_e164(records["phone"], countries, records["language"], options)
     return pd.DataFrame(
         {
-            "email": map_unique(_text(records["email"]), clean_email),
+            "email": (
+                records["email_clean"].astype(object)
+                if "email_clean" in records.columns
+                else map_unique(_text(records["email"]), clean_email)
+            ),
             "phone": phones.where(phones.notna(), _text(records["phone"])),
             "country": countries,
             "language": map_unique(_text(records["language"]), language_tag),

@@ -85,7 +85,10 @@ def golden_records(
             "address": _strip(ordered["address"]).to_numpy(),
             "city": _strip(ordered["city"]).to_numpy(),
             "postcode": _strip(ordered["postcode"]).to_numpy(),
-        }
+        },
+        # as objects: inferring Arrow strings for every column, only to group them, took
+        # longer than the grouping
+        dtype=object,
     )
     golden = values.groupby("customer_id", sort=True).first()
     golden["name"] = golden["full_name"].where(golden["full_name"].notna(), golden["any_name"])

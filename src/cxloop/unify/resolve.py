@@ -204,21 +204,8 @@ def resolve(
         probability.isna() & prior["match_probability"].isna()
     )
     changed = in_touched & (pending | moved | method.ne(prior["method"]) | ~same_probability)
-    rows = records[changed]
-    identity_rows = pa.Table.from_pandas(
-        pd.DataFrame(
-            {
-                "record_id": rows["record_id"].to_numpy(),
-                "source": rows["source"].to_numpy(),
-                "source_id": rows["source_id"].astype(str).to_numpy(),
-                "customer_id": customer[changed].to_numpy(),
-                "match_probability": probability[changed].astype(float).to_numpy(),
-                "method": method[changed].to_numpy(),
-                "resolved_at": pd.Series([now] * len(rows), dtype="datetime64[us, UTC]").to_numpy(),
-            }
-        ),
-        schema=IDENTITY_SCHEMA,
-        preserve_index=False,
+    identity_rows = _identity_rows(
+        records[changed], customer[changed], probability[changed], method[changed], now
     )
     vanished = sorted(set(known.index.tolist()) - set(records["record_id"].tolist()))
     affected = set(customer[changed].dropna().tolist()) | set(existing[changed].dropna().tolist())
@@ -255,6 +242,8 @@ def resolve(
                 members = members.assign(
                     phone_e164=features["phone"], country_code=features["country"]
                 )
+                if not opts.email_provider_rules:
+                    members = members.assign(email_clean=features["email_key"])
             members = members[_member(members["customer_id"], set(wanted))]
             span = activity_span(warehouse, None if full else wanted)
             golden = golden_records(members, span, options=opts, now=now)
@@ -282,6 +271,33 @@ def resolve(
         seconds=round(time.perf_counter() - started, 3),
         timings=clock.laps,
     )
+
+
+def _identity_rows(
+    rows: pd.DataFrame,
+    customer: pd.Series,
+    probability: pd.Series,
+    method: pd.Series,
+    now: datetime,
+) -> pa.Table:
+    """The ``identities`` rows of ``rows``, column by column into Arrow: the record columns
+    are Arrow-backed already, and a round trip through NumPy objects and a pandas frame
+    (which infers string columns again) was 2.6 s of a profile on 200,000 records."""
+    columns = {
+        "record_id": rows["record_id"],
+        "source": rows["source"],
+        "source_id": rows["source_id"].astype(str),
+        "customer_id": customer,
+        "match_probability": probability.astype(float),
+        "method": method,
+    }
+    arrays = [
+        pa.array(values, from_pandas=True).cast(IDENTITY_SCHEMA.field(name).type)
+        for name, values in columns.items()
+    ]
+    stamp = IDENTITY_SCHEMA.field("resolved_at").type
+    arrays.append(pa.repeat(pa.scalar(now, type=stamp), len(rows)))
+    return pa.Table.from_arrays(arrays, schema=IDENTITY_SCHEMA)
 
 
 def _nothing_to_resolve(
