@@ -126,14 +126,17 @@ def build_ratings_only(warehouse: Warehouse) -> None:
     warehouse.append_rows("feedback", RATINGS_ONLY)
 
 
-def build_survey_crowd(warehouse: Warehouse, answers: list[tuple[int, int, list[str]]]) -> None:
-    """Many analysed survey answers: ``(nps, how many, themes)`` for each kind of answer."""
+def build_survey_crowd(
+    warehouse: Warehouse, answers: list[tuple[int, int, list[str]]], prefix: str = "crowd"
+) -> None:
+    """Many analysed survey answers: ``(nps, how many, themes)`` for each kind of answer,
+    their ids ``{prefix}1``, ``{prefix}2``…"""
     feedback, insights = [], []
     n = 0
     for score, count, themes in answers:
         for _ in range(count):
             n += 1
-            fid = f"crowd{n}"
+            fid = f"{prefix}{n}"
             feedback.append({
                 "feedback_id": fid, "source": "survey", "ts": START + timedelta(hours=n),
                 "kind": "survey", "nps": score, "text": f"answer {n}", "language": "en",

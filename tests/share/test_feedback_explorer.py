@@ -259,3 +259,23 @@ def test_a_score_without_a_comment_has_nothing_to_analyse(warehouse: Warehouse) 
     r2 = get_feedback(warehouse, "r2")
     assert (r2.has_text, r2.insight, r2.nps) == (False, None, 4)
     assert get_feedback(warehouse, "f8").has_text  # a comment not analysed yet
+
+
+@pytest.mark.parametrize("visibility", [REDACTED, ADMIN])
+@pytest.mark.parametrize("filters", [{}, {"sentiment": "negative"}, {"theme": "delivery"}])
+def test_a_page_equals_the_whole_join_narrowed_to_it(
+    explored: Warehouse, visibility: Visibility, filters: dict
+) -> None:
+    """A page narrows feedback, insights and customers to its ids before joining them; the
+    rows are those of the whole join kept to the same ids."""
+    from cxloop.share.feedback_explorer import _joined, entry_from_row
+
+    for offset in (0, 3):
+        page = list_feedback(explored, FeedbackFilters(**filters), 3, offset, visibility=visibility)
+        ids = [item.feedback_id for item in page.items]
+        whole = _joined(explored, visibility)
+        rows = explored.to_pyarrow(
+            whole.filter(whole.feedback_id.isin(ids)).drop("theme_list")
+        ).to_pylist()
+        expected = {row["feedback_id"]: entry_from_row(row) for row in rows}
+        assert page.items == [expected[i] for i in ids]

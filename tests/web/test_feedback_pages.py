@@ -219,3 +219,25 @@ def test_a_score_without_a_comment_is_not_waiting_for_analysis(
         assert "Original" not in card  # an admin has no original text to read either
     f8 = signed_in(role).get("/feedback", params={"touchpoint": "app"}).text
     assert "Not analysed yet" in f8 and "No comment" not in f8  # f8 has a comment
+
+
+def test_the_page_shows_new_and_erased_feedback_at_once(
+    signed_in: Callable[..., TestClient], web_warehouse: Warehouse
+) -> None:
+    """The page's queries are cached per data version (``cxloop.storage.read_cache``): a
+    second load reuses them, and new answers or an erasure show on the next load."""
+    crowd = [(2, 3, ["delivery"]), (9, 3, ["price"])]
+    build_survey_crowd(web_warehouse, crowd)
+    client = signed_in("analyst")
+    assert "3 detractors, 3 promoters" in client.get("/feedback").text
+    hits = web_warehouse.read_cache.hits
+    assert "3 detractors, 3 promoters" in client.get("/feedback").text
+    assert web_warehouse.read_cache.hits > hits, "the second load reads the cache"
+    build_survey_crowd(web_warehouse, [(1, 2, ["delivery"])], prefix="more")
+    html = client.get("/feedback").text
+    assert "5 detractors, 3 promoters" in html
+    assert "more1" in card_ids(html)
+    web_warehouse.delete("feedback", "feedback_id", ["more1"])
+    web_warehouse.delete("feedback_insights", "feedback_id", ["more1"])
+    html = client.get("/feedback").text
+    assert "more1" not in card_ids(html) and "4 detractors, 3 promoters" in html

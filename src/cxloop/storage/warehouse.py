@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from cxloop.errors import WarehouseError
 from cxloop.storage.backends import Backend, backend_for_url
+from cxloop.storage.read_cache import ReadCache
 from cxloop.storage.schema import (
     MIGRATIONS,
     MIGRATIONS_TABLE,
@@ -59,6 +60,10 @@ class Warehouse:
         self._in_transaction = False
         #: held by whoever uses the warehouse from several threads (the server)
         self.lock = threading.RLock()
+        #: writes through this object per table (part of :meth:`data_version`)
+        self._writes: dict[str, int] = {}
+        #: results of read queries kept by :func:`~cxloop.storage.read_cache.cached_read`
+        self.read_cache = ReadCache()
 
     @property
     def url(self) -> str:
@@ -158,6 +163,21 @@ class Warehouse:
                 for name in canonical_tables()
             }
 
+    def data_version(self, tables: Iterable[str]) -> tuple[tuple[str, int, int], ...]:
+        """Per table: its row count and how many writes this object has made to it. Any
+        write changes it (see :mod:`cxloop.storage.read_cache`)."""
+        with self.lock:
+            present = set(self.backend.list_tables())
+            return tuple(
+                (name, self.backend.count(name) if name in present else -1,
+                 self._writes.get(name, 0))
+                for name in sorted(set(tables))
+            )  # fmt: skip
+
+    def _written(self, table: str) -> None:
+        with self.lock:
+            self._writes[table] = self._writes.get(table, 0) + 1
+
     # -- writing ------------------------------------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[Warehouse]:
@@ -207,6 +227,7 @@ class Warehouse:
         key = key_column(table)
         if key not in data.column_names:
             raise WarehouseError(f"rows for {table!r} lack their key column {key!r}")
+        self._written(table)
         with self.transaction():
             if keys_known_new and self.backend.unchecked_inserts:
                 inserted = self.backend.insert(table, data)
@@ -284,6 +305,7 @@ class Warehouse:
         after). ``progress`` gets the fraction done now and then.
         """
         self._check_columns(table, columns)
+        self._written(table)
         with self.transaction():
             return self.backend.insert_checked(table, query, columns, ok_column, progress)
 
@@ -305,6 +327,7 @@ class Warehouse:
         self._check_columns(table, [])
         if not self.backend.unchecked_inserts:
             return 0  # its appends checked every key: nothing can repeat
+        self._written(table)
         with self.transaction():
             return self.backend.drop_repeated_keys(table, key_column(table), prefix)
 
@@ -327,6 +350,7 @@ class Warehouse:
         """Delete the rows whose ``column`` is one of ``values``; return how many. Deleted
         by their key, they are forgotten by :meth:`claim_keys` too."""
         self._check_columns(table, [column])
+        self._written(table)
         with self.transaction():
             deleted = self.backend.delete_where_in(table, column, values)
             if column == key_column(table):
@@ -336,6 +360,7 @@ class Warehouse:
     def delete_older_than(self, table: str, column: str, cutoff: datetime) -> int:
         """Delete the rows whose timestamp ``column`` is before ``cutoff`` (retention)."""
         self._check_columns(table, [column])
+        self._written(table)
         with self.transaction():
             return self.backend.delete_older_than(table, column, cutoff)
 
@@ -348,6 +373,7 @@ class Warehouse:
     def update(self, table: str, column: str, values: list[str], changes: dict[str, object]) -> int:
         """Set ``changes`` on the rows whose ``column`` is one of ``values``."""
         self._check_columns(table, [column, *changes])
+        self._written(table)
         with self.transaction():
             return self.backend.update_where_in(table, column, values, changes)
 
@@ -357,6 +383,7 @@ class Warehouse:
         if key not in data.column_names:
             return self.append(table, data)
         self._check_columns(table, data.column_names)
+        self._written(table)
         with self.transaction():
             inserted = self.backend.replace_rows(table, data, key)
         return AppendResult(table, data.num_rows, inserted)

@@ -33,6 +33,7 @@ from cxloop.share.feedback_explorer import (
 )
 from cxloop.share.feedback_filters import SENTIMENTS, FeedbackFilters
 from cxloop.share.theme_heatmap import MAX_THEMES, theme_sentiment_heatmap
+from cxloop.storage.read_cache import cached_read
 from cxloop.understand.text.taxonomy import Taxonomy, load_taxonomy
 from cxloop.understand.text.theme_contrast import MIN_GROUP, ThemeContrast
 from cxloop.web import feedback_labels as labels
@@ -45,6 +46,10 @@ router = APIRouter(include_in_schema=False)
 log = logging.getLogger("cxloop.web")
 
 PAGE_SIZE = 20
+#: the tables the page's queries read (see :func:`~cxloop.storage.read_cache.cached_read`)
+LIST_TABLES = ("feedback", "feedback_insights", "customers", "teams")
+COUNT_TABLES = ("feedback", "feedback_insights")
+OPTION_TABLES = ("feedback", "feedback_insights", "teams")
 
 
 @dataclass(frozen=True)
@@ -93,11 +98,22 @@ def feedback_page(
     visibility = Visibility.for_role(principal.role)
     zone = settings.timezone
     offset = (page - 1) * PAGE_SIZE
-    result = list_feedback(
-        warehouse, filters, PAGE_SIZE, offset, visibility=visibility, timezone=zone
-    )
-    matrix = theme_sentiment_matrix(warehouse, filters, visibility=visibility, timezone=zone)
-    contrast = unhappy_themes(warehouse, filters, visibility=visibility, timezone=zone)
+    # every query below reads these tables only; the filters, page and visibility key them
+    key = (filters.model_dump_json(), visibility, zone)
+    result = cached_read(
+        warehouse, LIST_TABLES, ("list_feedback", *key, offset),
+        lambda: list_feedback(
+            warehouse, filters, PAGE_SIZE, offset, visibility=visibility, timezone=zone
+        ),
+    )  # fmt: skip
+    matrix = cached_read(
+        warehouse, COUNT_TABLES, ("theme_sentiment_matrix", *key),
+        lambda: theme_sentiment_matrix(warehouse, filters, visibility=visibility, timezone=zone),
+    )  # fmt: skip
+    contrast = cached_read(
+        warehouse, COUNT_TABLES, ("unhappy_themes", *key),
+        lambda: unhappy_themes(warehouse, filters, visibility=visibility, timezone=zone),
+    )  # fmt: skip
     if result.items:
         audit.record(
             warehouse,
@@ -113,7 +129,9 @@ def feedback_page(
         )
     name = theme_namer(request, ui)
     heatmap = heatmap_view(matrix, ui, name) if len(matrix) else None
-    options = filter_options(warehouse)
+    options = cached_read(
+        warehouse, OPTION_TABLES, ("filter_options",), lambda: filter_options(warehouse)
+    )
     shown = {t for item in result.items if item.insight for t in item.insight.themes}
     return render(
         request,

@@ -20,6 +20,7 @@ from cxloop.share.overview import (
     overview_counts,
     weekly_feedback_volume,
 )
+from cxloop.storage.read_cache import cached_read
 from cxloop.web import labels
 from cxloop.web.i18n import UiLanguage
 from cxloop.web.rendering import CHART_SCRIPTS, render, ui_language
@@ -50,8 +51,15 @@ def overview(
 ) -> Response:
     ui = ui_language(request)
     counts = overview_counts(warehouse)
-    volume = weekly_feedback_volume(warehouse, by=by, weeks=WEEKS)
-    latest = latest_feedback(warehouse, LATEST, original_text=principal.role.allows(Role.ADMIN))
+    volume = cached_read(
+        warehouse, ["feedback"], ("weekly_feedback_volume", by, WEEKS),
+        lambda: weekly_feedback_volume(warehouse, by=by, weeks=WEEKS),
+    )  # fmt: skip
+    original = principal.role.allows(Role.ADMIN)
+    latest = cached_read(
+        warehouse, ["feedback", "feedback_insights"], ("latest_feedback", LATEST, original),
+        lambda: latest_feedback(warehouse, LATEST, original_text=original),
+    )  # fmt: skip
     if latest:
         audit.record(
             warehouse,

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from babel.numbers import format_decimal
@@ -23,6 +24,7 @@ from cxloop.share.scorecard import (
     kpi_trend,
     status_counts,
 )
+from cxloop.storage.read_cache import cached_read
 from cxloop.understand.closed_loop import cached_loop_metrics
 from cxloop.understand.kpi import KPIS
 from cxloop.web import goal_labels
@@ -35,6 +37,13 @@ router = APIRouter(include_in_schema=False)
 ScorecardKpi = Literal["nps", "csat", "csat_mean", "ces", "closed_loop_rate", "time_to_close"]
 Dimension = Literal["team", "touchpoint", "channel", "language", "country", "segment"]
 TrendPeriod = Literal["month", "quarter"]
+#: every table a goal or KPI of the Scorecard reads (see
+#: :func:`~cxloop.storage.read_cache.cached_read`)
+SCORECARD_TABLES = (
+    "feedback", "customers", "orders", "survey_invitations", "survey_responses",
+    "employee_pulses", "cases", "case_events", "teams", "segments", "segment_members",
+    "kpi_goals", "kpi_feedback_daily", "kpi_rollup_state",
+)  # fmt: skip
 _DATE_FORMATS = {
     "month": {"en": "%b %Y", "es": "%b %Y", "zh": "%Y年%-m月"},
     "quarter": {"en": "Q%q %Y", "es": "T%q %Y", "zh": "%Y年第%q季度"},
@@ -88,8 +97,16 @@ def scorecard(
 ) -> Response:
     ui = ui_language(request)
     small_n = settings.kpi_small_n
-    evaluations = goal_overview(warehouse, small_n=small_n)
-    trend = kpi_trend(warehouse, kpi, period=period, small_n=small_n)
+    # goals and KPIs depend on the clock too (today's period, open cases' time so far)
+    hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    evaluations = cached_read(
+        warehouse, SCORECARD_TABLES, ("goal_overview", small_n, hour),
+        lambda: goal_overview(warehouse, small_n=small_n),
+    )  # fmt: skip
+    trend = cached_read(
+        warehouse, SCORECARD_TABLES, ("kpi_trend", kpi, period, small_n, hour),
+        lambda: kpi_trend(warehouse, kpi, period=period, small_n=small_n),
+    )  # fmt: skip
     target = next(
         (e.goal.target for e in evaluations
          if e.goal.kpi == kpi and e.goal.scope.dimension is None),
@@ -100,7 +117,10 @@ def scorecard(
     drill = None
     latest = trend[-1].period_start if trend else None
     if latest is not None:
-        drill = drill_down(warehouse, kpi, by, latest=latest, period=period, small_n=small_n)
+        drill = cached_read(
+            warehouse, SCORECARD_TABLES, ("drill_down", kpi, by, latest, period, small_n, hour),
+            lambda: drill_down(warehouse, kpi, by, latest=latest, period=period, small_n=small_n),
+        )  # fmt: skip
         cells = [cell_view(ui, kpi, c) for c in drill.cells]
     loop = closed_loop_view(ui, cached_loop_metrics(warehouse, small_n=small_n))
     return render(
