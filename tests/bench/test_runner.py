@@ -68,6 +68,8 @@ def test_a_tiny_run_measures_every_stage(tmp_path: Path) -> None:
         assert f["ratio"] == pytest.approx(expected) and f["ratio"] > 0, stage
     activity = sum(report["scale"][k] for k in ("events", "feedback", "orders"))
     assert figures["import"]["units"] == activity + figures["resolve"]["units"]  # + customers
+    # the import refreshes the daily KPI rollup, as `cxloop import` does: pages read it
+    assert figures["import"]["extra"]["rollup_feedback_rows"] == report["scale"]["feedback"]
     assert figures["resolve"]["extra"]["f1"] > 0.9
     assert figures["pages"]["extra"]["p95_ms"] >= figures["pages"]["extra"]["p50_ms"] > 0
     markdown = out.with_suffix(".md").read_text(encoding="utf-8")

@@ -119,8 +119,11 @@ def _baseline(name: str, run: Callable[[], int]) -> tuple[int | None, float | No
 
 
 def import_stage(ctx: StageContext) -> StageFigure:
-    """``import_file`` of every synthetic file into the project, against pandas + insert."""
+    """``import_file`` of every synthetic file into the project, then the daily KPI rollup's
+    refresh that ``cxloop import`` runs after feedback (the pages and KPI stages read it),
+    against pandas + insert."""
     from cxloop.collect.importer import import_file
+    from cxloop.understand.kpi.rollup import refresh_rollup
 
     data = Path(ctx.data)
     rows = 0
@@ -128,6 +131,7 @@ def import_stage(ctx: StageContext) -> StageFigure:
         for name, kind, source in IMPORTS:
             report = import_file(wh, kind, data / f"{name}.parquet", source=source)
             rows += report.rows_inserted
+        rollup = refresh_rollup(wh)
     with tempfile.TemporaryDirectory() as scratch:
         files, sampled = baselines.sample_files(
             {name: data / f"{name}.parquet" for name, _, _ in IMPORTS},
@@ -141,8 +145,9 @@ def import_stage(ctx: StageContext) -> StageFigure:
         baseline += f" (baseline on {units or 0:,} rows: a random sample of "
         baseline += f"{ctx.import_sample:,} rows of {', '.join(sampled)})"
     return StageFigure(
-        "import", "rows", rows, clock.wall, clock.cpu, baseline, units, seconds, note
-    )
+        "import", "rows", rows, clock.wall, clock.cpu, baseline, units, seconds, note,
+        {"rollup_feedback_rows": float(rollup.feedback_rows)},
+    )  # fmt: skip
 
 
 def resolve_stage(ctx: StageContext) -> StageFigure:
