@@ -176,6 +176,11 @@ def test_every_available_page_on_a_desktop(browser, server: str, tmp_path: Path)
     assert h1(session) == "Overview"
     assert page.locator(".feedback-table tbody tr").count() == 20
     assert "<script>alert('x')</script>" in page.locator(".feedback-text").first.inner_text()
+    # the latest feedback fits a laptop's width: scores wrap between pills, the text keeps room
+    scroll = page.evaluate(
+        "(e => [e.scrollWidth, e.clientWidth])(document.querySelector('.table-scroll'))"
+    )
+    assert scroll[0] <= scroll[1], scroll
     page.screenshot(path=tmp_path / "overview-desktop.png", full_page=True)
 
     for entry in NAVIGATION:
